@@ -1,0 +1,44 @@
+# The two commands in README.md: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+XVFB   := xvfb-run -a -s "-screen 0 800x480x24"
+
+.PHONY: demo test bench screenshots setup setup-test clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv --system-site-packages $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[ui,server,test]'
+	touch $(BIN)/activate
+
+setup:
+	scripts/install-system-packages.sh run
+	$(MAKE) $(BIN)/activate
+
+setup-test:
+	scripts/install-system-packages.sh test
+	$(MAKE) $(BIN)/activate
+
+## Start the kiosk on a freshly seeded demo library (on a virtual screen when none is attached).
+demo: setup
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ -e /dev/dri/card0 -a -z "$$SSH_TTY" ]; then \
+		$(BIN)/toolkiosk demo; \
+	else \
+		$(XVFB) $(BIN)/toolkiosk demo; \
+	fi
+
+## Run the whole test suite (Kivy under Xvfb, PostgreSQL at 127.0.0.1:5432 when running).
+test: setup-test
+	KIVY_NO_ARGS=1 $(XVFB) $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## Print the figures the issues ask for, each beside its baseline.
+bench: setup-test
+	KIVY_NO_ARGS=1 $(XVFB) $(BIN)/python -m tests.benchmarks $(BENCH_ARGS)
+
+## Render every kiosk screen to PNG files under screenshots/.
+screenshots: setup-test
+	KIVY_NO_ARGS=1 $(XVFB) $(BIN)/python -m kiosk.ui.screenshots --out screenshots
+
+clean:
+	rm -rf $(VENV) screenshots .pytest_cache
