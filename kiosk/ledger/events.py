@@ -1,0 +1,126 @@
+"""The events of the log: their envelope, their types and what each payload holds.
+
+Every change to tools, members, loans, conflicts and settings is one of these.
+Types carry a version so kiosks on different software versions keep working
+together: an event of a type or version this code does not know is stored and
+passed on, but not applied.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.ledger.errors import InvalidInput
+
+# type -> (current version, scope). Catalog events are shared with partner
+# libraries; library events stay within their library.
+EVENT_TYPES: dict[str, tuple[int, str]] = {
+    "library.configured": (1, "library"),
+    "tool.added": (1, "catalog"),
+    "tool.edited": (1, "catalog"),
+    "member.added": (1, "library"),
+    "member.edited": (1, "library"),
+    "loan.opened": (1, "library"),
+    "loan.renewed": (1, "library"),
+    "loan.returned": (1, "library"),
+    "conflict.opened": (1, "library"),
+    "conflict.resolved": (1, "library"),
+}
+
+TOOL_FIELDS: dict[str, type | tuple] = {
+    "name": str, "maker_code": str, "category": str, "brand": str, "model": str,
+    "serial": str, "description": str, "condition": str, "status": str, "shelf": str,
+    "replacement_value": (int, float), "loan_days": int, "kit": list, "photo": str,
+    "notes": str, "keywords": str,
+}
+TOOL_STATUSES = ("available", "in_repair", "missing", "retired")
+MEMBER_FIELDS: dict[str, type | tuple] = {
+    "name": str, "email": str, "phone": str, "expires": str, "waiver_version": str,
+    "waiver_accepted_at": str, "loan_limit": int, "status": str, "notes": str,
+}
+MEMBER_STATUSES = ("active", "suspended")
+SETTINGS_FIELDS: dict[str, type | tuple] = {
+    "name": str, "default_loan_days": int, "category_loan_days": dict, "open_weekdays": list,
+    "opening_hours": dict, "closed_dates": list, "loan_limit": int, "max_renewals": int,
+    "renewal_grace_days": int, "retention_days": int, "waiver_version": str, "waiver_text": str,
+}
+CONDITIONS = ("ok", "repair", "missing-parts")
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    library: str
+    device: str
+    seq: int
+    hlc: int
+    type: str
+    version: int
+    entity: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def scope(self) -> str:
+        return EVENT_TYPES.get(self.type, (0, "library"))[1]
+
+    @property
+    def known(self) -> bool:
+        """Whether this software knows how to apply the event."""
+        return self.type in EVENT_TYPES and self.version <= EVENT_TYPES[self.type][0]
+
+    @property
+    def order_key(self) -> tuple[int, str, int]:
+        return (self.hlc, self.device, self.seq)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "library": self.library, "device": self.device, "seq": self.seq,
+            "hlc": self.hlc, "type": self.type, "v": self.version, "entity": self.entity,
+            "payload": self.payload,
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> "Event":
+        try:
+            event = cls(
+                id=data["id"], library=data["library"], device=data["device"], seq=data["seq"],
+                hlc=data["hlc"], type=data["type"], version=data["v"], entity=data["entity"],
+                payload=data["payload"],
+            )
+        except (KeyError, TypeError) as exc:
+            raise InvalidInput(f"malformed event: missing or wrong field {exc}") from None
+        checks = [
+            (event.id, str), (event.library, str), (event.device, str), (event.seq, int),
+            (event.hlc, int), (event.type, str), (event.version, int), (event.entity, str),
+            (event.payload, dict),
+        ]
+        if any(not isinstance(v, t) or isinstance(v, bool) for v, t in checks):
+            raise InvalidInput(f"malformed event {data.get('id')!r}: a field has the wrong type")
+        return event
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Event":
+        return cls(
+            id=row["id"], library=row["library"], device=row["device"], seq=row["seq"],
+            hlc=row["hlc"], type=row["type"], version=row["version"], entity=row["entity"],
+            payload=json.loads(row["payload"]),
+        )
+
+
+def check_fields(fields: dict[str, Any], allowed: dict[str, type | tuple], what: str) -> dict[str, Any]:
+    """The fields with unknown names or wrong kinds refused; None clears a field."""
+    for name, value in fields.items():
+        if name not in allowed:
+            raise InvalidInput(f"{what} has no field {name!r}")
+        kind = allowed[name]
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise InvalidInput(f"{what} field {name!r} must be {_kind_name(kind)}, not {value!r}")
+    return fields
+
+
+def _kind_name(kind: type | tuple) -> str:
+    names = {str: "text", int: "a whole number", float: "a number", list: "a list", dict: "a mapping"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)

@@ -1,0 +1,288 @@
+"""How each event changes the tables derived from the log.
+
+Every function here gives the same tables whatever order the events arrive
+in, so incremental application, a rebuild, and every replica agree:
+- catalog, member and settings fields: last writer wins per field, by (hlc, device);
+- a loan is closed by the earliest return after it (or one naming it);
+- conflicts and the provisional flag are recomputed from the loans of the tool.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any, Callable
+
+from kiosk.ledger import rules
+from kiosk.ledger.events import Event
+
+Key = tuple[int, str, int]
+
+
+def apply(conn: sqlite3.Connection, event: Event) -> bool:
+    """Applies one event already written to the log; False when it is of an unknown kind."""
+    handler = _HANDLERS.get(event.type)
+    if handler is None or not event.known:
+        return False
+    handler(conn, event)
+    return True
+
+
+# -- fields: last writer wins ---------------------------------------------------------
+
+def _winning_fields(conn: sqlite3.Connection, entity: str, fields: dict[str, Any], event: Event) -> dict[str, Any]:
+    """The fields whose clock this event beats; their clocks move to the event."""
+    winners = {}
+    for name, value in fields.items():
+        row = conn.execute("SELECT hlc, device FROM field_clocks WHERE entity = ? AND field = ?", (entity, name)).fetchone()
+        if row is None or (event.hlc, event.device) > (row["hlc"], row["device"]):
+            conn.execute(
+                "INSERT OR REPLACE INTO field_clocks (entity, field, hlc, device) VALUES (?, ?, ?, ?)",
+                (entity, name, event.hlc, event.device),
+            )
+            winners[name] = value
+    return winners
+
+
+def _upsert(conn: sqlite3.Connection, table: str, key: dict[str, Any], values: dict[str, Any]) -> None:
+    conn.execute(
+        f"INSERT OR IGNORE INTO {table} ({', '.join(key)}) VALUES ({', '.join('?' * len(key))})",
+        tuple(key.values()),
+    )
+    if values:
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        where = " AND ".join(f"{name} = ?" for name in key)
+        conn.execute(f"UPDATE {table} SET {assignments} WHERE {where}", (*values.values(), *key.values()))
+
+
+def _configure(conn: sqlite3.Connection, event: Event) -> None:
+    winners = _winning_fields(conn, f"library:{event.library}", event.payload.get("fields", {}), event)
+    for name, value in winners.items():
+        conn.execute(
+            "INSERT OR REPLACE INTO settings (library, key, value) VALUES (?, ?, ?)",
+            (event.library, name, json.dumps(value)),
+        )
+
+
+def _tool_fields(conn: sqlite3.Connection, event: Event) -> None:
+    code = event.payload["code"]
+    winners = _winning_fields(conn, f"tool:{event.library}:{code}", event.payload.get("fields", {}), event)
+    if "status" in winners:
+        winners["service_status"] = winners.pop("status") or "available"
+    if "kit" in winners:
+        winners["kit"] = json.dumps(winners["kit"]) if winners["kit"] is not None else None
+    _upsert(conn, "tools", {"library": event.library, "code": code}, winners)
+    _refresh_tool_status(conn, event.library, code)
+    _index_tool(conn, event.library, code)
+
+
+def _member_fields(conn: sqlite3.Connection, event: Event) -> None:
+    code = event.payload["code"]
+    winners = _winning_fields(conn, f"member:{event.library}:{code}", event.payload.get("fields", {}), event)
+    _upsert(conn, "members", {"library": event.library, "code": code}, winners)
+
+
+def _index_tool(conn: sqlite3.Connection, library: str, code: str) -> None:
+    row = conn.execute(
+        "SELECT rowid, name, category, brand, model, keywords, code FROM tools WHERE library = ? AND code = ?",
+        (library, code),
+    ).fetchone()
+    conn.execute("DELETE FROM tools_fts WHERE rowid = ?", (row["rowid"],))
+    conn.execute(
+        "INSERT INTO tools_fts (rowid, name, category, brand, model, keywords, code) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        tuple(row),
+    )
+
+
+# -- loans and returns ---------------------------------------------------------------
+
+def _loan_opened(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    entity = f"loan:{p['loan_id']}"
+    conn.execute(
+        """INSERT OR IGNORE INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device,
+               opened_seq, opened_at, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (p["loan_id"], event.library, p["tool"], p.get("member"), event.hlc, event.device, event.seq, p["at"], p["due"]),
+    )
+    # a renewal seen before its loan already owns the due date
+    if _winning_fields(conn, entity, {"due": p["due"]}, event):
+        conn.execute("UPDATE loans SET due = ? WHERE id = ?", (p["due"], p["loan_id"]))
+    _count_renewals(conn, p["loan_id"], entity)
+    closer = conn.execute(
+        """SELECT * FROM returns WHERE loan_id = ?
+           OR (library = ? AND tool_code = ? AND loan_id IS NULL AND (hlc, device, seq) > (?, ?, ?))
+           ORDER BY hlc, device, seq LIMIT 1""",
+        (p["loan_id"], event.library, p["tool"], event.hlc, event.device, event.seq),
+    ).fetchone()
+    if closer is not None:
+        _close(conn, p["loan_id"], closer)
+    _refresh_tool_loans(conn, event.library, p["tool"], event)
+
+
+def _loan_renewed(conn: sqlite3.Connection, event: Event) -> None:
+    loan_id = event.payload["loan_id"]
+    entity = f"loan:{loan_id}"
+    if _winning_fields(conn, entity, {"due": event.payload["due"]}, event):
+        conn.execute("UPDATE loans SET due = ? WHERE id = ?", (event.payload["due"], loan_id))
+    _count_renewals(conn, loan_id, entity)
+
+
+def _count_renewals(conn: sqlite3.Connection, loan_id: str, entity: str) -> None:
+    conn.execute(
+        "UPDATE loans SET renewals = (SELECT count(*) FROM events WHERE entity = ? AND type = 'loan.renewed') WHERE id = ?",
+        (entity, loan_id),
+    )
+
+
+def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    conn.execute(
+        """INSERT OR IGNORE INTO returns (event_id, library, tool_code, loan_id, hlc, device, seq, at,
+               condition, note, missing_parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (event.id, event.library, p["tool"], p.get("loan_id"), event.hlc, event.device, event.seq, p["at"],
+         p.get("condition", "ok"), p.get("note"), json.dumps(p.get("missing_parts") or [])),
+    )
+    ret = conn.execute("SELECT * FROM returns WHERE event_id = ?", (event.id,)).fetchone()
+    key = (event.hlc, event.device, event.seq)
+    if p.get("loan_id"):
+        candidates = conn.execute("SELECT * FROM loans WHERE id = ?", (p["loan_id"],)).fetchall()
+    else:
+        candidates = conn.execute(
+            """SELECT * FROM loans WHERE library = ? AND tool_code = ? AND (opened_hlc, opened_device, opened_seq) < (?, ?, ?)
+               AND (closed_by IS NULL OR (closed_hlc, closed_device, closed_seq) > (?, ?, ?))""",
+            (event.library, p["tool"], *key, *key),
+        ).fetchall()
+    for loan in candidates:
+        if loan["closed_by"] is None or key < (loan["closed_hlc"], loan["closed_device"], loan["closed_seq"]):
+            _close(conn, loan["id"], ret)
+    status = rules.status_after_return(p.get("condition", "ok"))
+    if status:
+        fields = {"status": status}
+        note = _return_note(p)
+        if note:
+            fields["notes"] = note
+        _tool_fields(conn, Event(event.id, event.library, event.device, event.seq, event.hlc,
+                                 "tool.edited", 1, f"tool:{p['tool']}", {"code": p["tool"], "fields": fields}))
+    _refresh_tool_loans(conn, event.library, p["tool"], event)
+
+
+def _return_note(payload: dict[str, Any]) -> str | None:
+    parts = [payload.get("note") or ""]
+    if payload.get("missing_parts"):
+        parts.append("Parts missing: " + ", ".join(payload["missing_parts"]))
+    text = ". ".join(p for p in parts if p)
+    return text or None
+
+
+def _close(conn: sqlite3.Connection, loan_id: str, ret: sqlite3.Row) -> None:
+    conn.execute(
+        """UPDATE loans SET closed_by = ?, closed_hlc = ?, closed_device = ?, closed_seq = ?, closed_at = ?,
+               return_condition = ?, return_note = ? WHERE id = ?""",
+        (ret["event_id"], ret["hlc"], ret["device"], ret["seq"], ret["at"], ret["condition"], ret["note"], loan_id),
+    )
+
+
+# -- conflicts -----------------------------------------------------------------------
+
+def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, event: Event) -> None:
+    """Recomputes the tool's derived conflicts, provisional flags and status."""
+    loans = conn.execute("SELECT * FROM loans WHERE library = ? AND tool_code = ?", (library, tool)).fetchall()
+    ordered = sorted(loans, key=_opened_key)
+    found: dict[str, dict[str, Any]] = {}
+    for i, first in enumerate(ordered):
+        for second in ordered[i + 1:]:
+            if _closed_key(first) is not None and _closed_key(first) <= _opened_key(second):
+                break  # loans are in opening order: none after this one overlaps `first` either
+            conflict_id = f"double:{first['id']}:{second['id']}"
+            found[conflict_id] = {"kind": "double_checkout", "loan_a": first["id"], "loan_b": second["id"],
+                                  "return_event": None, "detected_hlc": second["opened_hlc"]}
+    for ret in conn.execute(
+        """SELECT * FROM returns r WHERE library = ? AND tool_code = ?
+           AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.library = r.library AND l.tool_code = r.tool_code
+                           AND l.closed_by = r.event_id)""",
+        (library, tool),
+    ):
+        found[f"return:{ret['event_id']}"] = {"kind": "return_without_loan", "loan_a": ret["loan_id"], "loan_b": None,
+                                              "return_event": ret["event_id"], "detected_hlc": ret["hlc"]}
+    conn.execute("DELETE FROM conflicts WHERE library = ? AND tool_code = ? AND server_reported = 0", (library, tool))
+    for conflict_id, c in found.items():
+        conn.execute(
+            """INSERT OR IGNORE INTO conflicts (id, library, kind, tool_code, loan_a, loan_b, return_event, detected_hlc)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (conflict_id, library, c["kind"], tool, c["loan_a"], c["loan_b"], c["return_event"], c["detected_hlc"]),
+        )
+        _mark_resolution(conn, conflict_id)
+    conn.execute(
+        """UPDATE loans SET provisional = EXISTS (SELECT 1 FROM conflicts c WHERE c.kind = 'double_checkout'
+               AND c.loan_b = loans.id) WHERE library = ? AND tool_code = ?""",
+        (library, tool),
+    )
+    _refresh_tool_status(conn, library, tool)
+
+
+def _opened_key(loan: sqlite3.Row) -> Key:
+    return (loan["opened_hlc"], loan["opened_device"], loan["opened_seq"])
+
+
+def _closed_key(loan: sqlite3.Row) -> Key | None:
+    return None if loan["closed_by"] is None else (loan["closed_hlc"], loan["closed_device"], loan["closed_seq"])
+
+
+def _refresh_tool_status(conn: sqlite3.Connection, library: str, tool: str) -> None:
+    conn.execute(
+        """UPDATE tools SET status = CASE
+               WHEN EXISTS (SELECT 1 FROM loans WHERE library = tools.library AND tool_code = tools.code
+                            AND closed_by IS NULL) THEN 'on_loan'
+               ELSE service_status END
+           WHERE library = ? AND code = ?""",
+        (library, tool),
+    )
+
+
+def _conflict_opened(conn: sqlite3.Connection, event: Event) -> None:
+    """A conflict the server found; kept even where this replica derives it too."""
+    p = event.payload
+    conn.execute(
+        """INSERT OR IGNORE INTO conflicts (id, library, kind, tool_code, loan_a, loan_b, return_event, detected_hlc)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        (p["conflict_id"], event.library, p["kind"], p["tool"], p.get("loan_a"), p.get("loan_b"), p.get("return_event"),
+         event.hlc),
+    )
+    conn.execute("UPDATE conflicts SET server_reported = 1 WHERE id = ?", (p["conflict_id"],))
+    _mark_resolution(conn, p["conflict_id"])
+
+
+def _conflict_resolved(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    current = conn.execute("SELECT hlc, device FROM conflict_resolutions WHERE conflict_id = ?", (p["conflict_id"],)).fetchone()
+    if current is None or (event.hlc, event.device) > (current["hlc"], current["device"]):
+        conn.execute(
+            "INSERT OR REPLACE INTO conflict_resolutions (conflict_id, resolution, note, hlc, device) VALUES (?, ?, ?, ?, ?)",
+            (p["conflict_id"], p["resolution"], p.get("note"), event.hlc, event.device),
+        )
+    _mark_resolution(conn, p["conflict_id"])
+
+
+def _mark_resolution(conn: sqlite3.Connection, conflict_id: str) -> None:
+    conn.execute(
+        """UPDATE conflicts SET
+               status = CASE WHEN r.conflict_id IS NULL THEN 'open' ELSE 'resolved' END,
+               resolution = r.resolution, resolution_note = r.note
+           FROM (SELECT ? AS id) AS k LEFT JOIN conflict_resolutions r ON r.conflict_id = k.id
+           WHERE conflicts.id = k.id""",
+        (conflict_id,),
+    )
+
+
+_HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
+    "library.configured": _configure,
+    "tool.added": _tool_fields,
+    "tool.edited": _tool_fields,
+    "member.added": _member_fields,
+    "member.edited": _member_fields,
+    "loan.opened": _loan_opened,
+    "loan.renewed": _loan_renewed,
+    "loan.returned": _loan_returned,
+    "conflict.opened": _conflict_opened,
+    "conflict.resolved": _conflict_resolved,
+}

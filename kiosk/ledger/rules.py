@@ -1,0 +1,162 @@
+"""The library's rules as pure functions, shared by the kiosk and the server.
+
+Nothing here reads a database or a clock: callers pass in the tool, member,
+settings and date, and get back a date, a number or the reasons for a no.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, Iterable, Mapping
+
+from kiosk.ledger.errors import Refusal
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "name": "",
+    "default_loan_days": 7,
+    "category_loan_days": {},
+    "open_weekdays": ["tue", "thu", "sat"],
+    "opening_hours": {"tue": "17:00-20:00", "thu": "17:00-20:00", "sat": "10:00-14:00"},
+    "closed_dates": [],
+    "loan_limit": 5,
+    "max_renewals": 2,
+    "renewal_grace_days": 3,
+    "retention_days": 90,
+    "waiver_version": "1",
+    "waiver_text": "I borrow tools at my own risk, will use them safely, and will return them clean and complete.",
+}
+
+
+def loan_days(tool: Mapping[str, Any], settings: Mapping[str, Any]) -> int:
+    """The tool's own period, else its category's (or the nearest parent's), else the default."""
+    if tool.get("loan_days"):
+        return int(tool["loan_days"])
+    by_category = settings.get("category_loan_days") or {}
+    parts = [p.strip() for p in (tool.get("category") or "").split(">") if p.strip()]
+    while parts:
+        days = by_category.get(" > ".join(parts))
+        if days:
+            return int(days)
+        parts.pop()
+    return int(settings.get("default_loan_days") or DEFAULT_SETTINGS["default_loan_days"])
+
+
+def is_open(day: date, settings: Mapping[str, Any]) -> bool:
+    weekdays = settings.get("open_weekdays") or list(WEEKDAYS)
+    return WEEKDAYS[day.weekday()] in weekdays and day.isoformat() not in (settings.get("closed_dates") or [])
+
+
+def next_open_day(day: date, settings: Mapping[str, Any]) -> date:
+    """The day itself when the library is open then, else the next day it is."""
+    for _ in range(400):
+        if is_open(day, settings):
+            return day
+        day += timedelta(days=1)
+    return day  # no open day configured within a year: keep the date as it is
+
+
+def due_date(start: date, days: int, settings: Mapping[str, Any]) -> date:
+    return next_open_day(start + timedelta(days=days), settings)
+
+
+def checkout_refusals(
+    member: Mapping[str, Any] | None,
+    member_code: str,
+    tools: Iterable[tuple[str, Mapping[str, Any] | None]],
+    open_loan_count: int,
+    settings: Mapping[str, Any],
+    today: date,
+) -> list[Refusal]:
+    """Every reason the member cannot take these tools today; empty means yes."""
+    refusals: list[Refusal] = []
+    if member is None:
+        return [Refusal(member_code, "unknown_member", f"No member has the card {member_code}. A volunteer can register you.")]
+    if member.get("status") == "suspended":
+        refusals.append(Refusal(member_code, "suspended", "This membership is suspended. Please speak to a coordinator."))
+    expires = member.get("expires")
+    if expires and expires < today.isoformat():
+        refusals.append(Refusal(member_code, "membership_expired",
+                                f"Your membership ended on {_long_date(expires)}. A volunteer can renew it.",
+                                {"expires": expires}))
+    current = settings.get("waiver_version") or DEFAULT_SETTINGS["waiver_version"]
+    if member.get("waiver_version") != current:
+        refusals.append(Refusal(member_code, "waiver_missing",
+                                "You have not signed the current waiver yet. A volunteer can help you sign it.",
+                                {"waiver_version": current}))
+    tools = list(tools)
+    limit = member.get("loan_limit") or settings.get("loan_limit") or DEFAULT_SETTINGS["loan_limit"]
+    if open_loan_count + len(tools) > limit:
+        refusals.append(Refusal(member_code, "over_limit",
+                                f"You may have {limit} tools out at once; you have {open_loan_count} and are taking {len(tools)}. "
+                                "Return one first, or leave some here.",
+                                {"limit": limit, "out": open_loan_count, "taking": len(tools)}))
+    seen: set[str] = set()
+    for code, tool in tools:
+        refusal = tool_refusal(code, tool)
+        if refusal is None and code in seen:
+            refusal = Refusal(code, "duplicate", "This tool is already in your basket.")
+        seen.add(code)
+        if refusal:
+            refusals.append(refusal)
+    return refusals
+
+
+def tool_refusal(code: str, tool: Mapping[str, Any] | None) -> Refusal | None:
+    """Why this tool cannot go out, or None when it can."""
+    if tool is None:
+        return Refusal(code, "unknown_tool", f"No tool has the code {code}. Please give it to a volunteer.")
+    name = tool.get("name") or code
+    reasons = {
+        "on_loan": ("on_loan", f"{name} is already on loan. Please give it to a volunteer, it may not have been checked in."),
+        "in_repair": ("in_repair", f"{name} is waiting for repair and cannot go out."),
+        "missing": ("missing", f"{name} is marked missing. Please give it to a volunteer."),
+        "retired": ("retired", f"{name} has been retired from lending."),
+    }
+    if tool.get("status") in reasons:
+        reason, message = reasons[tool["status"]]
+        return Refusal(code, reason, message)
+    return None
+
+
+def renewal_refusal(loan: Mapping[str, Any], settings: Mapping[str, Any], today: date) -> Refusal | None:
+    code = loan["tool_code"]
+    maximum = int(settings.get("max_renewals", DEFAULT_SETTINGS["max_renewals"]))
+    if loan["renewals"] >= maximum:
+        return Refusal(code, "renewal_limit", f"This loan has been renewed {maximum} times already. Please bring the tool back.")
+    grace = int(settings.get("renewal_grace_days", DEFAULT_SETTINGS["renewal_grace_days"]))
+    if days_overdue(loan["due"], today) > grace:
+        return Refusal(code, "too_overdue", f"This tool was due on {_long_date(loan['due'])}. Please bring it back; it cannot be renewed.")
+    return None
+
+
+def renewed_due(loan: Mapping[str, Any], tool: Mapping[str, Any], settings: Mapping[str, Any], today: date) -> date:
+    """A renewal runs a full period from the later of today and the current due date."""
+    start = max(today, date.fromisoformat(loan["due"]))
+    return due_date(start, loan_days(tool, settings), settings)
+
+
+def days_overdue(due: str, as_of: date) -> int:
+    return max(0, (as_of - date.fromisoformat(due)).days)
+
+
+def status_after_return(condition: str) -> str | None:
+    """The tool's service status after a check-in in this condition (None: unchanged)."""
+    return {"repair": "in_repair", "missing-parts": "in_repair"}.get(condition)
+
+
+def forget_before(today: date, settings: Mapping[str, Any]) -> date:
+    """Returned loans closed before this day forget their borrower."""
+    return today - timedelta(days=int(settings.get("retention_days", DEFAULT_SETTINGS["retention_days"])))
+
+
+def opening_hours_today(today: date, settings: Mapping[str, Any]) -> str | None:
+    if not is_open(today, settings):
+        return None
+    return (settings.get("opening_hours") or {}).get(WEEKDAYS[today.weekday()])
+
+
+def _long_date(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%B')} {day.year}"

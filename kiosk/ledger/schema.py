@@ -1,0 +1,180 @@
+"""The ledger's tables and the migrations between schema versions.
+
+``PRAGMA user_version`` holds the version of a database file; opening an
+older file runs the missing migrations in one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,            -- local arrival order
+    id TEXT NOT NULL UNIQUE,
+    library TEXT NOT NULL,
+    device TEXT NOT NULL,
+    device_seq INTEGER NOT NULL,
+    hlc INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    entity TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    server_seq INTEGER,                 -- set once the server has it
+    applied INTEGER NOT NULL DEFAULT 1, -- 0: a type or version this software does not know
+    UNIQUE (device, device_seq)
+);
+CREATE INDEX events_entity ON events (entity);
+CREATE INDEX events_unsent ON events (device, device_seq) WHERE server_seq IS NULL;
+
+-- per-field clocks: last writer wins, ordered by (hlc, device)
+CREATE TABLE field_clocks (
+    entity TEXT NOT NULL, field TEXT NOT NULL, hlc INTEGER NOT NULL, device TEXT NOT NULL,
+    PRIMARY KEY (entity, field)
+) WITHOUT ROWID;
+
+CREATE TABLE settings (
+    library TEXT NOT NULL, key TEXT NOT NULL, value TEXT,
+    PRIMARY KEY (library, key)
+) WITHOUT ROWID;
+
+CREATE TABLE tools (
+    library TEXT NOT NULL,
+    code TEXT NOT NULL,
+    maker_code TEXT, name TEXT, category TEXT, brand TEXT, model TEXT, serial TEXT,
+    description TEXT, condition TEXT,
+    service_status TEXT NOT NULL DEFAULT 'available',
+    status TEXT NOT NULL DEFAULT 'available',   -- service_status, or on_loan
+    shelf TEXT, replacement_value REAL, loan_days INTEGER, kit TEXT, photo TEXT, notes TEXT,
+    keywords TEXT,
+    UNIQUE (library, code)
+);
+CREATE INDEX tools_maker_code ON tools (maker_code) WHERE maker_code IS NOT NULL;
+
+CREATE TABLE members (
+    library TEXT NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT, email TEXT, phone TEXT, expires TEXT, waiver_version TEXT, waiver_accepted_at TEXT,
+    loan_limit INTEGER, status TEXT NOT NULL DEFAULT 'active', notes TEXT,
+    PRIMARY KEY (library, code)
+) WITHOUT ROWID;
+
+CREATE TABLE loans (
+    id TEXT PRIMARY KEY,
+    library TEXT NOT NULL,
+    tool_code TEXT NOT NULL,
+    member_code TEXT,                   -- forgotten after the retention period
+    opened_hlc INTEGER NOT NULL, opened_device TEXT NOT NULL, opened_seq INTEGER NOT NULL,
+    opened_at TEXT NOT NULL,
+    due TEXT NOT NULL,
+    renewals INTEGER NOT NULL DEFAULT 0,
+    closed_by TEXT,                     -- the return event that closed it
+    closed_hlc INTEGER, closed_device TEXT, closed_seq INTEGER, closed_at TEXT,
+    return_condition TEXT, return_note TEXT,
+    provisional INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX loans_tool ON loans (library, tool_code, opened_hlc);
+CREATE INDEX loans_open_member ON loans (library, member_code) WHERE closed_by IS NULL;
+CREATE INDEX loans_open_due ON loans (due) WHERE closed_by IS NULL;
+CREATE INDEX loans_closed_at ON loans (closed_at) WHERE member_code IS NOT NULL;
+
+CREATE TABLE returns (
+    event_id TEXT PRIMARY KEY,
+    library TEXT NOT NULL, tool_code TEXT NOT NULL, loan_id TEXT,
+    hlc INTEGER NOT NULL, device TEXT NOT NULL, seq INTEGER NOT NULL,
+    at TEXT NOT NULL, condition TEXT NOT NULL, note TEXT, missing_parts TEXT
+) WITHOUT ROWID;
+CREATE INDEX returns_tool ON returns (library, tool_code, hlc);
+CREATE INDEX returns_loan ON returns (loan_id) WHERE loan_id IS NOT NULL;
+
+CREATE TABLE conflicts (
+    id TEXT PRIMARY KEY,
+    library TEXT NOT NULL,
+    kind TEXT NOT NULL,                 -- double_checkout | return_without_loan
+    tool_code TEXT NOT NULL,
+    loan_a TEXT, loan_b TEXT,           -- loan_b is the provisional one
+    return_event TEXT,
+    detected_hlc INTEGER NOT NULL,
+    server_reported INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'open',
+    resolution TEXT, resolution_note TEXT
+) WITHOUT ROWID;
+CREATE INDEX conflicts_tool ON conflicts (library, tool_code);
+
+-- partner libraries' availability as the server last reported it (never who has a tool);
+-- server state, not derived from this log, so a rebuild keeps it
+CREATE TABLE partner_availability (
+    library TEXT NOT NULL, code TEXT NOT NULL, status TEXT NOT NULL, due_back TEXT,
+    PRIMARY KEY (library, code)
+) WITHOUT ROWID;
+
+CREATE TABLE conflict_resolutions (
+    conflict_id TEXT PRIMARY KEY, resolution TEXT NOT NULL, note TEXT,
+    hlc INTEGER NOT NULL, device TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+# Version 2: full-text tool search.
+V2 = """
+CREATE VIRTUAL TABLE tools_fts USING fts5(
+    name, category, brand, model, keywords, code,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+INSERT INTO tools_fts (rowid, name, category, brand, model, keywords, code)
+    SELECT rowid, name, category, brand, model, keywords, code FROM tools;
+"""
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2]
+LATEST = len(MIGRATIONS)
+
+# The tables derived from the log, in the order a rebuild clears them.
+PROJECTION_TABLES = (
+    "field_clocks", "settings", "tools", "members", "loans", "returns", "conflicts",
+    "conflict_resolutions", "tools_fts",
+)
+
+
+def version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
+    """Brings the file up to ``target``; returns the version it started from."""
+    start = version(conn)
+    if start > LATEST:
+        from kiosk.ledger.errors import StorageError
+
+        raise StorageError(
+            f"this database was written by a newer version of toolkiosk (schema {start}); upgrade toolkiosk"
+        )
+    if start >= target:
+        return start
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for number in range(start, target):
+            step = MIGRATIONS[number]
+            if isinstance(step, str):
+                for statement in _statements(step):
+                    conn.execute(statement)
+            else:
+                step(conn)
+        conn.execute(f"PRAGMA user_version = {target}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return start
+
+
+def _statements(script: str) -> list[str]:
+    """Splits a script into statements (executescript would commit our transaction)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    return [s for s in statements if s]
