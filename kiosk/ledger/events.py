@@ -103,7 +103,7 @@ class Event:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Event":
         return cls(
-            id=row["id"], library=row["library"], device=row["device"], seq=row["seq"],
+            id=row["id"], library=row["library"], device=row["device"], seq=row["device_seq"],
             hlc=row["hlc"], type=row["type"], version=row["version"], entity=row["entity"],
             payload=json.loads(row["payload"]),
         )

@@ -98,16 +98,12 @@ def _index_tool(conn: sqlite3.Connection, library: str, code: str) -> None:
 
 def _loan_opened(conn: sqlite3.Connection, event: Event) -> None:
     p = event.payload
-    entity = f"loan:{p['loan_id']}"
     conn.execute(
         """INSERT OR IGNORE INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device,
                opened_seq, opened_at, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (p["loan_id"], event.library, p["tool"], p.get("member"), event.hlc, event.device, event.seq, p["at"], p["due"]),
     )
-    # a renewal seen before its loan already owns the due date
-    if _winning_fields(conn, entity, {"due": p["due"]}, event):
-        conn.execute("UPDATE loans SET due = ? WHERE id = ?", (p["due"], p["loan_id"]))
-    _count_renewals(conn, p["loan_id"], entity)
+    _apply_renewals(conn, p["loan_id"])  # renewals seen before their loan
     closer = conn.execute(
         """SELECT * FROM returns WHERE loan_id = ?
            OR (library = ? AND tool_code = ? AND loan_id IS NULL AND (hlc, device, seq) > (?, ?, ?))
@@ -120,18 +116,18 @@ def _loan_opened(conn: sqlite3.Connection, event: Event) -> None:
 
 
 def _loan_renewed(conn: sqlite3.Connection, event: Event) -> None:
-    loan_id = event.payload["loan_id"]
-    entity = f"loan:{loan_id}"
-    if _winning_fields(conn, entity, {"due": event.payload["due"]}, event):
-        conn.execute("UPDATE loans SET due = ? WHERE id = ?", (event.payload["due"], loan_id))
-    _count_renewals(conn, loan_id, entity)
+    _apply_renewals(conn, event.payload["loan_id"])
 
 
-def _count_renewals(conn: sqlite3.Connection, loan_id: str, entity: str) -> None:
-    conn.execute(
-        "UPDATE loans SET renewals = (SELECT count(*) FROM events WHERE entity = ? AND type = 'loan.renewed') WHERE id = ?",
-        (entity, loan_id),
-    )
+def _apply_renewals(conn: sqlite3.Connection, loan_id: str) -> None:
+    """The count of renewals, and the due date of the latest one by (hlc, device)."""
+    renewals = conn.execute(
+        "SELECT payload FROM events WHERE entity = ? AND type = 'loan.renewed' ORDER BY hlc DESC, device DESC",
+        (f"loan:{loan_id}",),
+    ).fetchall()
+    if renewals:
+        conn.execute("UPDATE loans SET renewals = ?, due = ? WHERE id = ?",
+                     (len(renewals), json.loads(renewals[0]["payload"])["due"], loan_id))
 
 
 def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
