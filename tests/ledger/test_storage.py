@@ -1,0 +1,136 @@
+"""The database file itself: migrations, and files that are not what they should be."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+
+import pytest
+
+from kiosk.ledger import DiskFull, Ledger, NotADatabase, NotInitialized, ReadOnly
+from kiosk.ledger import schema
+from kiosk.ledger.store import connect
+
+
+def test_a_file_made_by_schema_1_is_upgraded_and_its_tools_become_searchable(tmp_path):
+    home = tmp_path / "home"
+    ledger = Ledger.create(home, library="maple", name="Maple")
+    ledger.add_tool("T1", "Cordless drill", brand="Makita")
+    ledger.close()
+    # the same library as schema 1 wrote it: no search index yet
+    conn = sqlite3.connect(home / "ledger.db")
+    conn.execute("DROP TABLE tools_fts")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+    upgraded = Ledger.open(home)
+    assert schema.version(upgraded._conn) == schema.LATEST == 2
+    assert [t["code"] for t in upgraded.search_tools("makita")] == ["T1"]
+    assert upgraded.tool("T1")["name"] == "Cordless drill"
+
+
+def test_a_file_from_a_newer_version_is_refused_not_damaged(tmp_path):
+    home = tmp_path / "home"
+    Ledger.create(home, library="maple", name="Maple").close()
+    conn = sqlite3.connect(home / "ledger.db")
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    with pytest.raises(Exception, match="newer version of toolkiosk"):
+        Ledger.open(home)
+
+
+def test_a_file_that_is_not_sqlite_gives_one_clear_message(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "ledger.db").write_bytes(b"this is a shopping list, not a database\n" * 200)
+    with pytest.raises(NotADatabase, match="not a readable Tool Library Kiosk database"):
+        Ledger.open(home)
+    assert (home / "ledger.db").read_bytes().startswith(b"this is a shopping list")
+
+
+def test_a_corrupt_file_is_reported(tmp_path):
+    home = tmp_path / "home"
+    ledger = Ledger.create(home, library="maple", name="Maple")
+    for i in range(300):
+        ledger.add_tool(f"T{i}", f"Tool number {i}", description="x" * 200)
+    ledger.close()
+    data = bytearray((home / "ledger.db").read_bytes())
+    data[4096 * 3: 4096 * 6] = b"\xde\xad" * 3072
+    (home / "ledger.db").write_bytes(bytes(data))
+    with pytest.raises(NotADatabase):
+        opened = Ledger.open(home)
+        opened.list_tools()
+        assert opened.integrity_check() == "ok"
+
+
+def test_no_library_yet_says_how_to_start(tmp_path):
+    with pytest.raises(NotInitialized, match="toolkiosk init"):
+        Ledger.open(tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write to read-only files; the read-only disk test covers this as root")
+def test_a_read_only_folder_is_reported(tmp_path):
+    home = tmp_path / "home"
+    Ledger.create(home, library="maple", name="Maple").close()
+    os.chmod(home / "ledger.db", 0o444)
+    os.chmod(home, 0o555)
+    try:
+        with pytest.raises(ReadOnly):
+            Ledger.open(home).add_tool("T1", "Saw")
+    finally:
+        os.chmod(home, 0o755)
+
+
+def _mount_tmpfs(path, size: str) -> bool:
+    path.mkdir()
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                          capture_output=True).returncode == 0
+
+
+def test_a_full_disk_refuses_the_write_and_keeps_everything_before_it(tmp_path):
+    disk = tmp_path / "disk"
+    if not _mount_tmpfs(disk, "600k"):
+        pytest.skip("cannot mount a small tmpfs here (needs root); the full-disk path is not exercised")
+    try:
+        ledger = Ledger.create(disk / "home", library="maple", name="Maple")
+        ledger.add_tool("T1", "Saw")
+        ledger.add_member("M1", "Ana", expires="2030-01-01")
+        ledger.accept_waiver("M1")
+        ledger.checkout("M1", ["T1"])
+        with pytest.raises(DiskFull, match="no room to write"):
+            for i in range(100_000):
+                ledger.add_tool(f"F{i}", "Filler " + "x" * 2000)
+        added = len(ledger.list_tools())
+        ledger.close()
+        reopened = Ledger.open(disk / "home")
+        assert reopened.integrity_check() == "ok"
+        assert reopened.tool("T1")["status"] == "on_loan"
+        assert len(reopened.list_tools()) == added
+        reopened.close()
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_read_only_disk_is_reported_and_reading_still_works(tmp_path):
+    disk = tmp_path / "disk"
+    if not _mount_tmpfs(disk, "4m"):
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        ledger = Ledger.create(disk / "home", library="maple", name="Maple")
+        ledger.add_tool("T1", "Saw")
+        ledger.close()
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        with pytest.raises((ReadOnly, NotADatabase)) as error:
+            Ledger.open(disk / "home").add_tool("T2", "Drill")
+        assert "cannot write" in str(error.value) or "read" in str(error.value)
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_wal_and_durable_commits_are_on(tmp_path):
+    conn = connect(tmp_path / "x.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
