@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 from datetime import date
 
-from kiosk.cli_support import CommandError, Context
+from kiosk.cli_support import Context
 from kiosk.ledger import Refused
 from kiosk.ledger.events import CONDITIONS
 
@@ -62,7 +63,7 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"not a date: {text!r} (use YYYY-MM-DD)", 2) from None
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
 def checkout(args, ctx: Context) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -33,7 +34,8 @@ def init(args, ctx: Context) -> int:
 def demo(args, ctx: Context) -> int:
     from kiosk.demo import SLUG, seed_demo
 
-    home = ctx.home if "home" in args else default_home().with_name("toolkiosk-demo")
+    chosen = "home" in args or os.environ.get("TOOLKIOSK_HOME")
+    home = ctx.home if chosen else default_home().with_name("toolkiosk-demo")
     _clear_old_demo(home, SLUG)
     ledger = seed_demo(home)
     stats = ledger.stats()
