@@ -1,0 +1,112 @@
+"""Importing tools and members from a CSV file: read it, check every row, then write.
+
+Nothing is written unless every row is good, or bad rows are to be skipped.
+Importing the same file twice adds nothing: a code the ledger already has with
+the same values is left alone, one with other values gets an edit of only the
+fields that differ. Each add or edit is its own ledger transaction, so a crash
+halfway through leaves part of the file imported; running the same import
+again completes it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from kiosk.ledger import Ledger
+from kiosk.transfer.layouts import MEMBER_LAYOUTS, TOOL_LAYOUTS, Layout, Record, choose
+from kiosk.transfer.reader import Table, column_key, read_table
+from kiosk.transfer.report import BadRow, ImportReport
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an import writes: tools or members, and the ledger calls for them."""
+
+    kind: str                                   # "tools" or "members"
+    code_word: str                              # how people call the code in this kind
+    default_status: str                         # what a blank status means in the ledger
+    layouts: dict[str, Layout]
+    existing: Callable[[Ledger], list[dict[str, Any]]]
+    add: Callable[..., Any]
+    edit: Callable[..., Any]
+
+
+TOOLS = Target("tools", "code", "available", TOOL_LAYOUTS, Ledger.list_tools, Ledger.add_tool, Ledger.edit_tool)
+MEMBERS = Target("members", "card code", "active", MEMBER_LAYOUTS, Ledger.list_members, Ledger.add_member,
+                 Ledger.edit_member)
+
+
+def import_file(ledger: Ledger, path: Path, target: Target, *, layout: str | None, dry_run: bool,
+                skip_bad: bool) -> ImportReport:
+    table = read_table(Path(path))
+    chosen, detected = choose(table.columns, target.layouts, layout)
+    records, bad_rows = _check_rows(table, chosen, target)
+    existing = {item["code"]: item for item in target.existing(ledger)}
+    plan = [(record, _changes(existing.get(record.code), record, target)) for record in records]
+    article = "an" if chosen.title[0].lower() in "aeiou" else "a"
+    report = ImportReport(
+        layout=chosen.name, kind=target.kind, dry_run=dry_run, skip_bad=skip_bad,
+        read_as=f"{article} {chosen.title} export" + (" (detected from the header row)" if detected else ""),
+        added=sum(changes is None for _, changes in plan),
+        updated=sum(bool(changes) for _, changes in plan),
+        unchanged=sum(changes == {} for _, changes in plan),
+        bad_rows=bad_rows,
+        unknown_columns=[c for c in table.columns if column_key(c) not in chosen.keys],
+        notes=_remark_notes(records, target),
+    )
+    if dry_run or (bad_rows and not skip_bad):
+        return report
+    for record, changes in plan:
+        if changes is None:
+            target.add(ledger, record.code, record.name, **record.fields)
+        elif changes:
+            target.edit(ledger, record.code, **changes)
+    report.written = True
+    return report
+
+
+def _check_rows(table: Table, layout: Layout, target: Target) -> tuple[list[Record], list[BadRow]]:
+    """Every row parsed and checked before anything is written: the good records, and the bad rows."""
+    records, bad_rows = [], list(table.bad_rows)
+    first_line: dict[str, int] = {}
+    for row in table.rows:
+        record, problems = layout.record(row.values)
+        if record.code in first_line:
+            problems.append(f"the {target.code_word} {record.code} is already on line {first_line[record.code]}")
+        elif record.code:
+            first_line[record.code] = row.line
+        if problems:
+            bad_rows.append(BadRow(row.line, "; ".join(problems)))
+        else:
+            records.append(record)
+    return records, sorted(bad_rows, key=lambda bad: bad.line)
+
+
+def _changes(existing: dict[str, Any] | None, record: Record, target: Target) -> dict[str, Any] | None:
+    """None for a new code; else the fields whose values differ from the ledger's (empty: unchanged)."""
+    if existing is None:
+        return None
+    wanted = {"name": record.name, **record.fields}
+    return {name: value for name, value in wanted.items()
+            if _comparable(name, value, target) != _comparable(name, existing.get(name), target)}
+
+
+def _comparable(name: str, value: Any, target: Target) -> Any:
+    """Values as the ledger would store them: text trimmed, empty as nothing, a blank status as the default."""
+    if isinstance(value, str):
+        value = value.strip() or None
+    if isinstance(value, list):
+        value = value or None
+    if name == "status":
+        # a tool on loan here shows "on_loan", which is no status an import can set
+        value = target.default_status if value in (None, "on_loan") else value
+    return value
+
+
+def _remark_notes(records: list[Record], target: Target) -> list[str]:
+    counts = Counter(remark for record in records for remark in record.remarks)
+    noun = target.kind.rstrip("s")
+    return [f"{n} {noun if n == 1 else target.kind} {remark}." for remark, n in counts.items()]
