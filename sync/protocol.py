@@ -1,0 +1,425 @@
+"""The sync wire format, shared by the kiosk's client and the server.
+
+One POST to ``/v1/sync`` is a whole round. The body (JSON, gzip-compressed)
+carries the kiosk's unacknowledged events and its cursors; the answer carries
+acknowledgements, refusals, the events the kiosk has not seen (a page, with a
+``more`` flag), the new cursors, partner availability and the server's clock.
+
+A cursor is a position in one library's stream: the server numbers each
+library's events in arrival order (1, 2, 3, ... with no gaps), never by clock.
+A kiosk holds one cursor for its own library (all its events) and one per
+partner library (only catalog events of that library).
+
+Nothing here imports a web framework: the kiosk uses it with requests, the
+server with its ASGI app. Parsers raise ``ProtocolError`` with the HTTP status
+and a message meant for whoever has to fix the request.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from kiosk.ledger.errors import InvalidInput
+from kiosk.ledger.events import (
+    CONDITIONS, EVENT_TYPES, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
+)
+
+PROTOCOL = 1                 # what this software speaks
+MIN_PROTOCOL = 1             # the oldest kiosk protocol the server still serves
+SYNC_PATH = "/v1/sync"
+ENROLL_PATH = "/v1/enroll"
+PHOTO_PATH = "/v1/photos/{sha256}"
+
+MAX_BODY_BYTES = 4 << 20      # a request body as sent (compressed)
+MAX_JSON_BYTES = 32 << 20     # the same body once decompressed: stops gzip bombs
+MAX_EVENTS_PER_REQUEST = 1000
+MAX_EVENT_BYTES = 16 << 10    # one event's payload, as JSON
+DEFAULT_PAGE = 1000
+MAX_PAGE = 5000
+MAX_PHOTO_BYTES = 2 << 20
+MAX_ID_LENGTH = 64
+MAX_HLC = (1 << 63) - 1
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+SLUG = re.compile(r"^[a-z0-9]{2,12}$")
+# A tool's photo field that names its file by content: photos/<sha256>.<ext>
+PHOTO_FIELD = re.compile(r"^photos/([0-9a-f]{64})\.(jpg|jpeg|png|webp)$")
+
+GZIP_LEVEL = 6
+
+
+class ProtocolError(Exception):
+    """A request or answer that breaks the protocol; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+# -- bytes on the wire ---------------------------------------------------------------
+
+def encode(obj: Any, *, compress: bool = True) -> bytes:
+    data = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if compress else data
+
+
+def decode(body: bytes, content_encoding: str | None = None) -> Any:
+    """The JSON value of a body, gunzipped when it is gzip (by header or by its magic bytes)."""
+    if len(body) > MAX_BODY_BYTES:
+        raise ProtocolError(413, "too_large", f"the request body is over {MAX_BODY_BYTES} bytes; send fewer events")
+    encoding = (content_encoding or "").strip().lower()
+    if encoding not in ("", "identity", "gzip"):
+        raise ProtocolError(415, "unsupported_encoding", f"content encoding {encoding!r} is not supported; use gzip")
+    if encoding == "gzip" or body[:2] == b"\x1f\x8b":
+        body = _gunzip(body)
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ProtocolError(400, "malformed_json", f"the body is not valid JSON: {exc}") from None
+
+
+def _gunzip(body: bytes) -> bytes:
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(body, MAX_JSON_BYTES + 1)
+    except zlib.error as exc:
+        raise ProtocolError(400, "malformed_gzip", f"the body is not valid gzip: {exc}") from None
+    if len(data) > MAX_JSON_BYTES or inflater.unconsumed_tail:
+        raise ProtocolError(413, "too_large", f"the body is over {MAX_JSON_BYTES} bytes once decompressed")
+    return data
+
+
+# -- the sync round ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SyncRequest:
+    protocol: int
+    library: str
+    device: str
+    events: list[dict[str, Any]]          # wire events, each checked on its own by the server
+    cursors: dict[str, int]
+    limit: int = DEFAULT_PAGE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"protocol": self.protocol, "library": self.library, "device": self.device,
+                "events": self.events, "cursors": self.cursors, "limit": self.limit}
+
+
+@dataclass(frozen=True)
+class Rejection:
+    id: str
+    reason: str      # conflicting_content | wrong_library | wrong_device | invalid | server_only | duplicate_seq
+    message: str
+
+
+@dataclass(frozen=True)
+class SyncResponse:
+    server_time_ms: int
+    acks: dict[str, int]
+    rejected: list[Rejection]
+    events: list[Event]
+    cursors: dict[str, int]
+    more: bool
+    availability: list[dict[str, Any]] = field(default_factory=list)
+    photos_wanted: list[str] = field(default_factory=list)
+    rewound: bool = False             # the server was restored from an older copy: resend own events
+    protocol: int = PROTOCOL
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "protocol": self.protocol, "server_time_ms": self.server_time_ms, "acks": self.acks,
+            "events": [e.to_wire() for e in self.events], "cursors": self.cursors, "more": self.more,
+        }
+        # empty lists stay off the wire: a sync with nothing to do stays small
+        if self.rejected:
+            body["rejected"] = [{"id": r.id, "reason": r.reason, "message": r.message} for r in self.rejected]
+        if self.availability:
+            body["availability"] = self.availability
+        if self.photos_wanted:
+            body["photos_wanted"] = self.photos_wanted
+        if self.rewound:
+            body["rewound"] = True
+        return body
+
+
+def parse_sync_request(obj: Any) -> SyncRequest:
+    body = _object(obj, "the request")
+    protocol = body.get("protocol")
+    if not _is_int(protocol):
+        raise ProtocolError(422, "invalid", "'protocol' must be a whole number (this server speaks "
+                                            f"{MIN_PROTOCOL} to {PROTOCOL})")
+    if protocol < MIN_PROTOCOL:
+        raise ProtocolError(426, "upgrade_required",
+                            f"this kiosk speaks sync protocol {protocol}; the server needs {MIN_PROTOCOL} or newer. "
+                            "Upgrade toolkiosk on this kiosk.")
+    library, device = body.get("library"), body.get("device")
+    if not isinstance(library, str) or not SLUG.match(library):
+        raise ProtocolError(422, "invalid", "'library' must be a library slug (2 to 12 lowercase letters or digits)")
+    if not isinstance(device, str) or not 0 < len(device) <= MAX_ID_LENGTH:
+        raise ProtocolError(422, "invalid", "'device' must be the kiosk's device id")
+    events = body.get("events", [])
+    if not isinstance(events, list):
+        raise ProtocolError(422, "invalid", "'events' must be a list")
+    if len(events) > MAX_EVENTS_PER_REQUEST:
+        raise ProtocolError(413, "too_many_events",
+                            f"{len(events)} events in one request; send at most {MAX_EVENTS_PER_REQUEST}")
+    for i, event in enumerate(events):
+        if not isinstance(event, dict) or not isinstance(event.get("id"), str) \
+                or not 0 < len(event["id"]) <= MAX_ID_LENGTH:
+            raise ProtocolError(422, "invalid", f"events[{i}] must be an object with a string 'id'")
+    cursors = body.get("cursors", {})
+    if not isinstance(cursors, dict) or not all(
+            isinstance(k, str) and _is_int(v) and 0 <= v <= MAX_HLC for k, v in cursors.items()):
+        raise ProtocolError(422, "invalid", "'cursors' must map library slugs to non-negative whole numbers")
+    limit = body.get("limit", DEFAULT_PAGE)
+    if not _is_int(limit) or not 1 <= limit <= MAX_PAGE:
+        raise ProtocolError(422, "invalid", f"'limit' must be a whole number from 1 to {MAX_PAGE}")
+    return SyncRequest(protocol, library, device, events, dict(cursors), limit)
+
+
+def parse_sync_response(obj: Any) -> SyncResponse:
+    """The server's answer, checked: a kiosk never applies half-understood data."""
+    try:
+        body = _object(obj, "the answer")
+        if body.get("protocol", PROTOCOL) < MIN_PROTOCOL:
+            raise ProtocolError(502, "server_too_old", "the server speaks an older sync protocol; upgrade the server")
+        acks = {str(k): int(v) for k, v in body["acks"].items()}
+        rejected = [Rejection(r["id"], r["reason"], r["message"]) for r in body.get("rejected", [])]
+        events = [Event.from_wire(e) for e in body["events"]]
+        cursors = {str(k): int(v) for k, v in body["cursors"].items()}
+        availability = [{"library": a["library"], "code": a["code"], "status": a["status"],
+                         "due_back": a.get("due_back")} for a in body.get("availability", [])]
+        return SyncResponse(int(body["server_time_ms"]), acks, rejected, events, cursors, bool(body["more"]),
+                            availability, [str(p) for p in body.get("photos_wanted", [])],
+                            bool(body.get("rewound", False)), int(body.get("protocol", PROTOCOL)))
+    except (KeyError, TypeError, ValueError, AttributeError, InvalidInput) as exc:
+        raise ProtocolError(502, "bad_answer", f"the server's answer is not a sync answer: {exc!r}") from None
+
+
+# -- enrollment ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EnrollRequest:
+    code: str
+    library: str
+    device: str
+    name: str
+
+
+def parse_enroll_request(obj: Any) -> EnrollRequest:
+    body = _object(obj, "the request")
+    values = {k: body.get(k) for k in ("code", "library", "device", "name")}
+    for key, value in values.items():
+        if not isinstance(value, str) or not 0 < len(value) <= 200:
+            raise ProtocolError(422, "invalid", f"{key!r} must be non-empty text")
+    return EnrollRequest(**values)
+
+
+# -- events --------------------------------------------------------------------------
+
+def check_event(wire: dict[str, Any]) -> Event:
+    """An event from a kiosk, its envelope checked and, for types this software knows, its payload too.
+
+    Raises InvalidInput with the reason. A payload the kiosks' projections
+    could not apply must never be stored: it would stop every kiosk that pulls it.
+    """
+    event = Event.from_wire(wire)
+    if not 0 < len(event.id) <= MAX_ID_LENGTH or not 0 < len(event.device) <= MAX_ID_LENGTH:
+        raise InvalidInput("the event id and device must be 1 to 64 characters")
+    if not 1 <= event.seq <= MAX_HLC or not 0 <= event.hlc <= MAX_HLC or event.version < 1:
+        raise InvalidInput("seq must be positive, hlc non-negative and v at least 1")
+    if len(event.type) > 64 or len(event.entity) > 200:
+        raise InvalidInput("type or entity too long")
+    if len(json.dumps(event.payload)) > MAX_EVENT_BYTES:
+        raise InvalidInput(f"the payload is over {MAX_EVENT_BYTES} bytes")
+    if event.known:
+        _check_payload(event)
+    return event
+
+
+def _check_payload(event: Event) -> None:
+    p = event.payload
+    kind = event.type
+    if kind == "library.configured":
+        check_fields(_dict(p, "fields"), SETTINGS_FIELDS, "settings")
+        _entity(event, f"library:{event.library}")
+    elif kind in ("tool.added", "tool.edited"):
+        code = _text(p, "code")
+        check_fields(_dict(p, "fields"), TOOL_FIELDS, "tool")
+        _entity(event, f"tool:{code}")
+    elif kind in ("member.added", "member.edited"):
+        code = _text(p, "code")
+        check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member")
+        _entity(event, f"member:{code}")
+    elif kind == "loan.opened":
+        loan_id = _text(p, "loan_id")
+        _text(p, "tool")
+        _text(p, "member", optional=True)
+        _date(p, "due")
+        _date(p, "at")
+        _entity(event, f"loan:{loan_id}")
+    elif kind == "loan.renewed":
+        loan_id = _text(p, "loan_id")
+        _date(p, "due")
+        _entity(event, f"loan:{loan_id}")
+    elif kind == "loan.returned":
+        tool = _text(p, "tool")
+        _text(p, "loan_id", optional=True)
+        _date(p, "at")
+        _text(p, "note", optional=True)
+        if p.get("condition", "ok") not in CONDITIONS:
+            raise InvalidInput(f"condition must be one of {', '.join(CONDITIONS)}")
+        parts = p.get("missing_parts") or []
+        if not isinstance(parts, list) or not all(isinstance(x, str) for x in parts):
+            raise InvalidInput("missing_parts must be a list of text")
+        _entity(event, f"tool:{tool}")
+    elif kind == "conflict.opened":
+        for key in ("conflict_id", "kind", "tool"):
+            _text(p, key)
+        for key in ("loan_a", "loan_b", "return_event"):
+            _text(p, key, optional=True)
+    elif kind == "conflict.resolved":
+        conflict_id = _text(p, "conflict_id")
+        _text(p, "resolution")
+        _text(p, "note", optional=True)
+        _entity(event, f"conflict:{conflict_id}")
+
+
+def _text(payload: dict, key: str, *, optional: bool = False) -> str | None:
+    value = payload.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value or len(value) > 2000:
+        raise InvalidInput(f"payload field {key!r} must be non-empty text")
+    return value
+
+
+def _dict(payload: dict, key: str) -> dict:
+    value = payload.get(key)
+    if not isinstance(value, dict):
+        raise InvalidInput(f"payload field {key!r} must be a mapping")
+    return value
+
+
+def _date(payload: dict, key: str) -> None:
+    value = _text(payload, key)
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"payload field {key!r} must be a date like 2026-03-31") from None
+
+
+def _entity(event: Event, expected: str) -> None:
+    if event.entity != expected:
+        raise InvalidInput(f"a {event.type} event must concern {expected!r}, not {event.entity!r}")
+
+
+def same_event(a: Event, b: Event) -> bool:
+    """Whether two copies of one id are the same event.
+
+    A borrower forgotten after the retention period leaves ``member`` null in
+    one copy; that is the same event, not a clone.
+    """
+    if a == b:
+        return True
+    if a.type != "loan.opened" or b.type != "loan.opened":
+        return False
+    if a.payload.get("member") is not None and b.payload.get("member") is not None:
+        return False
+    strip = lambda e: Event(e.id, e.library, e.device, e.seq, e.hlc, e.type, e.version, e.entity,  # noqa: E731
+                            {k: v for k, v in e.payload.items() if k != "member"})
+    return strip(a) == strip(b)
+
+
+def redact_member(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "member": None}
+
+
+def photo_hash(value: Any) -> str | None:
+    """The SHA-256 a tool's photo field names, if it names its file by content."""
+    match = PHOTO_FIELD.match(value) if isinstance(value, str) else None
+    return match.group(1) if match else None
+
+
+# -- helpers -------------------------------------------------------------------------
+
+def _object(obj: Any, what: str) -> dict[str, Any]:
+    if not isinstance(obj, dict):
+        raise ProtocolError(422, "invalid", f"{what} must be a JSON object")
+    return obj
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_catalog(event: Event) -> bool:
+    """Shared with partner libraries: only catalog events of a type this software knows the scope of."""
+    return event.type in EVENT_TYPES and event.scope == "catalog"
+
+
+# -- JSON Schemas for the OpenAPI description ------------------------------------------
+
+EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "library", "device", "seq", "hlc", "type", "v", "entity", "payload"],
+    "properties": {
+        "id": {"type": "string", "maxLength": MAX_ID_LENGTH}, "library": {"type": "string"},
+        "device": {"type": "string"}, "seq": {"type": "integer", "minimum": 1},
+        "hlc": {"type": "integer", "minimum": 0}, "type": {"type": "string"}, "v": {"type": "integer", "minimum": 1},
+        "entity": {"type": "string"}, "payload": {"type": "object"},
+    },
+}
+SYNC_REQUEST_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["protocol", "library", "device"],
+    "properties": {
+        "protocol": {"type": "integer", "minimum": MIN_PROTOCOL},
+        "library": {"type": "string", "pattern": SLUG.pattern},
+        "device": {"type": "string", "maxLength": MAX_ID_LENGTH},
+        "events": {"type": "array", "items": EVENT_SCHEMA, "maxItems": MAX_EVENTS_PER_REQUEST},
+        "cursors": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+        "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+    },
+}
+SYNC_RESPONSE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["protocol", "server_time_ms", "acks", "events", "cursors", "more"],
+    "properties": {
+        "protocol": {"type": "integer"}, "server_time_ms": {"type": "integer"},
+        "acks": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "rejected": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "reason": {"type": "string"}, "message": {"type": "string"}}}},
+        "events": {"type": "array", "items": EVENT_SCHEMA},
+        "cursors": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "more": {"type": "boolean"},
+        "availability": {"type": "array", "items": {"type": "object", "properties": {
+            "library": {"type": "string"}, "code": {"type": "string"}, "status": {"type": "string"},
+            "due_back": {"type": ["string", "null"]}}}},
+        "photos_wanted": {"type": "array", "items": {"type": "string"}},
+        "rewound": {"type": "boolean"},
+    },
+}
+ENROLL_REQUEST_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["code", "library", "device", "name"],
+    "properties": {k: {"type": "string", "minLength": 1, "maxLength": 200} for k in ("code", "library", "device", "name")},
+}
+ENROLL_RESPONSE_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["token", "library", "library_name", "device"],
+    "properties": {k: {"type": "string"} for k in ("token", "library", "library_name", "device")},
+}
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object", "properties": {"error": {"type": "object", "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"}}}},
+}

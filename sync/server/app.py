@@ -1,0 +1,164 @@
+"""The HTTP API: enrollment, the sync round, photos. An ASGI app built by ``create_app``.
+
+Bodies are read and checked by ``sync.protocol`` rather than by FastAPI's
+models: the sync body is gzip, its size is bounded before it is parsed, and
+one malformed event must be refused alone, not fail the whole round. The
+OpenAPI description is still complete: the schemas come from the protocol.
+
+More routes (coordinators' pages) can be mounted on the returned app, e.g.
+under ``/web``, using the same ``app.state.storage``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kiosk import __version__
+from kiosk.ledger import clock
+from sync import protocol
+from sync.protocol import ProtocolError, SyncResponse
+from sync.server.errors import Forbidden, ServerError, Unauthorized
+from sync.server.storage import Device, Storage
+
+
+def create_app(storage: Storage, *, now_ms: Callable[[], int] = clock.wall_ms) -> FastAPI:
+    app = FastAPI(title="Tool Library Kiosk sync server", version=__version__,
+                  description="Sync for tool library kiosks: one POST per round. See sync/protocol.py.")
+    app.state.storage = storage
+
+    @app.exception_handler(ServerError)
+    async def _server_error(request: Request, exc: ServerError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(ProtocolError)
+    async def _protocol_error(request: Request, exc: ProtocolError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": {"code": "invalid", "message": str(exc.errors())[:500]}}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": {"code": "http", "message": str(exc.detail)}}, status_code=exc.status_code)
+
+    @app.get("/v1/health", summary="Whether the server is up, and its clock",
+             responses={200: _json({"type": "object"})})
+    def health() -> dict[str, Any]:
+        return {"ok": True, "protocol": protocol.PROTOCOL, "server_time_ms": now_ms()}
+
+    @app.post(protocol.ENROLL_PATH, summary="Trade a one-time enrollment code for a device token",
+              openapi_extra=_body(protocol.ENROLL_REQUEST_SCHEMA),
+              responses={200: _json(protocol.ENROLL_RESPONSE_SCHEMA), **_errors(401, 409, 413, 422)})
+    async def enroll(request: Request) -> JSONResponse:
+        req = protocol.parse_enroll_request(protocol.decode(await _read(request), request.headers.get("content-encoding")))
+        device, token = await run_in_threadpool(storage.enroll, req.code, req.library, req.device, req.name)
+        lib = await run_in_threadpool(storage.library, device.library)
+        return JSONResponse({"token": token, "library": device.library, "library_name": lib["name"],
+                             "device": device.id, "device_name": device.name})
+
+    @app.post(protocol.SYNC_PATH, summary="One sync round: push events, pull what this kiosk has not seen",
+              openapi_extra={**_body(protocol.SYNC_REQUEST_SCHEMA), "security": [{"bearer": []}]},
+              responses={200: _json(protocol.SYNC_RESPONSE_SCHEMA), **_errors(400, 401, 403, 404, 413, 415, 422, 426)})
+    async def sync(request: Request) -> Response:
+        device = await _device(request)
+        req = protocol.parse_sync_request(protocol.decode(await _read(request), request.headers.get("content-encoding")))
+        answer = await run_in_threadpool(_round, storage, device, req, now_ms)
+        body = answer.to_json()
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(protocol.encode(body), media_type="application/json", headers={"Content-Encoding": "gzip"})
+        return Response(protocol.encode(body, compress=False), media_type="application/json")
+
+    @app.put(protocol.PHOTO_PATH, summary="Upload a tool photo, addressed by its SHA-256",
+             openapi_extra={"requestBody": {"content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}},
+                            "security": [{"bearer": []}]},
+             responses={201: _json({"type": "object"}), **_errors(400, 401, 403, 404, 413, 422)})
+    async def put_photo(sha256: str, request: Request) -> JSONResponse:
+        device = await _device(request)
+        _check_sha(sha256)
+        data = await _read(request, protocol.MAX_PHOTO_BYTES)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ProtocolError(422, "wrong_hash", "the photo's SHA-256 is not the one in the address")
+        created = await run_in_threadpool(storage.put_photo, device, sha256, data)
+        return JSONResponse({"stored": created}, status_code=201 if created else 200)
+
+    @app.get(protocol.PHOTO_PATH, summary="Fetch a tool photo by its SHA-256",
+             openapi_extra={"security": [{"bearer": []}]},
+             responses={200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                        **_errors(401, 403, 404, 422)})
+    async def get_photo(sha256: str, request: Request) -> Response:
+        device = await _device(request)
+        _check_sha(sha256)
+        data = await run_in_threadpool(storage.get_photo, device, sha256)
+        return Response(data, media_type="application/octet-stream",
+                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+    def _openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            schema.setdefault("components", {})["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = _openapi  # type: ignore[method-assign]
+
+    async def _device(request: Request) -> Device:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("send the device token as 'Authorization: Bearer <token>'; enroll with `toolkiosk enroll`")
+        return await run_in_threadpool(storage.authenticate, token.strip())
+
+    return app
+
+
+def _round(storage: Storage, device: Device, req: protocol.SyncRequest, now_ms: Callable[[], int]) -> SyncResponse:
+    """Ingest first, then pull: the kiosk's own new events are acknowledged in the same round."""
+    if req.library != device.library:
+        storage.library(req.library)  # NotFound for a library this server does not have
+        raise Forbidden(f"this device belongs to the library {device.library!r}, not {req.library!r}")
+    if req.device != device.id:
+        raise Forbidden(f"this token belongs to the device {device.id}, not {req.device}")
+    ingested = storage.ingest(device, req.events)
+    page = storage.pull(device, req.cursors, req.limit)
+    return SyncResponse(now_ms(), ingested.acks, ingested.rejected, page.events, page.cursors, page.more,
+                        page.availability, page.photos_wanted, page.rewound)
+
+
+async def _read(request: Request, limit: int = protocol.MAX_BODY_BYTES) -> bytes:
+    """The body, refused as soon as it grows past ``limit`` (nothing is buffered beyond it)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ProtocolError(413, "too_large", f"the body is over {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProtocolError(413, "too_large", f"the body is over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_sha(sha256: str) -> None:
+    if not protocol.SHA256.match(sha256):
+        raise ProtocolError(422, "invalid", "a photo is addressed by its SHA-256 as 64 lowercase hex digits")
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def _errors(*statuses: int) -> dict[int, Any]:
+    return {status: {"description": "refused, with a message", **_json(protocol.ERROR_SCHEMA)} for status in statuses}

@@ -1,0 +1,201 @@
+"""`toolkiosk-server`: who takes part, and serving the sync API.
+
+    toolkiosk-server --data DIR library add maple --name "Maple Street Tool Library"
+    toolkiosk-server --data DIR library partner maple oak
+    toolkiosk-server --data DIR device invite maple --name "front desk"   # prints a one-time code
+    toolkiosk-server --data DIR device revoke maple "front desk"
+    toolkiosk-server --data DIR serve --host 0.0.0.0 --port 8080
+
+``--data DIR`` keeps everything in SQLite in that folder (the default needs
+no set-up); ``--database postgresql://...`` uses PostgreSQL instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from datetime import date, datetime, timezone
+from typing import Any, Sequence
+
+from sync.protocol import ProtocolError
+from sync.server.errors import ServerError
+from sync.server.storage import Storage, open_storage
+
+FORGET_EVERY_S = 6 * 3600
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="toolkiosk-server", description=__doc__.split("\n\n")[0])
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--data", metavar="DIR", default=os.environ.get("TOOLKIOSK_SERVER_DATA", "toolkiosk-data"),
+                       help="folder for the SQLite database (default: $TOOLKIOSK_SERVER_DATA or ./toolkiosk-data); "
+                            "a postgresql:// URL works here too")
+    where.add_argument("--database", metavar="URL", default=os.environ.get("TOOLKIOSK_DATABASE_URL"),
+                       help="PostgreSQL URL for a hosted, many-library server (default: $TOOLKIOSK_DATABASE_URL)")
+    parser.add_argument("--json", action="store_true", help="print results as JSON")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    library = commands.add_parser("library", help="libraries and their partnerships").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = library.add_parser("add", help="add a library")
+    p.add_argument("slug", help="2 to 12 lowercase letters or digits, as the kiosks were set up with")
+    p.add_argument("--name", required=True)
+    p.set_defaults(handler=_library_add)
+    library.add_parser("list", help="list the libraries").set_defaults(handler=_library_list)
+    p = library.add_parser("partner", help="let two libraries see each other's catalog and availability")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.set_defaults(handler=_library_partner)
+
+    device = commands.add_parser("device", help="kiosks allowed to sync").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = device.add_parser("invite", help="print a one-time enrollment code for a new kiosk")
+    p.add_argument("slug")
+    p.add_argument("--name", required=True, help="what to call the kiosk, e.g. 'front desk'")
+    p.add_argument("--days", type=int, default=7, help="how long the code stays valid (default: 7)")
+    p.set_defaults(handler=_device_invite)
+    p = device.add_parser("revoke", help="stop a kiosk from syncing (by id or name)")
+    p.add_argument("slug")
+    p.add_argument("device")
+    p.set_defaults(handler=_device_revoke)
+    p = device.add_parser("list", help="list the kiosks")
+    p.add_argument("slug", nargs="?")
+    p.set_defaults(handler=_device_list)
+
+    p = commands.add_parser("flags", help="refused events to look at: cloned SD cards, restored backups")
+    p.add_argument("slug", nargs="?")
+    p.set_defaults(handler=_flags)
+    p = commands.add_parser("forget", help="clear borrowers of loans returned before the retention period")
+    p.set_defaults(handler=_forget)
+    commands.add_parser("migrate", help="create or upgrade the database, then exit").set_defaults(handler=_migrate)
+
+    p = commands.add_parser("serve", help="serve the sync API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--log-level", default="warning")
+    p.set_defaults(handler=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        storage = open_storage(args.database or args.data)
+    except Exception as exc:  # a bad URL, an unreachable database, an unwritable folder
+        print(f"toolkiosk-server: cannot open {args.database or args.data}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.handler(args, storage) or 0)
+    except (ServerError, ProtocolError) as exc:
+        print(f"toolkiosk-server: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        storage.close()
+
+
+def _print(args: argparse.Namespace, rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
+    if args.json:
+        print(json.dumps(rows, indent=2, default=str))
+        return
+    if not rows:
+        print("(none)")
+        return
+    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    for row in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+def _when(ms: int | None) -> str | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def _library_add(args: argparse.Namespace, storage: Storage) -> int:
+    lib = storage.add_library(args.slug, args.name)
+    print(f"added the library {lib['slug']} ({lib['name']})")
+    return 0
+
+
+def _library_list(args: argparse.Namespace, storage: Storage) -> int:
+    _print(args, storage.libraries(), ["slug", "name", "devices", "events", "partners"])
+    return 0
+
+
+def _library_partner(args: argparse.Namespace, storage: Storage) -> int:
+    storage.add_partners(args.a, args.b)
+    print(f"{args.a} and {args.b} now see each other's catalog (never each other's members)")
+    return 0
+
+
+def _device_invite(args: argparse.Namespace, storage: Storage) -> int:
+    code = storage.invite(args.slug, args.name, days=args.days)
+    if args.json:
+        print(json.dumps({"library": args.slug, "name": args.name, "code": code}))
+    else:
+        print(code)
+        print(f"On the kiosk: toolkiosk enroll --server URL --code {code}   (valid {args.days} days, once)",
+              file=sys.stderr)
+    return 0
+
+
+def _device_revoke(args: argparse.Namespace, storage: Storage) -> int:
+    device = storage.revoke(args.slug, args.device)
+    print(f"revoked {device.name} ({device.id}); its token no longer works")
+    return 0
+
+
+def _device_list(args: argparse.Namespace, storage: Storage) -> int:
+    rows = [{**d, "enrolled": _when(d["enrolled_ms"]), "revoked": _when(d["revoked_ms"]),
+             "last_push": _when(d["last_push_ms"])} for d in storage.devices(args.slug)]
+    _print(args, rows, ["library", "id", "name", "enrolled", "last_push", "revoked"])
+    return 0
+
+
+def _flags(args: argparse.Namespace, storage: Storage) -> int:
+    rows = [{**f, "at": _when(f["at_ms"])} for f in storage.flags(args.slug)]
+    _print(args, rows, ["at", "library", "device", "event_id", "reason", "message"])
+    return 0
+
+
+def _forget(args: argparse.Namespace, storage: Storage) -> int:
+    print(f"forgot the borrowers of {storage.forget_old_borrowers(date.today())} old loans")
+    return 0
+
+
+def _migrate(args: argparse.Namespace, storage: Storage) -> int:
+    print("the database is up to date")
+    return 0
+
+
+def _serve(args: argparse.Namespace, storage: Storage) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    stop = threading.Event()
+
+    def forget_regularly() -> None:
+        while not stop.is_set():
+            try:
+                storage.forget_old_borrowers(date.today())
+            except Exception as exc:  # upkeep must never take the server down
+                print(f"toolkiosk-server: forgetting old borrowers failed: {exc}", file=sys.stderr)
+            stop.wait(FORGET_EVERY_S)
+
+    threading.Thread(target=forget_regularly, name="forget-old-borrowers", daemon=True).start()
+    try:
+        uvicorn.run(create_app(storage), host=args.host, port=args.port, log_level=args.log_level,
+                    access_log=False, server_header=False)
+    finally:
+        stop.set()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

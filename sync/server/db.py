@@ -1,0 +1,212 @@
+"""Connections to the server's database: SQLite in a data folder, or PostgreSQL by URL.
+
+Both speak the same SQL to the storage (``?`` placeholders, rows read by
+column name); this module hides how each opens, locks and commits.
+
+A write transaction on one library is serialized (SQLite has one writer;
+PostgreSQL locks the library's row), so a library's stream numbers are
+committed in order and a reader's cursor can never pass over a number that
+commits later.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from sync.server import schema
+
+
+class Tx:
+    """One transaction: ``rows`` reads, ``run`` and ``many`` write."""
+
+    def __init__(self, cursor: Any, postgres: bool):
+        self._cursor = cursor
+        self._postgres = postgres
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self._postgres else sql
+
+    def rows(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
+        self._cursor.execute(self._sql(sql), tuple(args))
+        return self._cursor.fetchall()
+
+    def one(self, sql: str, args: Sequence[Any] = ()) -> Any | None:
+        rows = self.rows(sql, args)
+        return rows[0] if rows else None
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> int:
+        self._cursor.execute(self._sql(sql), tuple(args))
+        return self._cursor.rowcount
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
+
+    @property
+    def postgres(self) -> bool:
+        return self._postgres
+
+
+def placeholders(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+class Database:
+    postgres = False
+
+    def read(self) -> contextlib.AbstractContextManager[Tx]:
+        raise NotImplementedError
+
+    def write(self, library: str | None = None) -> contextlib.AbstractContextManager[Tx]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SQLiteDatabase(Database):
+    """One connection per thread; one writer at a time (a lock, so writers queue instead of spinning)."""
+
+    FILE = "server.db"
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / self.FILE
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._all: list[sqlite3.Connection] = []
+        with self.write() as tx:
+            schema.migrate(tx)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")  # an acknowledged event survives a power cut
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA cache_size = -32000")
+            self._local.conn = conn
+            self._all.append(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Tx]:
+        conn = self._conn()
+        conn.execute("BEGIN")  # a snapshot: every read of one answer sees the same moment
+        try:
+            yield Tx(conn.cursor(), False)
+        finally:
+            conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def write(self, library: str | None = None) -> Iterator[Tx]:
+        conn = self._conn()
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(conn.cursor(), False)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        for conn in self._all:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+        self._all.clear()
+        self._local = threading.local()
+
+
+class PostgresDatabase(Database):
+    """A small pool of psycopg connections; ``search_path`` selects a schema when the URL names one."""
+
+    postgres = True
+
+    def __init__(self, url: str, *, schema_name: str | None = None, pool_size: int = 8):
+        import psycopg
+        from psycopg.rows import dict_row
+
+        self._connect = lambda: psycopg.connect(url, row_factory=dict_row, autocommit=True)
+        self._schema = schema_name
+        self._pool: queue.LifoQueue = queue.LifoQueue()
+        self._slots = threading.Semaphore(pool_size)
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+        with self.write() as tx:
+            if schema_name:
+                tx.run(f'CREATE SCHEMA IF NOT EXISTS "{schema_name}"')
+                tx.run(f'SET LOCAL search_path TO "{schema_name}"')
+            schema.migrate(tx)
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[Any]:
+        self._slots.acquire()
+        try:
+            try:
+                conn = self._pool.get_nowait()
+            except queue.Empty:
+                conn = self._connect()
+                if self._schema:
+                    conn.execute(f'SET search_path TO "{self._schema}"')
+                with self._lock:
+                    self._all.append(conn)
+            try:
+                yield conn
+            finally:
+                if conn.closed or conn.info.transaction_status != 0:  # broken: drop it
+                    with contextlib.suppress(Exception):
+                        conn.close()
+                    with self._lock:
+                        self._all.remove(conn)
+                else:
+                    self._pool.put(conn)
+        finally:
+            self._slots.release()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Tx]:
+        with self._connection() as conn:
+            with conn.transaction():
+                cur = conn.cursor()
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield Tx(cur, True)
+
+    @contextlib.contextmanager
+    def write(self, library: str | None = None) -> Iterator[Tx]:
+        with self._connection() as conn:
+            with conn.transaction():
+                tx = Tx(conn.cursor(), True)
+                if library is not None:  # numbers of one library commit in order
+                    tx.run("SELECT 1 FROM libraries WHERE slug = ? FOR UPDATE", (library,))
+                yield tx
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                with contextlib.suppress(Exception):
+                    conn.close()
+            self._all.clear()
+        while not self._pool.empty():
+            self._pool.get_nowait()
+
+
+def open_database(target: str | Path) -> Database:
+    """A PostgreSQL URL (``postgresql://...``, ``?schema=NAME`` for a schema), else a data folder for SQLite."""
+    text = str(target)
+    if text.startswith(("postgres://", "postgresql://")):
+        from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+        parts = urlsplit(text)
+        query = dict(parse_qsl(parts.query))
+        schema_name = query.pop("schema", None)
+        url = urlunsplit(parts._replace(query=urlencode(query)))
+        return PostgresDatabase(url, schema_name=schema_name)
+    return SQLiteDatabase(Path(target))

@@ -1,0 +1,113 @@
+"""The server's tables and their migrations, for SQLite and PostgreSQL alike.
+
+``schema_version`` holds the number of migrations applied; ``migrate`` runs
+the missing ones inside the caller's write transaction. Each migration is one
+script per database, written to keep the two as alike as the dialects allow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Version 1: libraries, devices, the event streams, and what the server derives from them.
+V1 = """
+CREATE TABLE libraries (
+    slug TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    head BIGINT NOT NULL DEFAULT 0,          -- the last stream number given in this library
+    server_seq BIGINT NOT NULL DEFAULT 0,    -- the last seq of the server's own events here
+    retention_days INTEGER, retention_hlc BIGINT, retention_device TEXT,
+    created_ms BIGINT NOT NULL
+);
+CREATE TABLE partners (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b));
+
+CREATE TABLE invitations (
+    code_hash TEXT PRIMARY KEY, library TEXT NOT NULL, name TEXT NOT NULL,
+    created_ms BIGINT NOT NULL, expires_ms BIGINT NOT NULL, used_ms BIGINT
+);
+CREATE TABLE devices (
+    id TEXT PRIMARY KEY, library TEXT NOT NULL, name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    enrolled_ms BIGINT NOT NULL, revoked_ms BIGINT, last_push_ms BIGINT
+);
+
+-- every event exactly once, lseq its arrival order within its library
+CREATE TABLE events (
+    library TEXT NOT NULL, lseq BIGINT NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    device TEXT NOT NULL, device_seq BIGINT NOT NULL,
+    hlc BIGINT NOT NULL, type TEXT NOT NULL, version INTEGER NOT NULL,
+    entity TEXT NOT NULL, payload TEXT NOT NULL,
+    catalog INTEGER NOT NULL,                -- 1: shared with partner libraries
+    received_ms BIGINT NOT NULL,
+    PRIMARY KEY (library, lseq),
+    UNIQUE (device, device_seq)
+);
+CREATE INDEX events_catalog ON events (library, catalog, lseq);
+
+-- derived: tools as partners see them (never who has one)
+CREATE TABLE tools (
+    library TEXT NOT NULL, code TEXT NOT NULL,
+    service_status TEXT NOT NULL DEFAULT 'available', status_hlc BIGINT, status_device TEXT,
+    photo TEXT, photo_hlc BIGINT, photo_device TEXT,
+    status TEXT NOT NULL DEFAULT 'available', due_back TEXT,
+    changed_lseq BIGINT NOT NULL DEFAULT 0,  -- when partners last need to hear of it
+    PRIMARY KEY (library, code)
+);
+CREATE INDEX tools_changed ON tools (library, changed_lseq);
+CREATE INDEX tools_photo ON tools (photo);
+
+-- derived: loans and returns, for double checkouts, availability and forgetting borrowers
+CREATE TABLE loans (
+    id TEXT PRIMARY KEY, library TEXT NOT NULL, tool TEXT,
+    opened_event TEXT, opened_hlc BIGINT, opened_device TEXT, opened_seq BIGINT,
+    due TEXT, due_hlc BIGINT, due_device TEXT,
+    closed_by TEXT, closed_hlc BIGINT, closed_device TEXT, closed_seq BIGINT, closed_at TEXT,
+    forgotten INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX loans_tool ON loans (library, tool);
+CREATE INDEX loans_closed_at ON loans (library, closed_at);
+CREATE TABLE returns (
+    event_id TEXT PRIMARY KEY, library TEXT NOT NULL, tool TEXT NOT NULL, loan_id TEXT,
+    hlc BIGINT NOT NULL, device TEXT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX returns_tool ON returns (library, tool, hlc);
+CREATE INDEX returns_loan ON returns (loan_id);
+CREATE TABLE conflicts (id TEXT PRIMARY KEY, library TEXT NOT NULL, event_id TEXT NOT NULL);
+
+-- photos by content, and photos_missing: named by a tool here, not uploaded yet
+CREATE TABLE photos (sha256 TEXT PRIMARY KEY, library TEXT NOT NULL, size INTEGER NOT NULL, data {BLOB} NOT NULL);
+CREATE TABLE photos_missing (library TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (library, sha256));
+
+-- refused events worth a coordinator's look: a cloned SD card, a restored backup
+CREATE TABLE flags (
+    id {SERIAL}, library TEXT NOT NULL, device TEXT NOT NULL, event_id TEXT NOT NULL,
+    reason TEXT NOT NULL, message TEXT NOT NULL, at_ms BIGINT NOT NULL
+);
+"""
+
+MIGRATIONS: list[str] = [V1]
+LATEST = len(MIGRATIONS)
+
+_DIALECT = {
+    False: {"BLOB": "BLOB", "SERIAL": "INTEGER PRIMARY KEY AUTOINCREMENT"},
+    True: {"BLOB": "BYTEA", "SERIAL": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"},
+}
+
+
+def migrate(tx: Any) -> int:
+    """Applies the missing migrations in ``tx``; returns the version the database had."""
+    tx.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = tx.one("SELECT version FROM schema_version")
+    start = row["version"] if row else 0
+    if start > LATEST:
+        raise RuntimeError(f"this database was written by a newer toolkiosk-server (schema {start}); upgrade it")
+    for script in MIGRATIONS[start:]:
+        for statement in script.format(**_DIALECT[tx.postgres]).split(";"):
+            if statement.strip():
+                tx.run(statement)
+    if row is None:
+        tx.run("INSERT INTO schema_version (version) VALUES (?)", (LATEST,))
+    elif start < LATEST:
+        tx.run("UPDATE schema_version SET version = ?", (LATEST,))
+    return start

@@ -1,0 +1,128 @@
+"""What the server keeps, behind one interface: libraries, devices, events, photos.
+
+The app and the command line talk only to ``Storage``; ``SQLStorage`` (in
+``sync.server.sqlstore``) implements it on SQLite or PostgreSQL. Web pages
+for coordinators can be built on the same interface.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kiosk.ledger.events import Event
+from sync.protocol import Rejection
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    library: str
+    name: str
+    revoked: bool = False
+
+
+@dataclass
+class IngestResult:
+    acks: dict[str, int] = field(default_factory=dict)       # event id -> its number in the library's stream
+    rejected: list[Rejection] = field(default_factory=list)
+    stored: int = 0
+    conflicts: int = 0                                        # conflict events the server wrote
+
+
+@dataclass
+class PullResult:
+    events: list[Event]
+    cursors: dict[str, int]
+    more: bool
+    availability: list[dict[str, Any]]
+    photos_wanted: list[str]
+    rewound: bool
+
+
+class Storage(ABC):
+    # -- who takes part -----------------------------------------------------------------
+
+    @abstractmethod
+    def add_library(self, slug: str, name: str) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def libraries(self) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def library(self, slug: str) -> dict[str, Any]:
+        """The library, or NotFound."""
+
+    @abstractmethod
+    def add_partners(self, a: str, b: str) -> None:
+        """Each library sees the other's catalog and availability."""
+
+    @abstractmethod
+    def partners(self, slug: str) -> list[str]: ...
+
+    @abstractmethod
+    def invite(self, slug: str, name: str, *, days: int = 7) -> str:
+        """A one-time enrollment code for a new device of this library."""
+
+    @abstractmethod
+    def enroll(self, code: str, library: str, device_id: str, device_name: str) -> tuple[Device, str]:
+        """Trades an enrollment code for a device and its token (shown once, stored hashed)."""
+
+    @abstractmethod
+    def authenticate(self, token: str) -> Device:
+        """The device a token belongs to; Unauthorized or Revoked otherwise."""
+
+    @abstractmethod
+    def revoke(self, slug: str, device: str) -> Device:
+        """Revokes a device by id or name; its token stops working at once."""
+
+    @abstractmethod
+    def devices(self, slug: str | None = None) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def flags(self, slug: str | None = None) -> list[dict[str, Any]]:
+        """Refused events worth a coordinator's look (a cloned SD card, a restored backup)."""
+
+    # -- sync -----------------------------------------------------------------------------
+
+    @abstractmethod
+    def ingest(self, device: Device, events: list[dict[str, Any]]) -> IngestResult:
+        """Stores new events once each, acknowledges resent ones, refuses the rest with a reason."""
+
+    @abstractmethod
+    def pull(self, device: Device, cursors: dict[str, int], limit: int) -> PullResult:
+        """The next page of events this device may see and has not, with the new cursors."""
+
+    @abstractmethod
+    def events(self, slug: str, *, after: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
+        """A library's stream in arrival order, as (number, event)."""
+
+    # -- photos ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def put_photo(self, device: Device, sha256: str, data: bytes) -> bool:
+        """Stores a photo a tool of the device's library names; False when it was already there."""
+
+    @abstractmethod
+    def get_photo(self, device: Device, sha256: str) -> bytes:
+        """A photo named by a tool the device may see, or NotFound."""
+
+    # -- upkeep ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def forget_old_borrowers(self, today: date) -> int:
+        """Clears the borrower of loans returned before each library's retention period."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+def open_storage(target: str | Path, **options: Any) -> Storage:
+    """Storage in a data folder (SQLite) or at a database URL (PostgreSQL)."""
+    from sync.server.db import open_database
+    from sync.server.sqlstore import SQLStorage
+
+    return SQLStorage(open_database(target), **options)

@@ -1,0 +1,44 @@
+"""The geometry of the statistics page's bar charts, drawn as inline SVG by the template (no scripts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: list[Bar]
+    width: int
+    height: int
+    top: int           # the value the full height stands for (four gridlines)
+    baseline: float
+
+
+def columns(points: list[tuple[str, int]], *, width: int = 600, height: int = 180, label_room: int = 22) -> Chart:
+    """Vertical bars side by side, scaled to the tallest one (rounded up to a readable number)."""
+    top = _nice_ceiling(max((v for _, v in points), default=0))
+    plot = height - label_room
+    slot = width / max(len(points), 1)
+    bars = [Bar(label, value, x=i * slot + slot * 0.15, y=plot - plot * value / top, width=slot * 0.7,
+                height=plot * value / top) for i, (label, value) in enumerate(points)]
+    return Chart(bars, width, height, top, plot)
+
+
+def _nice_ceiling(value: int) -> int:
+    """The smallest top at or above ``value`` that splits into four gridlines of 1, 2 or 5 times a power of ten."""
+    magnitude = 1
+    while True:
+        for step in (1, 2, 5):
+            if step * magnitude * 4 >= value:
+                return step * magnitude * 4
+        magnitude *= 10

@@ -1,0 +1,70 @@
+"""Settings of the web pages: where their files live, cookie and session lifetimes, mail."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+from sync.server.web.ratelimit import Limits
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 587
+    sender: str = "tools@localhost"
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    timeout: float = 20.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "SmtpSettings | None":
+        """From TOOLKIOSK_SMTP_HOST, _PORT, _FROM, _USER, _PASSWORD, _STARTTLS; None without a host."""
+        env = dict(os.environ if env is None else env)
+        host = env.get("TOOLKIOSK_SMTP_HOST")
+        if not host:
+            return None
+        return cls(host=host, port=int(env.get("TOOLKIOSK_SMTP_PORT", "587")),
+                   sender=env.get("TOOLKIOSK_SMTP_FROM", "tools@localhost"),
+                   username=env.get("TOOLKIOSK_SMTP_USER") or None, password=env.get("TOOLKIOSK_SMTP_PASSWORD") or None,
+                   starttls=env.get("TOOLKIOSK_SMTP_STARTTLS", "1") not in ("0", "false", "no"))
+
+
+@dataclass
+class WebConfig:
+    data_dir: Path
+    secret_key: str = ""                     # empty: read or create data_dir/web-secret.key
+    prefix: str = "/web"
+    cookie_secure: bool = True               # False only for plain-HTTP development
+    session_max_age: int = 12 * 3600
+    idle_timeout: int = 2 * 3600
+    login_limits: Limits = field(default_factory=Limits)
+    smtp: SmtpSettings | None = None
+    now: Callable[[], float] = time.time     # seconds since the epoch; tests move it
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.secret_key:
+            self.secret_key = _stored_secret(self.data_dir / "web-secret.key")
+
+    def today(self) -> date:
+        return datetime.fromtimestamp(self.now()).date()
+
+
+def _stored_secret(path: Path) -> str:
+    """The key that signs cookies, made once and readable by the server's user only."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made earlier, or by another worker starting at the same moment
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

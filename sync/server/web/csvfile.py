@@ -1,0 +1,28 @@
+"""CSV downloads that open cleanly in a spreadsheet and cannot smuggle in a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any, Iterable, Sequence
+
+from fastapi.responses import Response
+
+# A cell a spreadsheet would run as a formula; a phone number like +44 20 7946 0000 is left alone.
+_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?![\d\s().\-/+]*$))")
+
+
+def cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def download(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # a byte-order mark, so spreadsheet programs read the file as UTF-8
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([cell(v) for v in row] for row in rows)
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

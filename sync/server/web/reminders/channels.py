@@ -1,0 +1,70 @@
+"""Where reminders go: email over SMTP, and an SMS gateway interface that only builds and logs.
+
+No SMS provider is wired in: ``LoggingSmsGateway`` records the text it
+would send. A real gateway implements ``SmsGateway.send`` and is passed to
+``mount_web`` or the ``reminders send`` command in its place.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Protocol
+
+from sync.server.web.config import SmtpSettings
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    """A message that could not be handed over; the reason goes to the reminder log."""
+
+
+class EmailSender:
+    def __init__(self, settings: SmtpSettings):
+        self.settings = settings
+
+    def build(self, to: str, subject: str, body: str, *, reply_to: str = "", sender_name: str = "") -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = f"{sender_name} <{self.settings.sender}>" if sender_name else self.settings.sender
+        message["To"] = to
+        message["Subject"] = subject.strip()
+        message["Date"] = formatdate(localtime=True)
+        message["Message-ID"] = make_msgid(domain=self.settings.sender.rpartition("@")[2] or None)
+        if reply_to:
+            message["Reply-To"] = reply_to
+        message["Auto-Submitted"] = "auto-generated"  # asks mail servers not to auto-reply
+        message.set_content(body)
+        return message
+
+    def send(self, message: EmailMessage) -> None:
+        s = self.settings
+        try:
+            with smtplib.SMTP(s.host, s.port, timeout=s.timeout) as smtp:
+                if s.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if s.username:
+                    smtp.login(s.username, s.password or "")
+                smtp.send_message(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise DeliveryError(f"SMTP {s.host}:{s.port}: {exc}") from None
+
+
+class SmsGateway(Protocol):
+    def send(self, to: str, text: str) -> str:
+        """Hands the text over; returns the status for the log ('sent' or 'logged')."""
+
+
+class LoggingSmsGateway:
+    """Builds the SMS and logs it; sends nothing."""
+
+    def __init__(self) -> None:
+        self.outbox: list[tuple[str, str]] = []
+
+    def send(self, to: str, text: str) -> str:
+        self.outbox.append((to, text))
+        log.info("SMS to %s (not sent, no gateway configured): %s", to, text)
+        return "logged"

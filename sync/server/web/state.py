@@ -1,0 +1,31 @@
+"""Everything the pages share while the server runs, built once by ``mount_web``."""
+
+from __future__ import annotations
+
+from sync.server.web.config import WebConfig
+from sync.server.web.db import WebDB
+from sync.server.web.ratelimit import LoginThrottle
+from sync.server.web.reminders.channels import EmailSender, LoggingSmsGateway, SmsGateway
+from sync.server.web.sessions import Sessions
+from sync.server.web.source import EventSource
+from sync.server.web.views import Views
+
+
+class WebState:
+    def __init__(self, source: EventSource, config: WebConfig, *, sms: SmsGateway | None = None):
+        self.source = source
+        self.config = config
+        self.db = WebDB(config.data_dir / "web.db")
+        self.views = Views(config.data_dir / "views", source, config.today)
+        self.sessions = Sessions(self.db, config.secret_key, max_age=config.session_max_age,
+                                 idle_timeout=config.idle_timeout, now=config.now)
+        self.throttle = LoginThrottle(self.db, config.login_limits, config.now)
+        self.email = EmailSender(config.smtp) if config.smtp else None
+        self.sms: SmsGateway = sms or LoggingSmsGateway()
+
+    def library_name(self, library: str) -> str:
+        return self.source.library_name(library) or library
+
+    def close(self) -> None:
+        self.views.close()
+        self.db.close()

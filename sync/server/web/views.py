@@ -1,0 +1,130 @@
+"""Per-library read models: the kiosk's own projections, fed from the server's events.
+
+Each library gets a SQLite file with the kiosk ledger's schema. Its events
+are copied in server order and applied with ``kiosk.ledger.projections``,
+so the pages show exactly the tables a kiosk of that library would derive.
+A cursor (the last server sequence applied) makes every refresh incremental;
+deleting the file rebuilds it from the log.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from kiosk.ledger import projections, rules, schema
+from kiosk.ledger.events import Event
+from kiosk.ledger.store import connect, write_transaction
+from sync.server.web.source import EventSource
+
+BATCH = 1000
+SLUG = re.compile(r"^[a-z0-9]{2,12}$")  # the kiosk's rule for library slugs; also a safe file name
+
+
+class LibraryView:
+    """One library's projection database; every read goes through ``query``."""
+
+    def __init__(self, path: Path, library: str, source: EventSource):
+        self.path = path
+        self.library = library
+        self._source = source
+        self._lock = threading.RLock()
+        self._conn = connect(path)
+        schema.migrate(self._conn)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @property
+    def cursor(self) -> int:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'cursor'").fetchone()
+        return int(row["value"]) if row else 0
+
+    def refresh(self, today: date) -> int:
+        """Applies the events that arrived since the last refresh; returns how many."""
+        applied = 0
+        with self._lock:
+            while True:
+                batch = self._source.events_after(self.library, self.cursor, BATCH)
+                if not batch:
+                    break
+                with write_transaction(self._conn, self.path):
+                    for server_seq, event in batch:
+                        applied += self._apply(server_seq, event)
+                    self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cursor', ?)",
+                                       (str(batch[-1][0]),))
+                if len(batch) < BATCH:
+                    break
+            self._forget_old_borrowers(today)
+        return applied
+
+    def _apply(self, server_seq: int, event: Event) -> int:
+        if event.library != self.library:
+            return 0  # never mix another library's data into this one
+        inserted = self._conn.execute(
+            """INSERT OR IGNORE INTO events (seq, id, library, device, device_seq, hlc, type, version, entity,
+                   payload, server_seq, applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (server_seq, event.id, event.library, event.device, event.seq, event.hlc, event.type, event.version,
+             event.entity, json.dumps(event.payload, separators=(",", ":"), ensure_ascii=False), server_seq,
+             int(event.known)),
+        ).rowcount
+        if inserted:
+            projections.apply(self._conn, event)
+        return inserted
+
+    def _forget_old_borrowers(self, today: date) -> None:
+        """Returned loans past the retention period lose their borrower here too."""
+        cutoff = rules.forget_before(today, self.settings()).isoformat()
+        with write_transaction(self._conn, self.path):
+            ids = [r["id"] for r in self._conn.execute(
+                "SELECT id FROM loans WHERE member_code IS NOT NULL AND closed_by IS NOT NULL AND closed_at < ?",
+                (cutoff,))]
+            for loan_id in ids:
+                self._conn.execute(
+                    "UPDATE events SET payload = json_set(payload, '$.member', NULL) "
+                    "WHERE entity = ? AND type = 'loan.opened'", (f"loan:{loan_id}",))
+                self._conn.execute("UPDATE loans SET member_code = NULL WHERE id = ?", (loan_id,))
+
+    def settings(self) -> dict[str, Any]:
+        stored = {r["key"]: json.loads(r["value"]) for r in
+                  self.query("SELECT key, value FROM settings WHERE library = ?", (self.library,))}
+        return {**rules.DEFAULT_SETTINGS, **{k: v for k, v in stored.items() if v is not None}}
+
+    def query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+
+class Views:
+    """The open views, one per library, created on first use under ``folder``."""
+
+    def __init__(self, folder: Path, source: EventSource, today: Callable[[], date]):
+        self.folder = folder
+        self._source = source
+        self._today = today
+        self._views: dict[str, LibraryView] = {}
+        self._lock = threading.Lock()
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def get(self, library: str) -> LibraryView:
+        """The library's view, brought up to date with the server's events."""
+        if not SLUG.match(library):
+            raise ValueError(f"not a library slug: {library!r}")
+        with self._lock:
+            view = self._views.get(library)
+            if view is None:
+                view = self._views[library] = LibraryView(self.folder / f"{library}.db", library, self._source)
+        view.refresh(self._today())
+        return view
+
+    def close(self) -> None:
+        with self._lock:
+            for view in self._views.values():
+                view.close()
+            self._views.clear()
