@@ -1,0 +1,296 @@
+"""The kiosk app: a ScreenManager of screens, the scan door, idle reset, sync and watchdog.
+
+    run_app(Path("~/.local/share/toolkiosk"), fullscreen=True, camera=None)
+
+Every scan reaches :meth:`KioskApp.on_scan` on the Kivy thread; the screen on
+show may take it (a basket takes tools), otherwise it is routed from home (a
+card starts a session, a tool out on loan is returned). An exception anywhere
+in the UI loop is logged and the kiosk goes home; the ledger's writes are
+whole transactions, so a failed one leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.base import ExceptionManager, ExceptionManagerBase
+from kivy.clock import Clock
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+
+from kiosk.ledger import Ledger
+from kiosk.ui.i18n import _, tr
+from kiosk.ui.service import KioskService, Scan
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+DESIGN_SIZE = (800, 480)  # the layouts are drawn for the official 7-inch display; bigger screens scale up
+
+
+def run_app(home: Path, *, fullscreen: bool = True, camera: str | None = None) -> None:
+    """Starts the kiosk on the library in ``home`` and returns when the app is closed."""
+    from kiosk.ui.config import configure
+
+    home = Path(home)
+    ledger = Ledger.open(home)
+    service = KioskService(ledger, home)
+    configure(fullscreen=fullscreen, keyboard=service.local("keyboard"))
+    KioskApp(service, camera=camera or service.local("camera") or None).run()
+
+
+class KioskApp(App):
+    title = "Tool Library Kiosk"
+    lang = StringProperty("en")
+    portrait = BooleanProperty(False)
+    sync_text = StringProperty("")
+    sync_ok = BooleanProperty(False)
+    camera_text = StringProperty("")
+    role = StringProperty("")          # "", "volunteer" or "coordinator"
+    last_activity = NumericProperty(0.0)
+    service = ObjectProperty(None)
+    sync_status = ObjectProperty(None, allownone=True)
+
+    def __init__(self, service: KioskService, *, camera: str | None = None, start_sync: bool = True,
+                 start_camera: bool = True, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.service = service
+        self.camera_spec = camera
+        self._start_sync = start_sync
+        self._start_camera = start_camera
+        self.sync_loop: Any = None
+        self.watchdog: Any = None
+        self.scans: Any = None
+        self.feedback: Any = None
+        self.screens: dict[str, Any] = {}
+
+    # -- building --------------------------------------------------------------------
+
+    def build(self):
+        from kivy.core.window import Window
+        from kivy.metrics import Metrics
+        from kivy.uix.floatlayout import FloatLayout
+        from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+        from kiosk.ui import screens
+        from kiosk.ui.feedback import Feedback
+        from kiosk.ui.scanning import ScanInput
+        from kiosk.ui.widgets import Flash, Toast
+
+        self.portrait = Window.height > Window.width
+        design = DESIGN_SIZE[::-1] if self.portrait else DESIGN_SIZE
+        Metrics.density = max(1.0, min(Window.width / design[0], Window.height / design[1]))
+        Builder.load_file(str(HERE / "widgets.kv"))
+        self.scans = ScanInput(self.on_scan, self.on_camera_status)
+        self.manager = ScreenManager(transition=NoTransition())
+        for name, cls in screens.load(Builder).items():
+            screen = cls(name=name)
+            self.screens[name] = screen
+            self.manager.add_widget(screen)
+        root = FloatLayout()
+        root.add_widget(self.manager)
+        self.flash = Flash()
+        self.toast = Toast(opacity=0, pos_hint={"center_x": 0.5, "y": 0.03})
+        root.add_widget(self.flash)
+        root.add_widget(self.toast)
+        self.feedback = Feedback(self.flash)
+        tr.on_switch(self._language_switched)
+        self.switch_language(self.service.local("language"))
+        self.sync_text = _("Offline · not connected")
+        Window.bind(on_touch_down=self._touched, on_key_down=self._key_down, on_textinput=self._typed,
+                    on_resize=self._resized)
+        return root
+
+    def on_start(self) -> None:
+        ExceptionManager.add_handler(self)
+        self.last_activity = time.monotonic()
+        Clock.schedule_interval(self._check_idle, 1.0)
+        Clock.schedule_once(lambda _dt: self._after_first_frame(), 0)
+        self.go_home()
+
+    def _after_first_frame(self) -> None:
+        self.feedback.load()
+        if self._start_camera:
+            from kiosk.ui.scanning import start_camera
+
+            self.scans.use_camera(start_camera(self.camera_spec, self.scans))
+        if self._start_sync:
+            self._begin_sync()
+        self._begin_watchdog()
+
+    def on_stop(self) -> None:
+        ExceptionManager.remove_handler(self)
+        if self.sync_loop is not None:
+            self.sync_loop.stop()
+        if self.scans is not None:
+            self.scans.stop()
+        try:
+            from kiosk.watchdog import notify_stopping
+        except ImportError:
+            return
+        notify_stopping()
+
+    # -- navigation ------------------------------------------------------------------
+
+    @property
+    def current(self):
+        return self.manager.current_screen
+
+    def go(self, name: str, **params: Any):
+        screen = self.screens[name]
+        if screen.roles and self.role not in screen.roles:
+            screen = self.screens["home"]
+            name, params = "home", {}
+        leaving = self.manager.current_screen
+        if leaving is not screen and leaving is not None:
+            leaving.leave()
+        screen.setup(**params)
+        if self.manager.current != name:
+            self.manager.current = name
+        else:
+            screen.refresh()
+        return screen
+
+    def go_home(self, *_: Any) -> None:
+        """Back to the start: the member's session and any staff login end."""
+        self.role = ""
+        self.switch_language(self.service.local("language"))
+        self.go("home")
+
+    def switch_language(self, lang: str) -> None:
+        tr.switch(lang)
+        self.lang = tr.lang
+
+    def _language_switched(self, lang: str) -> None:
+        if self.sync_status is not None:
+            self.on_sync_status(self.sync_status)
+        elif self.sync_loop is None:
+            self.sync_text = _("Offline · not connected")
+        screen = self.manager.current_screen
+        if screen is not None:
+            screen.refresh()
+
+    # -- scans -----------------------------------------------------------------------
+
+    def on_scan(self, text: str, source: str = "keyboard") -> None:
+        """Every scan, on the Kivy thread: the screen on show first, then the routes from home."""
+        self.last_activity = time.monotonic()
+        scan = self.service.identify(text)
+        if not self.current.handle_scan(scan):
+            self.route(scan)
+
+    def route(self, scan: Scan) -> None:
+        """What a scan means when nobody is in the middle of something."""
+        if scan.kind == "member":
+            self.go("member", code=scan.member["code"])
+        elif scan.kind == "tool" and scan.tool["status"] == "on_loan":
+            self.go("checkin", tool=scan.tool)
+        elif scan.kind == "tool":
+            self.go("tool", tool=scan.tool)
+        else:
+            self.refuse(_("We don't know this code. Please give the item to a volunteer."))
+
+    def accept(self, message: str = "") -> None:
+        self.feedback.give(True)
+        if message:
+            self.toast.show(message, ok=True)
+
+    def refuse(self, message: str = "") -> None:
+        self.feedback.give(False)
+        if message:
+            self.toast.show(message, ok=False, seconds=6.0)
+
+    def on_camera_status(self, state: str, message: str) -> None:
+        self.camera_text = "" if state == "ready" else {
+            "missing": _("Camera not connected"),
+            "lost": _("Camera disconnected"),
+            "busy": _("Camera in use by another program"),
+            "unavailable": _("No camera"),
+        }.get(state, message)
+
+    # -- idle, touches and the keyboard ----------------------------------------------------
+
+    def _touched(self, *_: Any) -> None:
+        self.last_activity = time.monotonic()
+
+    def _check_idle(self, _dt: float) -> None:
+        if self.manager.current == "home":
+            return
+        if time.monotonic() - self.last_activity >= self.service.idle_timeout():
+            log.info("idle for %.0f s on %s: back home", self.service.idle_timeout(), self.manager.current)
+            self.go_home()
+
+    def _typed(self, window: Any, text: str) -> None:
+        self.last_activity = time.monotonic()
+        if not self._text_field_focused():
+            self.scans.on_textinput(text)
+
+    def _key_down(self, window: Any, key: int, scancode: int, codepoint: str, modifiers: list) -> bool:
+        self.last_activity = time.monotonic()
+        if key in (13, 271) and not self._text_field_focused():
+            return self.scans.on_enter()
+        return False
+
+    def _text_field_focused(self) -> bool:
+        from kivy.uix.behaviors.focus import FocusBehavior
+
+        return any(getattr(w, "focus", False) for w in FocusBehavior._keyboards.values() if w is not None)
+
+    def _resized(self, window: Any, width: int, height: int) -> None:
+        self.portrait = height > width
+
+    # -- sync and watchdog -----------------------------------------------------------------
+
+    def _begin_sync(self) -> None:
+        self.sync_text = _("Offline · not connected")
+        try:
+            from sync.client import SyncLoop, is_enrolled
+        except ImportError:
+            return
+        if not is_enrolled(self.service.home):
+            return
+        self.sync_loop = SyncLoop(self.service.home, interval=60.0,
+                                  on_status=lambda status: Clock.schedule_once(lambda _dt: self.on_sync_status(status)))
+        self.sync_loop.start()
+
+    def on_sync_status(self, status: Any) -> None:
+        self.sync_ok = bool(status.online and not status.error)
+        waiting = int(status.waiting or 0)
+        if not status.enrolled:
+            self.sync_text = _("Offline · not connected")
+        elif status.online:
+            self.sync_text = _("Online · {waiting} waiting").format(waiting=waiting) if waiting else _("Online · up to date")
+        else:
+            self.sync_text = _("Offline · {waiting} waiting").format(waiting=waiting)
+        self.sync_status = status
+
+    def request_sync(self) -> None:
+        if self.sync_loop is not None:
+            self.sync_loop.request_sync()
+
+    def _begin_watchdog(self) -> None:
+        try:
+            from kiosk.watchdog import Watchdog, notify_ready
+        except ImportError:
+            return
+        self.watchdog = Watchdog()
+        if self.watchdog.enabled:
+            Clock.schedule_interval(lambda _dt: self.watchdog.feed(), 1.0)
+        notify_ready()
+
+    # -- the safety net ----------------------------------------------------------------------
+
+    def handle_exception(self, exc: BaseException) -> int:
+        """Kivy's ExceptionManager hook: anything a screen raises is logged and the kiosk goes home."""
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            return ExceptionManagerBase.RAISE
+        log.error("a screen failed; back home", exc_info=exc)
+        try:
+            self.go_home()
+            self.refuse(_("Something went wrong. Please try again, or ask a volunteer."))
+        except Exception:
+            log.exception("going home after a failure failed too")
+        return ExceptionManagerBase.PASS

@@ -1,0 +1,150 @@
+"""Drives the real app frame by frame, without its main loop: for tests, screenshots and benchmarks.
+
+    driver = Driver.start(home, size=(800, 480))
+    driver.scan("DEMO-MDEMO0-00S-H")
+    driver.tap(driver.find(text="Confirm"))
+    driver.screenshot(Path("member.png"))
+
+Kivy opens one window per process; a driver lives as long as its process and
+is pointed at another library with :meth:`use_home`.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from kiosk.ledger import Ledger
+from kiosk.ui.config import configure
+from kiosk.ui.service import KioskService
+
+
+class Driver:
+    def __init__(self, app: Any):
+        self.app = app
+
+    @classmethod
+    def start(cls, home: Path, *, size: tuple[int, int] = (800, 480), camera: Any = None, keyboard: str = "off") -> "Driver":
+        configure(fullscreen=False, size=size, keyboard=keyboard)
+        from kivy.base import EventLoop, _runTouchApp_prepare
+        from kivy.core.window import Window
+
+        from kiosk.ui.app import KioskApp
+
+        Window.size = size
+        app = KioskApp(KioskService(Ledger.open(home), Path(home)), start_sync=False, start_camera=False)
+        app._run_prepare()
+        _runTouchApp_prepare()
+        driver = cls(app)
+        if camera is not None:
+            app.scans.use_camera(camera)
+        driver.pump(3)
+        assert EventLoop.status == "started"
+        return driver
+
+    def use_home(self, home: Path) -> None:
+        """Points the running app at another library and starts over at home."""
+        old = self.app.service
+        self.app.service = KioskService(Ledger.open(home), Path(home))
+        old.close()
+        self.app.go_home()
+        self.pump(2)
+
+    # -- the loop -------------------------------------------------------------------
+
+    def pump(self, frames: int = 1) -> None:
+        """Runs frames of the UI loop; an exception goes through the app's safety net like in the real loop."""
+        from kivy.base import EventLoop, ExceptionManager
+
+        for _ in range(frames):
+            try:
+                EventLoop.idle()
+            except BaseException as exc:
+                if ExceptionManager.handle_exception(exc) == ExceptionManager.RAISE:
+                    raise
+
+    def wait(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the app did not get there in time")
+            self.pump()
+
+    def settle(self, seconds: float = 0.1) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.pump()
+
+    # -- input ------------------------------------------------------------------------
+
+    def scan(self, text: str, source: str = "camera") -> None:
+        self.app.scans.submit(text, source)
+        self.pump(2)
+
+    def tap(self, widget: Any) -> None:
+        """A finger down and up on the widget's centre, through the window like a real touch."""
+        from kivy.tests.common import UnitTestTouch
+
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.pump()
+        touch.touch_up()
+        self.pump(2)
+
+    def type(self, widget: Any, text: str) -> None:
+        widget.text = text
+        self.pump()
+
+    # -- finding widgets ---------------------------------------------------------------
+
+    @property
+    def screen(self) -> Any:
+        return self.app.manager.current_screen
+
+    def walk(self, root: Any = None) -> Iterator[Any]:
+        """Every widget shown: the screen's and any popup's."""
+        from kivy.core.window import Window
+
+        roots = [root] if root is not None else [self.screen, *[w for w in Window.children if w is not self.app.root]]
+        for top in roots:
+            yield from top.walk(restrict=True)
+
+    def find(self, text: str | None = None, *, id: str | None = None, cls: type | None = None) -> Any:
+        """The one shown widget with this text (exact), id in its screen, or class."""
+        if id is not None:
+            return self.screen.ids[id]
+        found = [w for w in self.walk() if (text is None or getattr(w, "text", None) == text)
+                 and (cls is None or isinstance(w, cls)) and _shown(w)]
+        if len(found) != 1:
+            raise LookupError(f"{len(found)} widgets shown with text={text!r} cls={cls}")
+        return found[0]
+
+    def texts(self) -> list[str]:
+        return [w.text for w in self.walk() if isinstance(getattr(w, "text", None), str) and w.text and _shown(w)]
+
+    def screenshot(self, path: Path) -> Path:
+        from kivy.core.window import Window
+
+        self.pump(2)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Window.screenshot(name=str(path))
+        # Window.screenshot numbers its files (name0001.png); keep the name asked for
+        numbered = sorted(path.parent.glob(f"{path.stem}*{path.suffix}"), key=lambda p: p.stat().st_mtime)
+        if numbered and numbered[-1] != path:
+            numbered[-1].replace(path)
+        return path
+
+
+def _shown(widget: Any) -> bool:
+    """On screen: every parent visible and the widget within its window."""
+    node = widget
+    while node is not None:
+        if getattr(node, "opacity", 1) == 0:
+            return False
+        parent = node.parent
+        if parent is node:
+            break
+        node = parent
+    return widget.width > 0 and widget.height > 0

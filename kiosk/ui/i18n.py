@@ -1,0 +1,161 @@
+"""Every word on screen goes through gettext; the catalogs live in assets/locale/<lang>/LC_MESSAGES/kiosk.po.
+
+The .po files are compiled to gettext's binary form in memory when the app
+starts (Python's own ``gettext`` then reads them), so there is no build step.
+
+In .kv files ``tr._("Text")`` is bound like a property: switching the language
+re-evaluates every such rule. Widgets created again and again (list rows) set
+their text from Python in their screen's ``refresh`` instead, so they leave
+no bindings behind.
+
+    from kiosk.ui.i18n import tr, _
+    tr.switch("es")
+    _("Scan your card or a tool")
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import io
+import struct
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from kivy.event import Observable
+
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "assets" / "locale"
+DOMAIN = "kiosk"
+LANGUAGES = {"en": "English", "es": "Español"}
+
+
+def read_po(path: Path) -> dict[str, str]:
+    """msgid -> msgstr from a .po file (no plural forms, no contexts: the kiosk uses neither)."""
+    entries: dict[str, str] = {}
+    msgid: list[str] | None = None
+    msgstr: list[str] | None = None
+    current: list[str] | None = None
+
+    def flush() -> None:
+        if msgid is not None and msgstr is not None:
+            entries["".join(msgid)] = "".join(msgstr)
+
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.startswith("msgid "):
+            flush()
+            msgid, msgstr = [ast.literal_eval(line[6:])], None
+            current = msgid
+        elif line.startswith("msgstr "):
+            msgstr = [ast.literal_eval(line[7:])]
+            current = msgstr
+        elif line.startswith('"') and current is not None:
+            current.append(ast.literal_eval(line))
+        elif not line or line.startswith("#"):
+            continue
+    flush()
+    return entries
+
+
+def compile_mo(entries: dict[str, str]) -> bytes:
+    """The GNU .mo form of a catalog, as CPython's Tools/i18n/msgfmt.py writes it."""
+    keys = sorted(k for k, v in entries.items() if v)
+    ids = b"".join(k.encode() + b"\0" for k in keys)
+    strs = b"".join(entries[k].encode() + b"\0" for k in keys)
+    offsets, id_pos, str_pos = [], 0, 0
+    for key in keys:
+        kid, kstr = key.encode(), entries[key].encode()
+        offsets.append((len(kid), id_pos, len(kstr), str_pos))
+        id_pos += len(kid) + 1
+        str_pos += len(kstr) + 1
+    start = 7 * 4 + 16 * len(keys)
+    id_table = b"".join(struct.pack("<ii", n, start + pos) for n, pos, _, _ in offsets)
+    str_table = b"".join(struct.pack("<ii", n, start + len(ids) + pos) for _, _, n, pos in offsets)
+    header = struct.pack("<Iiiiiii", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + 8 * len(keys), 0, 0)
+    return header + id_table + str_table + ids + strs
+
+
+def load(lang: str) -> gettext.NullTranslations:
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return gettext.NullTranslations()
+    return gettext.GNUTranslations(io.BytesIO(compile_mo(read_po(path))))
+
+
+class Translator(Observable):
+    """The current language; ``_`` is bindable from kv rules."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = "en"
+        self._catalogs: dict[str, gettext.NullTranslations] = {}
+        self._observers: list[tuple[Callable, tuple, dict]] = []
+        self._listeners: list[Callable[[str], Any]] = []
+
+    def _(self, text: str) -> str:
+        return self._catalog(self.lang).gettext(text)
+
+    def _catalog(self, lang: str) -> gettext.NullTranslations:
+        if lang not in self._catalogs:
+            self._catalogs[lang] = load(lang)
+        return self._catalogs[lang]
+
+    def switch(self, lang: str) -> None:
+        if lang not in LANGUAGES:
+            lang = "en"
+        if lang == self.lang:
+            return
+        self.lang = lang
+        for func, largs, kwargs in list(self._observers):
+            func(largs, None, None)
+        for listener in list(self._listeners):
+            listener(lang)
+
+    def on_switch(self, listener: Callable[[str], Any]) -> None:
+        """Calls ``listener(lang)`` after every switch (screens re-render their Python-made text)."""
+        self._listeners.append(listener)
+
+    # Kivy's kv binding calls these when a rule reads ``tr._``.
+    def fbind(self, name: str, func: Callable, *largs: Any, **kwargs: Any) -> int:
+        if name != "_":
+            return super().fbind(name, func, *largs, **kwargs)
+        self._observers.append((func, largs, kwargs))
+        return len(self._observers)
+
+    def funbind(self, name: str, func: Callable, *largs: Any, **kwargs: Any) -> None:
+        if name != "_":
+            return super().funbind(name, func, *largs, **kwargs)
+        self._observers = [o for o in self._observers if not (o[0] == func and o[1] == largs)]
+
+    def unbind_uid(self, name: str, uid: int) -> None:
+        if name != "_":
+            return super().unbind_uid(name, uid)
+
+
+tr = Translator()
+
+
+def _(text: str) -> str:
+    return tr._(text)
+
+
+def N_(text: str) -> str:
+    """Marks text for the catalog where it is translated later (tables of messages)."""
+    return text
+
+
+MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+          N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
+WEEKDAYS = {"mon": N_("Monday"), "tue": N_("Tuesday"), "wed": N_("Wednesday"), "thu": N_("Thursday"),
+            "fri": N_("Friday"), "sat": N_("Saturday"), "sun": N_("Sunday")}
+
+
+def long_date(day: date | str) -> str:
+    """'3 March' this year, '3 March 2027' otherwise; Spanish puts 'de' between."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    month = _(MONTHS[day.month - 1])
+    if day.year == date.today().year:
+        return _("{day} {month}").format(day=day.day, month=month)
+    return _("{day} {month} {year}").format(day=day.day, month=month, year=day.year)

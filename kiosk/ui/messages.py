@@ -1,0 +1,57 @@
+"""The ledger's refusals in the reader's language: chosen by reason key, filled from params.
+
+The ledger words its messages in English for logs and the command line; the
+screen says the same thing through the catalogs, so every reason the rules
+can give has its sentence here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.ledger import Refusal
+from kiosk.ui.i18n import N_, _, long_date
+
+REFUSALS = {
+    "unknown_member": N_("We don't know this card. A volunteer can register you."),
+    "suspended": N_("This membership is suspended. Please speak to a coordinator."),
+    "membership_expired": N_("Your membership ended on {expires}. A volunteer can renew it."),
+    "waiver_missing": N_("You have not signed the current waiver yet. A volunteer can help you sign it."),
+    "over_limit": N_("You may have {limit} tools out at once. Return one first, or leave some here."),
+    "duplicate": N_("This tool is already in your basket."),
+    "unknown_tool": N_("We don't know this tool. Please give it to a volunteer."),
+    "on_loan": N_("{name} is already on loan. Please give it to a volunteer."),
+    "in_repair": N_("{name} is waiting for repair and cannot go out."),
+    "missing": N_("{name} is marked missing. Please give it to a volunteer."),
+    "retired": N_("{name} has been retired from lending."),
+    "renewal_limit": N_("This loan has been renewed {limit} times already. Please bring the tool back."),
+    "too_overdue": N_("This tool was due on {due}. Please bring it back; it cannot be renewed."),
+}
+
+STATUSES = {
+    "available": N_("Available"),
+    "on_loan": N_("On loan"),
+    "in_repair": N_("In repair"),
+    "missing": N_("Missing"),
+    "retired": N_("Retired"),
+}
+
+
+def refusal_text(refusal: Refusal, tool: dict[str, Any] | None = None, **known: Any) -> str:
+    """``known`` fills what the refusal's params lack (a renewal refusal names neither its limit nor due date)."""
+    template = REFUSALS.get(refusal.reason)
+    if template is None:
+        return refusal.message
+    params = {**known, **refusal.params}
+    params.setdefault("name", (tool or {}).get("name") or _("This tool"))
+    for key in ("expires", "due"):
+        if params.get(key):
+            params[key] = long_date(params[key])
+    try:
+        return _(template).format(**params)
+    except (KeyError, IndexError):
+        return refusal.message
+
+
+def status_text(status: str) -> str:
+    return _(STATUSES.get(status, status))

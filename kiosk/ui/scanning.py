@@ -1,0 +1,97 @@
+"""The one door scans come through, from any thread, onto the UI thread.
+
+The camera's scan worker, a USB scanner typing into the window, and the
+tests all call :meth:`ScanInput.submit`; the app receives each scan on the
+Kivy thread through ``Clock``. A camera feed is anything with ``frame()``
+returning ``(serial, image)`` or None: the preview shows it and the tool form
+takes photos from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable, Protocol
+
+from kivy.clock import Clock
+
+log = logging.getLogger(__name__)
+
+BURST_GAP = 0.08  # seconds between keystrokes a scanner never exceeds and a person rarely beats
+MIN_LENGTH = 4
+
+
+class CameraFeed(Protocol):
+    def frame(self) -> tuple[int, Any] | None: ...
+
+    def stop(self) -> None: ...
+
+
+class ScanInput:
+    def __init__(self, deliver: Callable[[str, str], Any], status: Callable[[str, str], Any] | None = None):
+        self._deliver = deliver
+        self._status = status or (lambda state, message: None)
+        self.camera: CameraFeed | None = None
+        self._typed: list[str] = []
+        self._last_key = 0.0
+        self.last_submit = 0.0  # monotonic time of the newest scan, read by the latency benchmark
+
+    def submit(self, text: str, source: str = "keyboard") -> None:
+        """Hands a scanned text to the UI thread; safe from any thread."""
+        text = text.strip()
+        if not text:
+            return
+        self.last_submit = time.perf_counter()
+        Clock.schedule_once(lambda _dt: self._deliver(text, source), -1)
+
+    def report(self, state: str, message: str) -> None:
+        """A camera or scanner status change, from any thread."""
+        Clock.schedule_once(lambda _dt: self._status(state, message), -1)
+
+    def frame(self) -> tuple[int, Any] | None:
+        return self.camera.frame() if self.camera is not None else None
+
+    def use_camera(self, feed: CameraFeed | None) -> None:
+        if self.camera is not None and self.camera is not feed:
+            self.camera.stop()
+        self.camera = feed
+
+    def stop(self) -> None:
+        self.use_camera(None)
+
+    # -- a USB scanner typing into the window -----------------------------------------
+
+    def on_textinput(self, text: str) -> None:
+        """Characters typed while no text field has focus: a scanner's burst, or a person poking keys."""
+        now = time.monotonic()
+        if now - self._last_key > BURST_GAP * 4:
+            self._typed.clear()
+        self._last_key = now
+        self._typed.append(text)
+
+    def on_enter(self) -> bool:
+        """The scanner's closing Enter: the burst so far is one scan. True if it was one."""
+        text, quick = "".join(self._typed), time.monotonic() - self._last_key < BURST_GAP * 4
+        self._typed.clear()
+        if len(text) >= MIN_LENGTH and quick:
+            self.submit(text, "usb-scanner")
+            return True
+        return False
+
+
+def start_camera(spec: str | None, scans: ScanInput) -> CameraFeed | None:
+    """The scanner package's camera and decode worker, reporting into ``scans``; None when it cannot run here."""
+    try:
+        from kiosk.scan.scanner import Scanner  # type: ignore[import-not-found]
+    except ImportError:
+        scans.report("unavailable", "")
+        return None
+    try:
+        scanner = Scanner(camera=spec, on_scan=lambda event: scans.submit(event.text, event.source),
+                          on_status=lambda event: scans.report(event.state, event.message))
+        scanner.start()
+    except Exception:  # a broken camera must not keep the counter from working by keyboard scanner
+        log.exception("the camera could not start")
+        scans.report("missing", "")
+        return None
+    return scanner

@@ -1,0 +1,44 @@
+"""A tool scanned with no card: where it lives, and whether it can go out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.properties import BooleanProperty, DictProperty, StringProperty
+
+from kiosk.ledger.rules import tool_refusal
+from kiosk.ui.i18n import _
+from kiosk.ui.messages import refusal_text, status_text
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.service import Scan
+
+
+class ToolScreen(KioskScreen):
+    tool = DictProperty({})
+    photo = StringProperty("")
+    details = StringProperty("")
+    shelf = StringProperty("")
+    message = StringProperty("")
+    lendable = BooleanProperty(True)
+
+    def setup(self, tool: dict[str, Any] | None = None, **_: Any) -> None:
+        self.tool = tool or {}
+
+    def refresh(self) -> None:
+        tool = self.tool
+        self.photo = self.service.photo_path(tool)
+        self.details = " · ".join(x for x in (tool.get("brand"), tool.get("model"), tool.get("category")) if x)
+        self.shelf = _("Shelf {shelf}").format(shelf=tool["shelf"]) if tool.get("shelf") else ""
+        refusal = tool_refusal(tool.get("code", ""), tool)
+        self.lendable = refusal is None
+        self.message = (_("Scan your card to borrow this") if refusal is None
+                        else f"{status_text(tool.get('status', ''))}. {refusal_text(refusal, tool)}")
+
+    def handle_scan(self, scan: Scan) -> bool:
+        if scan.kind == "member" and self.lendable:
+            self.app.go("member", code=scan.member["code"], basket=[self.tool["code"]])
+            return True
+        return False
+
+    def leave(self) -> None:
+        self.tool = {}

@@ -1,0 +1,327 @@
+"""What the screens ask of the ledger, in the shapes they show. No Kivy here.
+
+Screens never hold a ledger: they call this service, which turns ledger rows
+into what a screen displays (a member's loans with days overdue, a basket's
+reasons, the overdue list sorted) and keeps the kiosk-local settings (PINs,
+idle timeout, camera) in the ledger's meta table, which never syncs.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import os
+import secrets
+import shlex
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Sequence
+
+from kiosk.ledger import Ledger, Refusal, rules
+from kiosk.ledger.codes import code_kind
+
+log = logging.getLogger(__name__)
+
+LOCAL_DEFAULTS: dict[str, str] = {
+    "idle_timeout": "60",         # seconds without a touch or scan before going home
+    "language": "en",             # the language home returns to
+    "camera": "",                 # frame source spec; empty: the first camera found
+    "scanner": "",                # keyboard-wedge device; empty: any that looks like one
+    "receipt_command": "",        # e.g. "lp -d receipts"; empty: receipts are only saved
+    "label_command": "",          # e.g. "lp -d labels"; empty: labels are only saved
+    "label_stock": "62x29",
+    "receipt_seconds": "8",
+    "keyboard": "auto",           # on-screen keyboard: auto, on, off
+}
+DEFAULT_PINS = {"volunteer": "1234", "coordinator": "4321"}
+ROLES = ("volunteer", "coordinator")
+
+
+@dataclass
+class Scan:
+    """What a scanned text names: a member's card, one of our tools, or nothing known."""
+
+    text: str
+    kind: str  # "member", "tool" or "unknown"
+    member: dict[str, Any] | None = None
+    tool: dict[str, Any] | None = None
+
+    @property
+    def fresh(self) -> str | None:
+        """For an unknown scan: "tool" or "member" for a fresh label of ours, "maker" for a UPC/EAN."""
+        if self.kind != "unknown":
+            return None
+        kind = code_kind(self.text)
+        if kind:
+            return kind
+        return "maker" if self.text.isdigit() and len(self.text) in (8, 12, 13, 14) else None
+
+
+@dataclass
+class BasketItem:
+    code: str
+    tool: dict[str, Any] | None
+    due: date | None = None
+    refusal: Refusal | None = None
+
+
+@dataclass
+class MemberView:
+    member: dict[str, Any]
+    loans: list[dict[str, Any]] = field(default_factory=list)  # each with days_overdue
+    refusals: list[Refusal] = field(default_factory=list)      # about the member, not a tool
+
+    @property
+    def first_name(self) -> str:
+        return (self.member.get("name") or "").split(" ")[0]
+
+
+class KioskService:
+    def __init__(self, ledger: Ledger, home: Path):
+        self.ledger = ledger
+        self.home = Path(home)
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    # -- reading scans ---------------------------------------------------------------
+
+    def identify(self, text: str) -> Scan:
+        text = text.strip()
+        member = self.ledger.find_member(text)
+        if member is not None and member.get("name"):
+            return Scan(text, "member", member=member)
+        tool = self.ledger.find_tool(text)
+        if tool is not None and tool.get("name"):
+            return Scan(text, "tool", tool=tool)
+        return Scan(text, "unknown")
+
+    def today(self) -> date:
+        return self.ledger.today()
+
+    # -- borrowers -------------------------------------------------------------------
+
+    def member_view(self, code: str) -> MemberView:
+        member = self.ledger.member(code)
+        today = self.today()
+        loans = []
+        for loan in self.ledger.loans(member_code=code):
+            loan = dict(loan)
+            loan["days_overdue"] = rules.days_overdue(loan["due"], today)
+            loan["tool"] = self.ledger.find_tool(loan["tool_code"])
+            loans.append(loan)
+        refusals = [r for r in self.ledger.checkout_refusals(code, []) if r.subject == code and r.reason != "over_limit"]
+        return MemberView(member, loans, refusals)
+
+    def basket(self, member_code: str, codes: Sequence[str]) -> tuple[list[BasketItem], list[Refusal]]:
+        """Each tool with its due date or the reason it cannot go out, and the reasons about the member."""
+        refusals = self.ledger.checkout_refusals(member_code, list(codes))
+        by_tool = {r.subject: r for r in refusals if r.subject in codes and r.subject != member_code}
+        settings, today = self.ledger.settings, self.today()
+        items, seen = [], set()
+        for code in codes:
+            tool = self.ledger.find_tool(code)
+            refusal = by_tool.get(code) if code not in seen else None
+            seen.add(code)
+            due = None if tool is None or refusal else rules.due_date(today, rules.loan_days(tool, settings), settings)
+            items.append(BasketItem(code, tool, due, refusal))
+        # The member's own reasons (limit, membership) count only the tools that can go
+        going = [item.code for item in items if item.refusal is None]
+        about_member = [r for r in self.ledger.checkout_refusals(member_code, going) if r.subject == member_code]
+        return items, about_member
+
+    def checkout(self, member_code: str, codes: Sequence[str]) -> list[dict[str, Any]]:
+        return self.ledger.checkout(member_code, list(codes))
+
+    def checkin(self, code: str, condition: str, missing_parts: Sequence[str] = (), note: str | None = None) -> dict:
+        return self.ledger.checkin(code, condition=condition, note=note, missing_parts=list(missing_parts))
+
+    def renew(self, tool_code: str) -> dict[str, Any]:
+        return self.ledger.renew(tool_code)
+
+    def hours_today(self) -> str | None:
+        return rules.opening_hours_today(self.today(), self.ledger.settings)
+
+    def photo_path(self, tool: dict[str, Any] | None) -> str:
+        """An existing file for the tool's photo, or '' when it has none."""
+        if not tool or not tool.get("photo"):
+            return ""
+        path = Path(tool["photo"])
+        path = path if path.is_absolute() else self.home / path
+        return str(path) if path.exists() else ""
+
+    # -- volunteers: tools -------------------------------------------------------------
+
+    def catalog_match(self, maker_code: str) -> dict[str, Any] | None:
+        """A tool with this maker's code anywhere in the shared catalog, for prefilling name, brand and model."""
+        variants = {maker_code, maker_code.lstrip("0"), "0" + maker_code}
+        for tool in self.ledger.list_tools(all_libraries=True):
+            if tool.get("maker_code") and tool["maker_code"].lstrip("0") in {v.lstrip("0") for v in variants}:
+                return tool
+        return None
+
+    def is_fresh_code(self, text: str) -> bool:
+        """A label nothing in this library uses yet."""
+        return self.ledger.find_member(text) is None and self.ledger.find_tool(text) is None
+
+    def save_tool(self, code: str | None, fields: dict[str, Any], photo: Any = None) -> dict[str, Any]:
+        """Adds (code None or new) or edits a tool; ``photo`` is an image array to store as its picture."""
+        existing = self.ledger.find_tool(code) if code else None
+        if existing is None:
+            tool = self.ledger.add_tool(code, fields.pop("name", ""), **fields)
+        else:
+            tool = self.ledger.edit_tool(existing["code"], **fields) if fields else existing
+        if photo is not None:
+            tool = self.ledger.edit_tool(tool["code"], photo=self.save_photo(tool["code"], photo))
+        return tool
+
+    def save_photo(self, code: str, image: Any) -> str:
+        import cv2
+
+        folder = self.home / "photos"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{code}.jpg"
+        if not cv2.imwrite(str(folder / name), image):
+            raise OSError(f"could not write the photo {folder / name}")
+        return f"photos/{name}"
+
+    def set_tool_status(self, code: str, status: str, note: str | None = None) -> dict[str, Any]:
+        return self.ledger.set_tool_status(code, status, note)
+
+    def print_label(self, code: str, title: str) -> Path:
+        """Draws the label into <home>/labels/ and hands it to the label printer, if one is set."""
+        from kiosk.labels import LabelText, get_stock, write_labels
+
+        folder = self.home / "labels"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{code}.png"
+        write_labels([LabelText(code, title, self.ledger.library["name"])], get_stock(self.local("label_stock")), path)
+        self._print(self.local("label_command"), path)
+        return path
+
+    def print_receipt(self, member: dict[str, Any], loans: Sequence[dict[str, Any]], lines: Sequence[str]) -> Path:
+        """Saves the receipt text and hands it to the receipt printer, if one is set."""
+        folder = self.home / "receipts"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{datetime.now():%Y%m%d-%H%M%S}-{member['code']}.txt"
+        path.write_text("\n".join([self.ledger.library["name"], *lines, ""]), encoding="utf-8")
+        self._print(self.local("receipt_command"), path)
+        return path
+
+    def _print(self, command: str, path: Path) -> None:
+        if not command.strip():
+            return
+
+        def run() -> None:
+            try:
+                subprocess.run([*shlex.split(command), str(path)], check=True, timeout=60,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            except (OSError, subprocess.SubprocessError) as exc:
+                log.warning("printing %s failed: %s", path, exc)
+
+        threading.Thread(target=run, name="print", daemon=True).start()
+
+    def categories(self) -> list[str]:
+        return self.ledger.categories()
+
+    # -- volunteers: members -------------------------------------------------------------
+
+    def register_member(self, code: str | None, name: str, *, email: str = "", phone: str = "",
+                        months: int = 12) -> dict[str, Any]:
+        expires = (self.today() + timedelta(days=round(months * 365 / 12))).isoformat()
+        member = self.ledger.add_member(code or None, name, email=email, phone=phone, expires=expires)
+        return self.ledger.accept_waiver(member["code"])
+
+    def renew_membership(self, code: str, months: int = 12) -> dict[str, Any]:
+        member = self.ledger.member(code)
+        start = max(self.today(), date.fromisoformat(member["expires"])) if member.get("expires") else self.today()
+        member = self.ledger.edit_member(code, expires=(start + timedelta(days=round(months * 365 / 12))).isoformat())
+        if member.get("waiver_version") != self.ledger.settings["waiver_version"]:
+            member = self.ledger.accept_waiver(code)
+        return member
+
+    def waiver_text(self) -> str:
+        return self.ledger.settings["waiver_text"]
+
+    # -- volunteers: inventory -----------------------------------------------------------
+
+    def inventory_missing(self, scanned: set[str]) -> list[dict[str, Any]]:
+        """Tools the ledger says are on the shelves that were not scanned."""
+        return [t for t in self.ledger.list_tools(status="available") if t["code"] not in scanned
+                and (t.get("maker_code") or "") not in scanned]
+
+    # -- coordinators ------------------------------------------------------------------
+
+    def overdue(self, sort: str = "days") -> list[dict[str, Any]]:
+        rows = self.ledger.overdue(self.today())
+        if sort == "days":
+            rows.sort(key=lambda r: (-r["days_overdue"], r["member_name"] or ""))
+        elif sort == "name":
+            rows.sort(key=lambda r: ((r["member_name"] or "").lower(), -r["days_overdue"]))
+        return rows
+
+    def export_overdue(self, target: Path) -> Path:
+        """Writes the overdue list as CSV; a folder gets a dated file name."""
+        target = Path(target)
+        if target.is_dir():
+            target = target / f"overdue-{self.today().isoformat()}.csv"
+        columns = ["days_overdue", "due", "member_name", "contact", "member_code", "tool_name", "tool_code"]
+        with open(target, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(self.overdue("days"))
+        return target
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        return self.ledger.conflicts()
+
+    def resolve_conflict(self, conflict_id: str, resolution: str, note: str | None = None) -> dict[str, Any]:
+        return self.ledger.resolve_conflict(conflict_id, resolution, note)
+
+    def outbox_size(self) -> int:
+        return self.ledger.outbox_size()
+
+    # -- settings ----------------------------------------------------------------------
+
+    def local(self, key: str) -> str:
+        return self.ledger.meta(f"ui.{key}", LOCAL_DEFAULTS.get(key, "")) or LOCAL_DEFAULTS.get(key, "")
+
+    def set_local(self, values: dict[str, str]) -> None:
+        self.ledger.set_meta({f"ui.{k}": str(v) for k, v in values.items()})
+
+    def idle_timeout(self) -> float:
+        try:
+            return max(5.0, float(self.local("idle_timeout")))
+        except ValueError:
+            return float(LOCAL_DEFAULTS["idle_timeout"])
+
+    def check_pin(self, role: str, pin: str) -> bool:
+        stored = self.ledger.meta(f"ui.pin.{role}")
+        if stored is None:
+            return secrets.compare_digest(pin, DEFAULT_PINS[role])
+        salt, digest = stored.split("$", 1)
+        return secrets.compare_digest(_pin_digest(salt, pin), digest)
+
+    def set_pin(self, role: str, pin: str) -> None:
+        if role not in ROLES or not (4 <= len(pin) <= 8 and pin.isdigit()):
+            raise ValueError("a PIN is 4 to 8 digits")
+        salt = secrets.token_hex(8)
+        self.ledger.set_meta({f"ui.pin.{role}": f"{salt}${_pin_digest(salt, pin)}"})
+
+    def usb_folders(self) -> list[Path]:
+        """Mounted removable drives, where an export most likely goes."""
+        user = os.environ.get("USER", "")
+        found: list[Path] = []
+        for base in (Path("/media") / user, Path("/media"), Path("/run/media") / user, Path("/mnt")):
+            if base.is_dir():
+                found += [p for p in sorted(base.iterdir()) if p.is_dir() and os.access(p, os.W_OK) and p not in found
+                          and p != Path("/media") / user]
+        return found
+
+
+def _pin_digest(salt: str, pin: str) -> str:
+    return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), 50_000).hex()

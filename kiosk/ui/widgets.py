@@ -1,0 +1,154 @@
+"""The kiosk's building blocks; their look is in widgets.kv."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from kivy.animation import Animation
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
+from kivy.properties import BooleanProperty, ColorProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.image import Image
+from kivy.uix.label import Label
+from kivy.uix.textinput import TextInput
+from kivy.uix.widget import Widget
+
+from kiosk.ui import theme
+
+
+class KLabel(Label):
+    pass
+
+
+class Title(KLabel):
+    pass
+
+
+class Headline(KLabel):
+    pass
+
+
+class KButton(Button):
+    selected = BooleanProperty(False)
+
+
+class KTextInput(TextInput):
+    pass
+
+
+class Field(BoxLayout):
+    """A caption over a text input; ``text`` follows what is typed."""
+
+    label = StringProperty("")
+    text = StringProperty("")
+    hint = StringProperty("")
+    input_filter = ObjectProperty(None, allownone=True)
+
+
+class Panel(BoxLayout):
+    pass
+
+
+class Page(BoxLayout):
+    pass
+
+
+class TopBar(BoxLayout):
+    title = StringProperty("")
+
+
+class Photo(Image):
+    pass
+
+
+class ToolRow(BoxLayout):
+    """One tool in a list: photo, name, a line that turns red when ``alert``, and an optional button."""
+
+    title = StringProperty("")
+    detail = StringProperty("")
+    photo = StringProperty("")
+    alert = BooleanProperty(False)
+    code = StringProperty("")
+    action = StringProperty("")  # the button's text; no button when empty
+    with_photo = BooleanProperty(True)
+
+    def __init__(self, **kwargs: Any):
+        self.register_event_type("on_action_press")
+        super().__init__(**kwargs)
+
+    def on_action_press(self, *_: Any) -> None:
+        pass
+
+
+class Flash(Widget):
+    """A coloured frame around the screen that fades: green for accepted, red for refused."""
+
+    rgba = ColorProperty((0, 0, 0, 0))
+
+    def show(self, ok: bool) -> None:
+        Animation.cancel_all(self)
+        self.rgba = theme.FLASH_OK if ok else theme.FLASH_BAD
+        Animation(rgba=(*self.rgba[:3], 0), duration=0.8, t="in_quad").start(self)
+
+
+class Toast(Label):
+    """A short message over the screen that goes away by itself."""
+
+    background = ColorProperty(theme.PRIMARY)
+
+    def show(self, text: str, ok: bool = True, seconds: float = 4.0) -> None:
+        self.text = text
+        self.background = theme.OK if ok else theme.BAD
+        self.opacity = 1
+        Clock.unschedule(self._hide)
+        Clock.schedule_once(self._hide, seconds)
+
+    def _hide(self, *_: Any) -> None:
+        self.opacity = 0
+        self.text = ""
+
+
+class CameraPreview(Image):
+    """Shows the scan worker's newest frame; draws only when a new frame has come.
+
+    ``frames`` is a callable returning ``(serial, gray_or_bgr_array)`` or None.
+    The preview polls it at ``fps`` while it is on screen.
+    """
+
+    message = StringProperty("")
+    frames: Callable[[], Any] | None = None
+    fps = 30.0
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._serial = None
+        self._event = None
+        self.drawn = 0  # frames shown since start, read by the benchmark
+
+    def start(self, frames: Callable[[], Any] | None) -> None:
+        self.frames = frames
+        if self._event is None:
+            self._event = Clock.schedule_interval(self._poll, 1.0 / self.fps)
+
+    def stop(self) -> None:
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+
+    def _poll(self, _dt: float) -> None:
+        latest = self.frames() if self.frames else None
+        if latest is None or latest[0] == self._serial:
+            return
+        self._serial, frame = latest
+        height, width = frame.shape[:2]
+        colorfmt = "luminance" if frame.ndim == 2 else "bgr"
+        texture = self.texture
+        if texture is None or texture.size != (width, height) or texture.colorfmt != colorfmt:
+            texture = Texture.create(size=(width, height), colorfmt=colorfmt)
+            texture.flip_vertical()
+        texture.blit_buffer(frame.tobytes(), colorfmt=colorfmt, bufferfmt="ubyte")
+        self.texture = texture
+        self.canvas.ask_update()
+        self.drawn += 1
