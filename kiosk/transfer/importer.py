@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kiosk.ledger import Ledger
-from kiosk.transfer.layouts import MEMBER_LAYOUTS, TOOL_LAYOUTS, Layout, Record, choose
+from kiosk.transfer.errors import UnknownLayout
+from kiosk.transfer.layouts import MEMBER_LAYOUTS, TOOL_LAYOUTS, Layout, Record, best_fit, choose
 from kiosk.transfer.reader import Table, column_key, read_table
 from kiosk.transfer.report import BadRow, ImportReport
 
@@ -43,6 +44,8 @@ def import_file(ledger: Ledger, path: Path, target: Target, *, layout: str | Non
                 skip_bad: bool) -> ImportReport:
     table = read_table(Path(path))
     chosen, detected = choose(table.columns, target.layouts, layout)
+    if detected:
+        _refuse_the_other_kind(table.columns, chosen, target)
     records, bad_rows = _check_rows(table, chosen, target)
     existing = {item["code"]: item for item in target.existing(ledger)}
     plan = [(record, _changes(existing.get(record.code), record, target)) for record in records]
@@ -66,6 +69,15 @@ def import_file(ledger: Ledger, path: Path, target: Target, *, layout: str | Non
             target.edit(ledger, record.code, **changes)
     report.written = True
     return report
+
+
+def _refuse_the_other_kind(columns: list[str], chosen: Layout, target: Target) -> None:
+    """A tools file given to the members import (or the other way round) fits our own bare layout; say so."""
+    other = MEMBERS if target is TOOLS else TOOLS
+    rival = best_fit(columns, other.layouts)
+    if rival is not None and rival[1] > chosen.score(columns):
+        raise UnknownLayout(f"this looks like a {rival[0].title} export, not {target.kind}: "
+                            f"import it as {other.kind}")
 
 
 def _check_rows(table: Table, layout: Layout, target: Target) -> tuple[list[Record], list[BadRow]]:

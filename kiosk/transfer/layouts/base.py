@@ -96,12 +96,14 @@ class Layout:
     def __post_init__(self) -> None:
         object.__setattr__(self, "keys", frozenset(column_key(c) for c in self.columns))
 
-    def missing(self, header_keys: frozenset[str]) -> list[str]:
-        """The required columns the header lacks (the first name of each group)."""
-        return [group[0] for group in self.required if not any(column_key(c) in header_keys for c in group)]
+    def missing(self, columns: list[str]) -> list[str]:
+        """The required columns a header lacks (the first name of each group)."""
+        header = {column_key(c) for c in columns}
+        return [group[0] for group in self.required if not any(column_key(c) in header for c in group)]
 
-    def score(self, header_keys: frozenset[str]) -> int:
-        return len(self.keys & header_keys)
+    def score(self, columns: list[str]) -> int:
+        """How many of a header's columns this layout imports."""
+        return len(self.keys & {column_key(c) for c in columns})
 
     def record(self, values: Mapping[str, str]) -> tuple[Record, list[str]]:
         """The row as a record, and its problems (none for a good row)."""
