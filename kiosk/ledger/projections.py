@@ -112,7 +112,7 @@ def _loan_opened(conn: sqlite3.Connection, event: Event) -> None:
     ).fetchone()
     if closer is not None:
         _close(conn, p["loan_id"], closer)
-    _refresh_tool_loans(conn, event.library, p["tool"], event)
+    _refresh_tool_loans(conn, event.library, p["tool"], event.hlc)
 
 
 def _loan_renewed(conn: sqlite3.Connection, event: Event) -> None:
@@ -138,7 +138,8 @@ def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
         (event.id, event.library, p["tool"], p.get("loan_id"), event.hlc, event.device, event.seq, p["at"],
          p.get("condition", "ok"), p.get("note"), json.dumps(p.get("missing_parts") or [])),
     )
-    ret = conn.execute("SELECT * FROM returns WHERE event_id = ?", (event.id,)).fetchone()
+    ret = {"event_id": event.id, "hlc": event.hlc, "device": event.device, "seq": event.seq, "at": p["at"],
+           "condition": p.get("condition", "ok"), "note": p.get("note")}
     key = (event.hlc, event.device, event.seq)
     if p.get("loan_id"):
         candidates = conn.execute("SELECT * FROM loans WHERE id = ?", (p["loan_id"],)).fetchall()
@@ -148,9 +149,11 @@ def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
                AND (closed_by IS NULL OR (closed_hlc, closed_device, closed_seq) > (?, ?, ?))""",
             (event.library, p["tool"], *key, *key),
         ).fetchall()
+    since = event.hlc
     for loan in candidates:
         if loan["closed_by"] is None or key < (loan["closed_hlc"], loan["closed_device"], loan["closed_seq"]):
             _close(conn, loan["id"], ret)
+            since = min(since, loan["opened_hlc"])
     status = rules.status_after_return(p.get("condition", "ok"))
     if status:
         fields = {"status": status}
@@ -159,7 +162,7 @@ def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
             fields["notes"] = note
         _tool_fields(conn, Event(event.id, event.library, event.device, event.seq, event.hlc,
                                  "tool.edited", 1, f"tool:{p['tool']}", {"code": p["tool"], "fields": fields}))
-    _refresh_tool_loans(conn, event.library, p["tool"], event)
+    _refresh_tool_loans(conn, event.library, p["tool"], since)
 
 
 def _return_note(payload: dict[str, Any]) -> str | None:
@@ -170,7 +173,7 @@ def _return_note(payload: dict[str, Any]) -> str | None:
     return text or None
 
 
-def _close(conn: sqlite3.Connection, loan_id: str, ret: sqlite3.Row) -> None:
+def _close(conn: sqlite3.Connection, loan_id: str, ret: sqlite3.Row | dict[str, Any]) -> None:
     conn.execute(
         """UPDATE loans SET closed_by = ?, closed_hlc = ?, closed_device = ?, closed_seq = ?, closed_at = ?,
                return_condition = ?, return_note = ? WHERE id = ?""",
@@ -180,39 +183,56 @@ def _close(conn: sqlite3.Connection, loan_id: str, ret: sqlite3.Row) -> None:
 
 # -- conflicts -----------------------------------------------------------------------
 
-def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, event: Event) -> None:
-    """Recomputes the tool's derived conflicts, provisional flags and status."""
-    loans = conn.execute("SELECT * FROM loans WHERE library = ? AND tool_code = ?", (library, tool)).fetchall()
-    ordered = sorted(loans, key=_opened_key)
-    found: dict[str, dict[str, Any]] = {}
+def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int) -> None:
+    """Recomputes the tool's derived conflicts, provisional flags and status.
+
+    Only loans still open at ``since_hlc`` (the earliest moment the event
+    changed) can gain or lose an overlap, and only returns from then on can
+    gain or lose their loan; everything older stands as it was.
+    """
+    alive = conn.execute(
+        """SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_by IS NULL
+           UNION ALL SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?""",
+        (library, tool, library, tool, since_hlc),
+    ).fetchall()
+    alive_ids = {loan["id"] for loan in alive}
+    ordered = sorted(alive, key=_opened_key)
+    found: dict[str, tuple] = {}
     for i, first in enumerate(ordered):
         for second in ordered[i + 1:]:
             if _closed_key(first) is not None and _closed_key(first) <= _opened_key(second):
                 break  # loans are in opening order: none after this one overlaps `first` either
-            conflict_id = f"double:{first['id']}:{second['id']}"
-            found[conflict_id] = {"kind": "double_checkout", "loan_a": first["id"], "loan_b": second["id"],
-                                  "return_event": None, "detected_hlc": second["opened_hlc"]}
+            found[f"double:{first['id']}:{second['id']}"] = (
+                "double_checkout", first["id"], second["id"], None, second["opened_hlc"])
     for ret in conn.execute(
-        """SELECT * FROM returns r WHERE library = ? AND tool_code = ?
+        """SELECT * FROM returns r WHERE library = ? AND tool_code = ? AND hlc >= ?
            AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.library = r.library AND l.tool_code = r.tool_code
                            AND l.closed_by = r.event_id)""",
-        (library, tool),
+        (library, tool, since_hlc),
     ):
-        found[f"return:{ret['event_id']}"] = {"kind": "return_without_loan", "loan_a": ret["loan_id"], "loan_b": None,
-                                              "return_event": ret["event_id"], "detected_hlc": ret["hlc"]}
-    conn.execute("DELETE FROM conflicts WHERE library = ? AND tool_code = ? AND server_reported = 0", (library, tool))
-    for conflict_id, c in found.items():
+        found[f"return:{ret['event_id']}"] = ("return_without_loan", ret["loan_id"], None, ret["event_id"], ret["hlc"])
+    for old in conn.execute(
+        "SELECT * FROM conflicts WHERE library = ? AND tool_code = ? AND server_reported = 0", (library, tool)
+    ).fetchall():
+        stale = (old["loan_a"] in alive_ids and old["loan_b"] in alive_ids if old["kind"] == "double_checkout"
+                 else old["detected_hlc"] >= since_hlc)
+        if stale and old["id"] not in found:
+            conn.execute("DELETE FROM conflicts WHERE id = ?", (old["id"],))
+    for conflict_id, (kind, loan_a, loan_b, return_event, detected) in found.items():
         conn.execute(
             """INSERT OR IGNORE INTO conflicts (id, library, kind, tool_code, loan_a, loan_b, return_event, detected_hlc)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (conflict_id, library, c["kind"], tool, c["loan_a"], c["loan_b"], c["return_event"], c["detected_hlc"]),
+            (conflict_id, library, kind, tool, loan_a, loan_b, return_event, detected),
         )
         _mark_resolution(conn, conflict_id)
-    conn.execute(
-        """UPDATE loans SET provisional = EXISTS (SELECT 1 FROM conflicts c WHERE c.kind = 'double_checkout'
-               AND c.loan_b = loans.id) WHERE library = ? AND tool_code = ?""",
-        (library, tool),
-    )
+    provisional = {c[2] for c in found.values() if c[0] == "double_checkout"} | {
+        r["loan_b"] for r in conn.execute(
+            "SELECT loan_b FROM conflicts WHERE library = ? AND tool_code = ? AND server_reported = 1 AND loan_b IS NOT NULL",
+            (library, tool))}
+    for loan in alive:
+        flag = int(loan["id"] in provisional)
+        if loan["provisional"] != flag:
+            conn.execute("UPDATE loans SET provisional = ? WHERE id = ?", (flag, loan["id"]))
     _refresh_tool_status(conn, library, tool)
 
 

@@ -77,6 +77,7 @@ CREATE TABLE loans (
     provisional INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX loans_tool ON loans (library, tool_code, opened_hlc);
+CREATE INDEX loans_tool_closed ON loans (library, tool_code, closed_hlc);
 CREATE INDEX loans_open_member ON loans (library, member_code) WHERE closed_by IS NULL;
 CREATE INDEX loans_open_due ON loans (due) WHERE closed_by IS NULL;
 CREATE INDEX loans_closed_at ON loans (closed_at) WHERE member_code IS NOT NULL;
