@@ -27,6 +27,7 @@ BAD_TEXT = hex_("#A4161A")
 QUIET = hex_("#DADAD6")
 QUIET_DOWN = hex_("#B5B5B0")
 FOCUS = hex_("#F9A825")
+DISABLED = hex_("#C4C4C0")  # with TEXT on it: a button that cannot be pressed yet
 PREVIEW = hex_("#202020")
 FLASH_OK = hex_("#2E7D32")
 FLASH_BAD = hex_("#C62828")

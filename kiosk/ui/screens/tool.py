@@ -16,6 +16,7 @@ from kiosk.ui.service import Scan
 class ToolScreen(KioskScreen):
     tool = DictProperty({})
     photo = StringProperty("")
+    title = StringProperty("")
     details = StringProperty("")
     shelf = StringProperty("")
     message = StringProperty("")
@@ -26,6 +27,7 @@ class ToolScreen(KioskScreen):
 
     def refresh(self) -> None:
         tool = self.tool
+        self.title = tool.get("name", "")
         self.photo = self.service.photo_path(tool)
         self.details = " · ".join(x for x in (tool.get("brand"), tool.get("model"), tool.get("category")) if x)
         self.shelf = _("Shelf {shelf}").format(shelf=tool["shelf"]) if tool.get("shelf") else ""
