@@ -48,7 +48,12 @@ warn() { printf 'install.sh: warning: %s\n' "$*" >&2; }
 # Runs a command that changes the running system, or prints it under --root.
 run() {
     if [ -n "$ROOT" ]; then
-        printf '+'; printf ' %q' "$@"; printf '\n'
+        local arg line="+"
+        for arg in "$@"; do
+            [[ $arg =~ ^[][A-Za-z0-9_./:=@,+%-]+$ ]] || arg="'${arg//\'/\'\\\'\'}'"
+            line+=" $arg"
+        done
+        printf '%s\n' "$line"
     else
         "$@"
     fi

@@ -1,0 +1,1 @@
+"""Tests of the Raspberry Pi and server deployment files."""

@@ -1,0 +1,105 @@
+"""A real Debian Bookworm root to run the installer in, built with debootstrap.
+
+Building the root takes about 50 s here, so it is made once a day and cached
+outside the repository (TOOLKIOSK_TEST_CACHE, default /var/cache/toolkiosk-tests);
+each test session installs into a fresh copy of it (about 35 s, downloads
+cached too). Without root, debootstrap or unshare those tests are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fcntl
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PI = REPO / "deploy" / "raspberrypi"
+SERVER = REPO / "deploy" / "server"
+IN_CHROOT = Path(__file__).with_name("in_chroot.sh")
+CACHE = Path(os.environ.get("TOOLKIOSK_TEST_CACHE", "/var/cache/toolkiosk-tests"))
+MIRROR = os.environ.get("TOOLKIOSK_TEST_MIRROR", "http://deb.debian.org/debian")
+# What Raspberry Pi OS Lite has and Debian's minimal base lacks.
+PI_OS_BASE = "systemd,systemd-sysv"
+# Raspberry Pi OS's kernel command line, as the installer finds it.
+PI_CMDLINE = "console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait\n"
+
+
+def need_chroot() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("a debootstrap root and chroot need root")
+    for tool in ("debootstrap", "unshare", "chroot"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (scripts/install-system-packages.sh test installs it)")
+
+
+def bookworm_base() -> Path:
+    """Today's cached minimal Bookworm root, made with debootstrap when missing."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    base = CACHE / f"bookworm-{datetime.date.today():%Y%m%d}"
+    with open(CACHE / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (base / ".complete").exists():
+            return base
+        for old in CACHE.glob("bookworm-*"):
+            shutil.rmtree(old)
+        partial = CACHE / "bookworm-partial"
+        done = subprocess.run(
+            ["debootstrap", "--variant=minbase", f"--include={PI_OS_BASE}", "bookworm", str(partial), MIRROR],
+            capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.fail(f"debootstrap failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        (partial / ".complete").touch()
+        partial.rename(base)
+    return base
+
+
+def copy_sources(root: Path) -> Path:
+    """Copies the working tree (tracked and new files, as git sees them) to /opt/toolkiosk/src."""
+    src = root / "opt" / "toolkiosk" / "src"
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                           cwd=REPO, capture_output=True, check=True).stdout.split(b"\0")
+    for name in filter(None, files):
+        source = REPO / os.fsdecode(name)
+        if source.is_file():
+            target = src / os.fsdecode(name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return src
+
+
+def in_chroot(root: Path, *command: str, check: bool = True) -> subprocess.CompletedProcess:
+    done = subprocess.run(["unshare", "--mount", "--propagation", "private", str(IN_CHROOT), str(root), str(CACHE),
+                           *command], capture_output=True, text=True, env={**os.environ, "LC_ALL": "C"})
+    if check and done.returncode != 0:
+        pytest.fail(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+    return done
+
+
+@pytest.fixture(scope="session")
+def pi_root(tmp_path_factory) -> Path:
+    """A fresh copy of the Bookworm root, made to look like Raspberry Pi OS's boot partition."""
+    need_chroot()
+    root = tmp_path_factory.mktemp("pi") / "root"
+    subprocess.run(["cp", "-a", "--reflink=auto", str(bookworm_base()), str(root)], check=True)
+    copy_sources(root)
+    (root / "boot" / "firmware").mkdir(parents=True)
+    (root / "boot" / "firmware" / "cmdline.txt").write_text(PI_CMDLINE)
+    # This machine's extra certificate authorities (a proxy's), for pip in the root.
+    cas = root / "usr" / "local" / "share" / "ca-certificates"
+    cas.mkdir(parents=True, exist_ok=True)
+    for ca in Path("/usr/local/share/ca-certificates").glob("*.crt"):
+        shutil.copy2(ca, cas)
+    yield root
+    assert str(root) not in Path("/proc/mounts").read_text(), "a mount was left inside the test root"
+    shutil.rmtree(root)
+
+
+@pytest.fixture(scope="session")
+def installed(pi_root) -> tuple[Path, subprocess.CompletedProcess]:
+    """The installer run for real, as root, inside the Bookworm root."""
+    return pi_root, in_chroot(pi_root, "/opt/toolkiosk/src/deploy/raspberrypi/install.sh")
