@@ -85,12 +85,6 @@ def iso_date(text: str, *, day_first: bool) -> str:
     raise RowProblem(f"{text!r} is not a date this import can read; write it like 2027-03-31")
 
 
-def email(text: str) -> str:
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
-        raise RowProblem(f"{text!r} is not an email address")
-    return text
-
-
 def category_paths(text: str, *, between: str, within: str | None = None) -> list[str]:
     """Category paths as ' > ' paths, in the file's order, without repeats.
     ``between`` separates categories, ``within`` the levels of one (both regular expressions)."""
@@ -125,7 +119,7 @@ def kit_parts(text: str) -> list[str]:
 
 def lines(text: str) -> list[str]:
     """One item per line: how kits are written in our own export."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 def html_breaks(text: str) -> str:

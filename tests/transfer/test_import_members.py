@@ -53,19 +53,19 @@ def test_circulate_members_and_their_statuses(ledger):
     assert any("pending in Circulate" in note for note in report.notes)
 
 
-def test_bad_dates_and_emails_are_bad_rows(ledger, write_csv):
+def test_unreadable_dates_and_missing_names_are_bad_rows(ledger, write_csv):
     path = write_csv("Member ID,First Name,Last Name,Email,Membership Expiration\n"
                      "M1,Ana,Lopez,ana@example.org,03/31/2027\n"
-                     "M2,Ben,Okafor,ben at example,next spring\n"
-                     "M3,,,c@example.org,\n")
+                     "M2,Ben,Okafor,ben@example.org,next spring\n"
+                     ",,,c@example.org,31/31/2027\n")
 
     report = import_members(ledger, path)
 
     assert not report.written and ledger.list_members() == []
     assert [(row.line, row.message) for row in report.bad_rows] == [
-        (3, "Email: 'ben at example' is not an email address; "
-            "Membership Expiration: 'next spring' is not a date this import can read; write it like 2027-03-31"),
-        (4, "no name ('First Name' and 'Last Name' are blank)"),
+        (3, "Membership Expiration: 'next spring' is not a date this import can read; write it like 2027-03-31"),
+        (4, "Membership Expiration: '31/31/2027' is not a date this import can read; write it like 2027-03-31; "
+            "no name ('First Name' and 'Last Name' are blank); no card code ('Member ID' is blank)"),
     ]
 
 

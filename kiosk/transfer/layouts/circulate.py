@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.transfer.layouts.base import Cells, Layout, Record
-from kiosk.transfer.values import category_paths, email, keywords, member_status, money
+from kiosk.transfer.values import category_paths, keywords, member_status, money
 
 PENDING = "pending in Circulate (not lendable yet); imported as in repair"
 PENDING_MEMBER = "pending in Circulate (not verified yet); imported as suspended until someone checks them"
@@ -42,7 +42,7 @@ def _tool(cells: Cells) -> Record:
 
 def _member(cells: Cells) -> Record:
     fields: dict[str, Any] = {}
-    cells.put(fields, "email", "email", parse=email)
+    cells.put(fields, "email", "email")
     cells.put(fields, "phone", "phone")
     remarks: tuple[str, ...] = ()
     if (cells.text("status") or "").lower() == "pending":

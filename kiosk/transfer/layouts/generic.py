@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.transfer.layouts.base import Cells, Layout, Record
-from kiosk.transfer.values import email, iso_date, lines, loan_days, member_status, money, whole_number
+from kiosk.transfer.values import iso_date, lines, loan_days, member_status, money, whole_number
 
 ON_LOAN = "on loan when exported; available here, and those loans were not imported"
 
@@ -37,7 +37,7 @@ def _tool(cells: Cells) -> Record:
 
 def _member(cells: Cells) -> Record:
     fields: dict[str, Any] = {}
-    cells.put(fields, "email", "email", parse=email)
+    cells.put(fields, "email", "email")
     cells.put(fields, "phone", "phone")
     cells.put(fields, "expires", "expires", parse=lambda text: iso_date(text, day_first=False))
     cells.put(fields, "loan_limit", "loan_limit", parse=whole_number)

@@ -3,8 +3,7 @@
 Items keep their "Code" as their label code. Tags are separated by commas and
 have no levels. Lend Engine tells where an item is by its location, so the
 locations "On loan" and "Repair" are statuses here, not shelves. Long
-descriptions come with their line breaks written as <br>. Dates are written
-day first (UK).
+descriptions come with their line breaks written as <br>.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from typing import Any
 
 from kiosk.transfer.layouts.base import Cells, Layout, Record
 from kiosk.transfer.reader import column_key
-from kiosk.transfer.values import category_paths, email, html_breaks, iso_date, keywords, kit_parts, loan_days, money
+from kiosk.transfer.values import category_paths, html_breaks, keywords, kit_parts, loan_days, money
 
 ON_LOAN = "on loan in Lend Engine; available here, and those loans were not imported"
 NO_MEMBERSHIP_NUMBER = "had no membership number in Lend Engine; their contact Id is their card code here"
@@ -55,7 +54,7 @@ def _tool(cells: Cells) -> Record:
 
 def _member(cells: Cells) -> Record:
     fields: dict[str, Any] = {}
-    cells.put(fields, "email", "Email", parse=email)
+    cells.put(fields, "email", "Email")
     cells.put(fields, "phone", "Telephone")
     name = " ".join(filter(None, (cells.text("First name"), cells.text("Last name"))))
     if not name:

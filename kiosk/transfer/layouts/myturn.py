@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.transfer.layouts.base import Cells, Layout, Record
-from kiosk.transfer.values import category_paths, email, iso_date, keywords, loan_days, money
+from kiosk.transfer.values import category_paths, iso_date, keywords, loan_days, money
 
 ON_LOAN = "on loan in myTurn; available here, and those loans were not imported"
 
@@ -37,7 +37,7 @@ def _tool(cells: Cells) -> Record:
 
 def _member(cells: Cells) -> Record:
     fields: dict[str, Any] = {}
-    cells.put(fields, "email", "Email", parse=email)
+    cells.put(fields, "email", "Email")
     cells.put(fields, "phone", "Phone")
     cells.put(fields, "expires", "Membership Expiration", "Expiration Date", parse=_us_date)
     cells.put(fields, "notes", "Notes")
