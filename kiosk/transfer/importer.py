@@ -20,6 +20,7 @@ from kiosk.transfer.errors import UnknownLayout
 from kiosk.transfer.layouts import MEMBER_LAYOUTS, TOOL_LAYOUTS, Layout, Record, best_fit, choose
 from kiosk.transfer.reader import Table, column_key, read_table
 from kiosk.transfer.report import BadRow, ImportReport
+from kiosk.transfer.values import ON_LOAN
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def _comparable(name: str, value: Any, target: Target) -> Any:
         value = value or None
     if name == "status":
         # a tool on loan here shows "on_loan", which is no status an import can set
-        value = target.default_status if value in (None, "on_loan") else value
+        value = target.default_status if value in (None, ON_LOAN) else value
     return value
 
 

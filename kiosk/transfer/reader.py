@@ -136,9 +136,9 @@ def _quoting_problem(exc: csv.Error) -> str:
 
 
 def _refuse_repeated(columns: list[str], path: Path) -> None:
-    seen: dict[str, str] = {}
+    seen: set[str] = set()
     for column in columns:
         if column_key(column) in seen:
             raise UnreadableFile(f"{path}: the header names the column '{column}' twice; "
                                  "rename or remove one of them")
-        seen[column_key(column)] = column
+        seen.add(column_key(column))

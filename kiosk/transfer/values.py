@@ -13,7 +13,7 @@ from datetime import datetime
 
 from kiosk.ledger.events import MEMBER_STATUSES, TOOL_STATUSES
 
-ON_LOAN = "on_loan"  # not a status here: a loan the old system knew of, which is not imported
+ON_LOAN = "on_loan"  # what a tool out on loan shows; no status an import sets, as loans are not imported
 
 
 class RowProblem(ValueError):

@@ -13,7 +13,7 @@ from typing import Any
 from kiosk.transfer.layouts.base import Cells, Layout, Record
 from kiosk.transfer.values import iso_date, lines, loan_days, member_status, money, whole_number
 
-ON_LOAN = "on loan when exported; available here, and those loans were not imported"
+WAS_ON_LOAN = "on loan when exported; available here, and those loans were not imported"
 
 TOOL_COLUMNS = ("code", "name", "category", "maker_code", "brand", "model", "serial", "description", "condition",
                 "status", "shelf", "replacement_value", "loan_days", "kit", "keywords", "notes")
@@ -32,7 +32,7 @@ def _tool(cells: Cells) -> Record:
     cells.put(fields, "kit", "kit", parse=lines)
     on_loan = cells.status(fields, "status")
     return Record(cells.required("code", what="code"), cells.required("name", what="name"), fields,
-                  (ON_LOAN,) if on_loan else ())
+                  (WAS_ON_LOAN,) if on_loan else ())
 
 
 def _member(cells: Cells) -> Record:

@@ -12,13 +12,13 @@ from typing import Any
 
 from kiosk.transfer.layouts.base import Cells, Layout, Record
 from kiosk.transfer.reader import column_key
-from kiosk.transfer.values import category_paths, html_breaks, keywords, kit_parts, loan_days, money
+from kiosk.transfer.values import ON_LOAN, category_paths, html_breaks, keywords, kit_parts, loan_days, money
 
-ON_LOAN = "on loan in Lend Engine; available here, and those loans were not imported"
+WAS_ON_LOAN = "on loan in Lend Engine; available here, and those loans were not imported"
 NO_MEMBERSHIP_NUMBER = "had no membership number in Lend Engine; their contact Id is their card code here"
 
 # locations that say what state an item is in rather than where it sits
-_LOCATION_STATUS = {"on loan": "on_loan", "repair": "in_repair", "in repair": "in_repair",
+_LOCATION_STATUS = {"on loan": ON_LOAN, "repair": "in_repair", "in repair": "in_repair",
                     "lost": "missing", "missing": "missing"}
 
 _TOOL_TEXT = {"serial": "Serial number", "condition": "Condition", "brand": "Brand", "notes": "Care information"}
@@ -44,12 +44,12 @@ def _tool(cells: Cells) -> Record:
         location = cells.text("Location")
         state = _LOCATION_STATUS.get(column_key(location or ""))
         fields["shelf"] = None if state else location
-        if state == "on_loan":
+        if state == ON_LOAN:
             on_loan = True
         elif state:
             fields["status"] = state
     return Record(cells.required("Code", what="code"), cells.required("Name", what="name"), fields,
-                  (ON_LOAN,) if on_loan else ())
+                  (WAS_ON_LOAN,) if on_loan else ())
 
 
 def _member(cells: Cells) -> Record:

@@ -11,7 +11,7 @@ from typing import Any
 from kiosk.transfer.layouts.base import Cells, Layout, Record
 from kiosk.transfer.values import category_paths, iso_date, keywords, loan_days, money
 
-ON_LOAN = "on loan in myTurn; available here, and those loans were not imported"
+WAS_ON_LOAN = "on loan in myTurn; available here, and those loans were not imported"
 
 _TOOL_TEXT = {
     "brand": "Manufacturer", "model": "Model", "serial": "Serial Number", "condition": "Condition",
@@ -32,7 +32,7 @@ def _tool(cells: Cells) -> Record:
         fields["keywords"] = keywords(cells.text("Keywords"), *paths[1:])
     on_loan = cells.status(fields, "Status(es)")
     return Record(cells.required("Item ID", what="code"), cells.required("Name", what="name"), fields,
-                  (ON_LOAN,) if on_loan else ())
+                  (WAS_ON_LOAN,) if on_loan else ())
 
 
 def _member(cells: Cells) -> Record:
