@@ -6,6 +6,7 @@ changes; when a method returns, the change is on disk (WAL, synchronous=FULL).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import sqlite3
@@ -13,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from kiosk.ledger import clock, codes, projections, rules, schema, search
 from kiosk.ledger.errors import InvalidInput, NotFound, NotInitialized, Refusal, Refused, StorageError
@@ -535,7 +536,7 @@ class Ledger:
 
     def rebuild(self) -> int:
         """Clears every derived table and replays the log; returns the number of events applied."""
-        with self._lock, write_transaction(self._conn, self.path):
+        with self._lock, write_transaction(self._conn, self.path), _large_cache(self._conn):
             for table in schema.PROJECTION_TABLES:
                 self._conn.execute(f"DELETE FROM {table}")
             applied = 0
@@ -578,6 +579,17 @@ _PARTNER_JOIN = "LEFT JOIN partner_availability pa ON pa.library = tools.library
 _LOAN_SELECT = """SELECT l.*, t.name AS tool_name, m.name AS member_name FROM loans l
     LEFT JOIN tools t ON t.library = l.library AND t.code = l.tool_code
     LEFT JOIN members m ON m.library = l.library AND m.code = l.member_code"""
+
+
+@contextlib.contextmanager
+def _large_cache(conn: sqlite3.Connection, kib: int = 256_000) -> Iterator[None]:
+    """A rebuild touches every page of the derived tables: keep them in memory while it runs."""
+    previous = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{kib}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {previous}")
 
 
 def _open_file(path: Path) -> sqlite3.Connection:

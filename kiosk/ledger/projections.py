@@ -211,14 +211,18 @@ def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since
         (library, tool, since_hlc),
     ):
         found[f"return:{ret['event_id']}"] = ("return_without_loan", ret["loan_id"], None, ret["event_id"], ret["hlc"])
-    for old in conn.execute(
-        "SELECT * FROM conflicts WHERE library = ? AND tool_code = ? AND server_reported = 0", (library, tool)
-    ).fetchall():
+    existing = conn.execute("SELECT * FROM conflicts WHERE library = ? AND tool_code = ?", (library, tool)).fetchall()
+    for old in existing:
+        if old["server_reported"]:
+            continue
         stale = (old["loan_a"] in alive_ids and old["loan_b"] in alive_ids if old["kind"] == "double_checkout"
                  else old["detected_hlc"] >= since_hlc)
         if stale and old["id"] not in found:
             conn.execute("DELETE FROM conflicts WHERE id = ?", (old["id"],))
+    known = {old["id"] for old in existing}
     for conflict_id, (kind, loan_a, loan_b, return_event, detected) in found.items():
+        if conflict_id in known:
+            continue
         conn.execute(
             """INSERT OR IGNORE INTO conflicts (id, library, kind, tool_code, loan_a, loan_b, return_event, detected_hlc)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -226,9 +230,7 @@ def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since
         )
         _mark_resolution(conn, conflict_id)
     provisional = {c[2] for c in found.values() if c[0] == "double_checkout"} | {
-        r["loan_b"] for r in conn.execute(
-            "SELECT loan_b FROM conflicts WHERE library = ? AND tool_code = ? AND server_reported = 1 AND loan_b IS NOT NULL",
-            (library, tool))}
+        old["loan_b"] for old in existing if old["server_reported"] and old["kind"] == "double_checkout"}
     for loan in alive:
         flag = int(loan["id"] in provisional)
         if loan["provisional"] != flag:
