@@ -67,7 +67,8 @@ def whole_number(text: str) -> int:
 
 
 _TIME_OF_DAY = re.compile(r"[ T]\d{1,2}:\d{2}.*$")
-_NAMED_MONTH_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%b-%y", "%b %d %Y", "%B %d %Y")
+_NAMED_MONTH_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%b-%y", "%b %d %Y",
+                        "%B %d %Y")
 _MONTH_FIRST = ("%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y")
 _DAY_FIRST = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y")
 
@@ -126,8 +127,7 @@ def html_breaks(text: str) -> str:
     return re.sub(r"<br\s*/?>", "\n", text, flags=re.IGNORECASE)
 
 
-# What each system calls a state of a tool, by our status. Keys are compared
-# lowercased, with '_' and '-' read as spaces.
+# What each system calls a state of a tool, by our status (compared as status_word gives them).
 _TOOL_STATUS_WORDS: dict[str, tuple[str, ...]] = {
     "available": ("available", "in", "checked in", "in stock", "on shelf", "active", "ready", "reserved",
                   "on hold", "circulating", "lendable"),
@@ -150,7 +150,8 @@ _MEMBER_STATUS_WORDS: dict[str, tuple[str, ...]] = {
 _MEMBER_STATUS = {word: status for status, words in _MEMBER_STATUS_WORDS.items() for word in words}
 
 
-def _status_word(text: str) -> str:
+def status_word(text: str) -> str:
+    """A status as compared: lowercase, with '_' and '-' read as spaces."""
     return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
 
 
@@ -161,7 +162,7 @@ def tool_status(text: str) -> tuple[str, bool]:
     for part in re.split(r"[,;|]", text):
         if not part.strip():
             continue
-        word = _status_word(part)
+        word = status_word(part)
         if word not in _TOOL_STATUS:
             raise RowProblem(f"{part.strip()!r} is not a status this import knows; "
                              f"use one of {', '.join(TOOL_STATUSES)}")
@@ -171,7 +172,7 @@ def tool_status(text: str) -> tuple[str, bool]:
 
 
 def member_status(text: str) -> str:
-    word = _status_word(text)
+    word = status_word(text)
     if word not in _MEMBER_STATUS:
         raise RowProblem(f"{text!r} is not a member status this import knows; use one of {', '.join(MEMBER_STATUSES)}")
     return _MEMBER_STATUS[word]

@@ -105,3 +105,11 @@ def test_a_dry_run_with_bad_rows_lists_them(ledger):
 
     assert BadRow(3, "Replacement Cost: 'about fifty' is not an amount of money") in report.bad_rows
     assert "Nothing would be written: 5 bad rows." in report.summary_lines()[2]
+
+
+def test_a_dry_run_skipping_bad_rows_says_what_it_would_write(ledger):
+    report = import_tools(ledger, BAD, dry_run=True, skip_bad=True)
+
+    assert ledger.list_tools() == []
+    assert report.summary_lines()[1:3] == ["Dry run, nothing written: would add 3 tools, update 0, leave 0 unchanged.",
+                                           "Would skip 5 bad rows:"]

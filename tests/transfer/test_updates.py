@@ -58,8 +58,8 @@ def test_a_tool_out_on_loan_here_is_unchanged_by_a_file_saying_available(ledger)
 
 def test_a_thousand_rows_import_and_reimport(ledger, write_csv):
     header = "Item ID,Name,Categories,Manufacturer,Replacement Cost,Default Loan Length,Status(es)\n"
-    rows = "".join(f'{n},Tool {n},"Power Tools > Drills, Cordless",Makita,"${n // 1000},{n % 1000:03d}.50",7 days,Available\n'
-                   for n in range(1000, 2000))
+    rows = "".join(f'{n},Tool {n},"Power Tools > Drills, Cordless",Makita,'
+                   f'"${n // 1000},{n % 1000:03d}.50",7 days,Available\n' for n in range(1000, 2000))
     path = write_csv(header + rows)
 
     first = import_tools(ledger, path)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.transfer.layouts.base import Cells, Layout, Record
-from kiosk.transfer.reader import column_key
-from kiosk.transfer.values import ON_LOAN, category_paths, html_breaks, keywords, kit_parts, loan_days, money
+from kiosk.transfer.values import (
+    ON_LOAN, category_paths, html_breaks, keywords, kit_parts, loan_days, money, status_word,
+)
 
 WAS_ON_LOAN = "on loan in Lend Engine; available here, and those loans were not imported"
 NO_MEMBERSHIP_NUMBER = "had no membership number in Lend Engine; their contact Id is their card code here"
@@ -42,7 +43,7 @@ def _tool(cells: Cells) -> Record:
     on_loan = cells.status(fields, "Status")
     if cells.has("Location"):
         location = cells.text("Location")
-        state = _LOCATION_STATUS.get(column_key(location or ""))
+        state = _LOCATION_STATUS.get(status_word(location or ""))
         fields["shelf"] = None if state else location
         if state == ON_LOAN:
             on_loan = True
