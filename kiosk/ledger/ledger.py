@@ -119,6 +119,14 @@ class Ledger:
         with self._lock, write_transaction(self._conn, self.path):
             return self._append(type_, entity, payload)
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator["Ledger"]:
+        """Many operations as one transaction: all of them are written, or none.
+
+        Used by imports, so a file goes in whole and with one disk flush."""
+        with self._lock, write_transaction(self._conn, self.path):
+            yield self
+
     def events(self, *, after_seq: int = 0, limit: int | None = None) -> list[Event]:
         """Events in local arrival order."""
         sql = "SELECT * FROM events WHERE seq > ? ORDER BY seq" + (f" LIMIT {int(limit)}" if limit else "")
@@ -615,7 +623,6 @@ def _row_dict(row: sqlite3.Row) -> dict[str, Any]:
 
 def _tool_dict(row: sqlite3.Row) -> dict[str, Any]:
     tool = _row_dict(row)
-    tool.pop("service_status", None)
     if "availability" in tool:
         tool["status"] = tool.pop("availability")
     tool["kit"] = json.loads(tool["kit"]) if tool.get("kit") else []

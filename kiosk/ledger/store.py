@@ -40,7 +40,15 @@ def translate(exc: sqlite3.Error, path: Path | str) -> StorageError:
 
 @contextlib.contextmanager
 def write_transaction(conn: sqlite3.Connection, path: Path | str) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT; on any failure, nothing of it is kept."""
+    """BEGIN IMMEDIATE ... COMMIT; on any failure, nothing of it is kept.
+
+    Inside a transaction already open (a batch), it is a savepoint instead: a
+    refused step undoes only itself, and the batch commits or rolls back whole.
+    """
+    if conn.in_transaction:
+        with _savepoint(conn, path):
+            yield conn
+        return
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:
@@ -53,6 +61,21 @@ def write_transaction(conn: sqlite3.Connection, path: Path | str) -> Iterator[sq
         raise translate(exc, path) from None
     except BaseException:
         _rollback(conn)
+        raise
+
+
+@contextlib.contextmanager
+def _savepoint(conn: sqlite3.Connection, path: Path | str) -> Iterator[None]:
+    conn.execute("SAVEPOINT step")
+    try:
+        yield
+        conn.execute("RELEASE step")
+    except BaseException as exc:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK TO step")
+            conn.execute("RELEASE step")
+        if isinstance(exc, sqlite3.Error):
+            raise translate(exc, path) from None
         raise
 
 

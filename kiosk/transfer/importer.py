@@ -3,9 +3,8 @@
 Nothing is written unless every row is good, or bad rows are to be skipped.
 Importing the same file twice adds nothing: a code the ledger already has with
 the same values is left alone, one with other values gets an edit of only the
-fields that differ. Each add or edit is its own ledger transaction, so a crash
-halfway through leaves part of the file imported; running the same import
-again completes it.
+fields that differ. The whole file is written in one ledger transaction, so a
+crash halfway through leaves nothing of it.
 """
 
 from __future__ import annotations
@@ -63,11 +62,12 @@ def import_file(ledger: Ledger, path: Path, target: Target, *, layout: str | Non
     )
     if dry_run or (bad_rows and not skip_bad):
         return report
-    for record, changes in plan:
-        if changes is None:
-            target.add(ledger, record.code, record.name, **record.fields)
-        elif changes:
-            target.edit(ledger, record.code, **changes)
+    with ledger.batch():  # the whole file, or nothing
+        for record, changes in plan:
+            if changes is None:
+                target.add(ledger, record.code, record.name, **record.fields)
+            elif changes:
+                target.edit(ledger, record.code, **changes)
     report.written = True
     return report
 

@@ -151,3 +151,20 @@ def test_bad_fields_change_nothing(fresh_ledger):
         with pytest.raises(InvalidInput):
             call()
     assert len(fresh_ledger.events()) == before
+
+
+def test_a_batch_is_written_whole_or_not_at_all(fresh_ledger):
+    with pytest.raises(InvalidInput):
+        with fresh_ledger.batch():
+            fresh_ledger.add_tool("B1", "Saw")
+            fresh_ledger.add_tool("B2", "Drill")
+            fresh_ledger.add_tool("B1", "Saw again")  # duplicate code: the batch fails
+    assert fresh_ledger.list_tools() == []
+    with fresh_ledger.batch():
+        fresh_ledger.add_tool("B1", "Saw")
+        with pytest.raises(InvalidInput):
+            fresh_ledger.add_tool("B1", "Saw again")  # refused step, caught: only it is undone
+        fresh_ledger.add_tool("B2", "Drill")
+    assert [t["code"] for t in fresh_ledger.list_tools()] == ["B2", "B1"]
+    sequences = [e.seq for e in fresh_ledger.events()]
+    assert sequences == list(range(1, len(sequences) + 1))
