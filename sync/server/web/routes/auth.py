@@ -16,11 +16,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from sync.server.web import accounts
 from sync.server.web.guards import cookie_name, signed_in, verified_form, web_state
-from sync.server.web.render import page
+from sync.server.web.render import SecureRoute, page
 from sync.server.web.sessions import Session
 from sync.server.web.state import WebState
 
-router = APIRouter()
+router = APIRouter(route_class=SecureRoute)
 PRE_COOKIE = "toolkiosk_login"
 PRE_MAX_AGE = 3600
 
@@ -39,7 +39,7 @@ def _pre_secret(request: Request, state: WebState) -> str | None:
 def _safe_next(state: WebState, target: str | None) -> str:
     """Only a path of these pages: never another site (an open redirect)."""
     prefix = state.config.prefix
-    if target and target.startswith(prefix + "/") and not target.startswith("//") and "\\" not in target:
+    if target and target.startswith(prefix + "/") and not any(bad in target for bad in ("//", "\\", "..")):
         return target
     return f"{prefix}/overdue"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, Response
 
 from sync.server.web.guards import signed_in, web_state
-from sync.server.web.render import page
+from sync.server.web.render import SecureRoute, page
 from sync.server.web.sessions import Session
 from sync.server.web.state import WebState
 
-router = APIRouter()
+router = APIRouter(route_class=SecureRoute)
 CLOCK_WARNING_MS = 2 * 60 * 1000   # a kiosk clock further off than this makes due dates wrong near midnight
 SILENT_WARNING_MS = 24 * 3600 * 1000
 

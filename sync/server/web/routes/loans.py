@@ -6,11 +6,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from sync.server.web import queries
 from sync.server.web.guards import PageError, signed_in, web_state
-from sync.server.web.render import page
+from sync.server.web.render import SecureRoute, page
 from sync.server.web.sessions import Session
 from sync.server.web.state import WebState
 
-router = APIRouter()
+router = APIRouter(route_class=SecureRoute)
 
 
 @router.get("/loans")

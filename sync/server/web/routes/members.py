@@ -12,11 +12,11 @@ from sync.server.web import queries
 from sync.server.web.guards import PageError, checked_form, signed_in, web_state
 from sync.server.web.reminders import optins
 from sync.server.web.reminders.optins import OptIn
-from sync.server.web.render import page
+from sync.server.web.render import SecureRoute, page
 from sync.server.web.sessions import Session
 from sync.server.web.state import WebState
 
-router = APIRouter()
+router = APIRouter(route_class=SecureRoute)
 
 
 @router.get("/members")

@@ -10,11 +10,11 @@ from sync.server.web import csvfile, queries
 from sync.server.web.guards import signed_in, web_state
 from sync.server.web.queries import OVERDUE_SORTS
 from sync.server.web.reminders import optins
-from sync.server.web.render import page
+from sync.server.web.render import SecureRoute, page
 from sync.server.web.sessions import Session
 from sync.server.web.state import WebState
 
-router = APIRouter()
+router = APIRouter(route_class=SecureRoute)
 
 
 def _overdue(state: WebState, session: Session, q: str, min_days: int, sort: str) -> list[dict[str, Any]]:

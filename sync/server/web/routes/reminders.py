@@ -8,11 +8,11 @@ from starlette.datastructures import FormData
 
 from sync.server.web.guards import checked_form, signed_in, web_state
 from sync.server.web.reminders import optins, send as sending, settings as reminder_settings
-from sync.server.web.render import page
+from sync.server.web.render import SecureRoute, page
 from sync.server.web.sessions import Session
 from sync.server.web.state import WebState
 
-router = APIRouter()
+router = APIRouter(route_class=SecureRoute)
 
 
 def _page(request: Request, state: WebState, session: Session, *, error: str = "", status_code: int = 200,

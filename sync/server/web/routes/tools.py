@@ -6,11 +6,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from sync.server.web import queries
 from sync.server.web.guards import PageError, signed_in, web_state
-from sync.server.web.render import page
+from sync.server.web.render import SecureRoute, page
 from sync.server.web.sessions import Session
 from sync.server.web.state import WebState
 
-router = APIRouter()
+router = APIRouter(route_class=SecureRoute)
 STATUSES = ("available", "on_loan", "in_repair", "missing", "retired")
 # the first bytes of the image formats a kiosk camera saves
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"RIFF": "image/webp"}
