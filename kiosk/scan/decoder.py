@@ -59,7 +59,7 @@ class Decoder:
 
     def _attempts(self, gray: np.ndarray) -> Iterator[Attempt]:
         if self.still:
-            yield lambda: self._zbar.decode(gray) + (self._zxing.decode(gray) if self._zxing else [])
+            yield lambda: self._both_engines(gray)
         regions = find_regions(gray)
         linear = [r for r in regions if r.kind == "linear"]
         if linear and self._rows:
@@ -74,6 +74,24 @@ class Decoder:
             yield lambda region=region: self._read_matrix(gray, region)
         if self.still:
             yield from self._harder_whole(gray)
+
+    def _both_engines(self, gray: np.ndarray) -> list[Code]:
+        """Both engines on a whole image: where both read, linear codes must agree.
+
+        A QR code read by either counts (its error correction makes misreads
+        vanishingly rare); an EAN read by one engine alone can be a misread
+        that happens to pass its check digit. When the engines disagree
+        outright zxing's reading wins: it gets character sets and Code128's
+        extended characters right where zbar garbles them.
+        """
+        first = _accepted(self._zbar.decode(gray))
+        second = _accepted(self._zxing.decode(gray)) if self._zxing else []
+        if not first or not second:
+            return first or second
+        agreed = [code for code in first if code in second]
+        if not agreed:
+            return second
+        return _accepted(agreed + [code for code in first + second if code.symbology == QRCODE])
 
     def _bars(self, gray: np.ndarray, region: Region, scale: float = CROP_SCALE) -> np.ndarray:
         crop = upright_crop(gray, region, scale=scale)
@@ -106,7 +124,13 @@ class Decoder:
         variants: list[Callable[[], np.ndarray]] = []
         if gray.shape[1] < SMALL_IMAGE_PX:
             variants.append(lambda: cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
-        variants += [lambda: _sharpened(gray), lambda: _thresholded(gray), lambda: 255 - gray]
+        variants += [
+            lambda: cv2.medianBlur(gray, 3),  # speckle: pictures printed inside QR codes, sensor noise
+            lambda: _otsu(cv2.medianBlur(gray, 5)),
+            lambda: _sharpened(gray),
+            lambda: _thresholded(gray),
+            lambda: 255 - gray,
+        ]
         for variant in variants:
             for engine in engines:
                 yield lambda variant=variant, engine=engine: engine.decode(variant())
@@ -122,9 +146,13 @@ def _sharpened(gray: np.ndarray) -> np.ndarray:
     return cv2.addWeighted(gray, 2.0, cv2.GaussianBlur(gray, (0, 0), 1.5), -1.0, 0)
 
 
+def _otsu(gray: np.ndarray) -> np.ndarray:
+    return cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+
+
 def _thresholded(gray: np.ndarray) -> np.ndarray:
     """Black and white by the light around each pixel: evens out glare and shadow."""
-    block = max(15, (min(gray.shape[:2]) // 8) | 1)
+    block = max(15, (min(gray.shape[:2]) // 5) | 1)
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, 5)
 
 

@@ -36,13 +36,20 @@ _ZBAR_NAMES = {
     zbar.ZBarSymbol.CODE39: CODE39,
 }
 _GRAY_FOURCC = 808466521  # 'Y800'
+# zbar 0.23's ZBAR_CFG_BINARY (pyzbar's enum predates it): QR bytes come as they
+# are, and the charset is chosen here; zbar's own guess garbles Shift_JIS text.
+_CFG_BINARY = 4
 
 
-def _text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+def _text(data: bytes, symbology: str) -> str:
+    """QR payloads are UTF-8 or, from older Japanese encoders, Shift_JIS; linear codes are Latin-1 at most."""
+    charsets = ("utf-8", "cp932", "latin-1") if symbology == QRCODE else ("utf-8", "latin-1")
+    for charset in charsets[:-1]:
+        try:
+            return data.decode(charset)
+        except UnicodeDecodeError:
+            continue
+    return data.decode(charsets[-1])
 
 
 class ZbarEngine:
@@ -65,6 +72,7 @@ class ZbarEngine:
         for symbol in zbar.ZBarSymbol:
             if symbol not in (zbar.ZBarSymbol.NONE, zbar.ZBarSymbol.PARTIAL):
                 zbar.zbar_image_scanner_set_config(self._scanner, symbol, zbar.ZBarConfig.CFG_ENABLE, int(symbol in wanted))
+        zbar.zbar_image_scanner_set_config(self._scanner, zbar.ZBarSymbol.QRCODE, _CFG_BINARY, 1)
         # zbar's X density spaces its vertical scan lines, its Y density the horizontal ones
         zbar.zbar_image_scanner_set_config(self._scanner, zbar.ZBarSymbol.NONE, zbar.ZBarConfig.CFG_X_DENSITY, columns_every)
         zbar.zbar_image_scanner_set_config(self._scanner, zbar.ZBarSymbol.NONE, zbar.ZBarConfig.CFG_Y_DENSITY, rows_every)
@@ -86,7 +94,7 @@ class ZbarEngine:
                 name = _ZBAR_NAMES.get(symbol.contents.type)
                 raw = string_at(zbar.zbar_symbol_get_data(symbol), zbar.zbar_symbol_get_data_length(symbol))
                 if name in self.symbologies or (name == EAN13 and self.symbologies & {UPCA, UPCE}):
-                    codes.append(Code(*normalize(_text(raw), name)))
+                    codes.append(Code(*normalize(_text(raw, name), name)))
                 symbol = zbar.zbar_symbol_next(symbol)
             return [c for c in codes if c.symbology in self.symbologies]
         finally:

@@ -28,6 +28,7 @@ class ScanEvent:
     text: str
     symbology: str
     time: float
+    device: str = field(default="")  # which camera or scanner, when there may be several
 
 
 @dataclass(frozen=True)
