@@ -93,7 +93,7 @@ class KioskApp(App):
         root = FloatLayout()
         root.add_widget(self.manager)
         self.flash = Flash()
-        self.toast = Toast(opacity=0, pos_hint={"center_x": 0.5, "y": 0.03})
+        self.toast = Toast(opacity=0, pos_hint={"center_x": 0.5, "top": 0.97})
         root.add_widget(self.flash)
         root.add_widget(self.toast)
         self.feedback = Feedback(self.flash)

@@ -45,6 +45,7 @@ class Driver:
 
     def use_home(self, home: Path) -> None:
         """Points the running app at another library and starts over at home."""
+        self.app.go_home()  # the screen on show finishes its business with the old library first
         old = self.app.service
         self.app.service = KioskService(Ledger.open(home), Path(home))
         old.close()
@@ -103,12 +104,14 @@ class Driver:
     def screen(self) -> Any:
         return self.app.manager.current_screen
 
-    def walk(self, root: Any = None) -> Iterator[Any]:
-        """Every widget shown: the screen's and any popup's."""
+    def roots(self) -> list[Any]:
+        """The screen on show and any popup over it."""
         from kivy.core.window import Window
 
-        roots = [root] if root is not None else [self.screen, *[w for w in Window.children if w is not self.app.root]]
-        for top in roots:
+        return [self.screen, *[w for w in Window.children if w is not self.app.root]]
+
+    def walk(self, root: Any = None) -> Iterator[Any]:
+        for top in [root] if root is not None else self.roots():
             yield from top.walk(restrict=True)
 
     def find(self, text: str | None = None, *, id: str | None = None, cls: type | None = None) -> Any:

@@ -107,8 +107,15 @@ class Translator(Observable):
         if lang == self.lang:
             return
         self.lang = lang
-        for func, largs, kwargs in list(self._observers):
-            func(largs, None, None)
+        alive = []
+        for observer in self._observers:
+            func, largs, _kwargs = observer
+            try:
+                func(*largs, None, None)
+            except ReferenceError:  # the widget is gone
+                continue
+            alive.append(observer)
+        self._observers = alive
         for listener in list(self._listeners):
             listener(lang)
 

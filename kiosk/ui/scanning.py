@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from kivy.clock import Clock
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 
 BURST_GAP = 0.08  # seconds between keystrokes a scanner never exceeds and a person rarely beats
 MIN_LENGTH = 4
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp"}
 
 
 class CameraFeed(Protocol):
@@ -79,8 +81,39 @@ class ScanInput:
         return False
 
 
+class StillCamera:
+    """A camera feed that plays still images at a frame rate: photos for a kiosk without
+    a camera (``--camera photos/``), and a predictable camera for screenshots and tests."""
+
+    def __init__(self, images: list[Any], fps: float = 30.0):
+        if not images:
+            raise ValueError("a still camera needs at least one image")
+        self.images = images
+        self.fps = fps
+        self._start = time.monotonic()
+
+    @classmethod
+    def from_path(cls, path: Path, fps: float = 30.0) -> "StillCamera":
+        """Every image file in a folder (sorted), or one file."""
+        import cv2
+
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES) if path.is_dir() else [path]
+        images = [image for image in (cv2.imread(str(f)) for f in files) if image is not None]
+        return cls(images, fps)
+
+    def frame(self) -> tuple[int, Any]:
+        serial = int((time.monotonic() - self._start) * self.fps)
+        return serial, self.images[serial % len(self.images)]
+
+    def stop(self) -> None:
+        pass
+
+
 def start_camera(spec: str | None, scans: ScanInput) -> CameraFeed | None:
     """The scanner package's camera and decode worker, reporting into ``scans``; None when it cannot run here."""
+    if spec and Path(spec).exists() and (Path(spec).is_dir() or Path(spec).suffix.lower() in IMAGE_SUFFIXES):
+        scans.report("ready", "")
+        return StillCamera.from_path(Path(spec))
     try:
         from kiosk.scan.scanner import Scanner  # type: ignore[import-not-found]
     except ImportError:

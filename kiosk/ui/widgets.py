@@ -102,10 +102,10 @@ class Toast(Label):
         self.text = text
         self.background = theme.OK if ok else theme.BAD
         self.opacity = 1
-        Clock.unschedule(self._hide)
-        Clock.schedule_once(self._hide, seconds)
+        Clock.unschedule(self.hide)
+        Clock.schedule_once(self.hide, seconds)
 
-    def _hide(self, *_: Any) -> None:
+    def hide(self, *_: Any) -> None:
         self.opacity = 0
         self.text = ""
 

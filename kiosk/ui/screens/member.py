@@ -42,8 +42,8 @@ class MemberScreen(KioskScreen):
         self.loans_title = _("You have out:") if self.view.loans else _("You have nothing out.")
         going = [i for i in self.items if i.refusal is None]
         self.can_confirm = bool(going) and not about_member
-        self.confirm_text = (_("Borrow {count} tools").format(count=len(going)) if len(going) != 1
-                             else _("Borrow 1 tool"))
+        self.confirm_text = (_("Borrow {count} tools").format(count=len(going)) if len(going) > 1
+                             else _("Borrow 1 tool") if going else _("Borrow"))
         self._show_loans()
         self._show_basket()
 

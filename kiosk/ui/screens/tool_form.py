@@ -22,6 +22,8 @@ from kiosk.ui.screens.volunteer import STAFF
 from kiosk.ui.service import Scan
 
 CONDITIONS = {"new": N_("New"), "good": N_("Good"), "fair": N_("Fair"), "worn": N_("Worn")}
+STATUS_ACTIONS = {"in_repair": N_("In repair"), "available": N_("Back in service"), "missing": N_("Missing"),
+                  "retired": N_("Retired")}
 TEXT_FIELDS = ("name", "brand", "model", "shelf", "maker_code")
 
 
@@ -37,9 +39,6 @@ class ToolFormScreen(KioskScreen):
     captured = ObjectProperty(None, allownone=True)
     title = StringProperty("")
     code_text = StringProperty("")
-    condition_names = DictProperty({})
-    status_names = DictProperty({})
-    statuses = ListProperty(["in_repair", "available", "missing", "retired"])
 
     def setup(self, code: str | None = None, new_code: str | None = None, maker_code: str | None = None,
               **_: Any) -> None:
@@ -64,10 +63,6 @@ class ToolFormScreen(KioskScreen):
         self.title = _("Edit: {name}").format(name=self.tool["name"]) if self.tool else _("Add a tool")
         self.code_text = (_("Label: {code}").format(code=self.code) if self.code
                           else _("A new label will be made when you save."))
-        self.condition_names = {k: _(v) for k, v in CONDITIONS.items()}
-        self.status_names = {
-            "in_repair": _("In repair"), "available": _("Back in service"),
-            "missing": _("Missing"), "retired": _("Retired")}
 
     def on_enter(self, *_: Any) -> None:
         if self.live:

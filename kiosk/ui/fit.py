@@ -1,0 +1,92 @@
+"""Finds text that does not fit: a label whose text needs more room than its widget has,
+or that sits outside the window (outside a scrolling list)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from kivy.core.text import Label as CoreLabel
+from kivy.core.window import Window
+from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
+
+SLACK = 1.5  # pixels of rounding
+
+
+@dataclass(frozen=True)
+class Misfit:
+    text: str
+    widget: str
+    size: tuple[int, int]
+    needed: tuple[int, int]
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.widget} {self.text!r}: {self.why} (has {self.size}, needs {self.needed})"
+
+
+def needed_size(label: Label) -> tuple[float, float]:
+    """The room the label's text takes when laid out as the label lays it out, with unlimited height."""
+    options = dict(label._label.options)
+    width = label.text_size[0]
+    options["text_size"] = (width, None)
+    options["shorten"] = False
+    core = CoreLabel(**options)
+    core.refresh()
+    needed_w, needed_h = core.content_size
+    if width is not None:  # wrapping: the text takes the width it is given, if its longest word fits
+        needed_w = max(min(needed_w, width + label.padding[0] + label.padding[2]), _longest_word(label, options))
+    return needed_w, needed_h
+
+
+def _longest_word(label: Label, options: dict[str, Any]) -> float:
+    widest = 0.0
+    for word in set(label.text.split()):
+        core = CoreLabel(**{**options, "text": word, "text_size": (None, None)})
+        core.refresh()
+        widest = max(widest, core.content_width)
+    return widest + label.padding[0] + label.padding[2]
+
+
+def misfits(roots: Iterable[Any]) -> list[Misfit]:
+    found = []
+    for root in roots:
+        for widget in root.walk(restrict=True):
+            if not isinstance(widget, Label) or not widget.text.strip() or not _shown(widget):
+                continue
+            need_w, need_h = needed_size(widget)
+            size = (round(widget.width), round(widget.height))
+            needed = (round(need_w), round(need_h))
+            name = type(widget).__name__
+            drawn_w, drawn_h = widget.texture_size
+            if drawn_w > widget.width + SLACK or drawn_h > widget.height + SLACK:
+                found.append(Misfit(widget.text, name, size, (round(drawn_w), round(drawn_h)), "text drawn larger than its widget"))
+            elif need_w > widget.width + SLACK or need_h > widget.height + SLACK:
+                found.append(Misfit(widget.text, name, size, needed, "text larger than its widget"))
+            elif not _in_scroll(widget) and not _in_window(widget):
+                found.append(Misfit(widget.text, name, size, needed, "outside the window"))
+    return found
+
+
+def _shown(widget: Any) -> bool:
+    node = widget
+    while node is not None and node.parent is not node:
+        if getattr(node, "opacity", 1) == 0:
+            return False
+        node = node.parent
+    return widget.width > 0 and widget.height > 0
+
+
+def _in_scroll(widget: Any) -> bool:
+    node = widget.parent
+    while node is not None and node.parent is not node:
+        if isinstance(node, ScrollView):
+            return True
+        node = node.parent
+    return False
+
+
+def _in_window(widget: Any) -> bool:
+    x, y = widget.to_window(widget.x, widget.y)
+    return x >= -SLACK and y >= -SLACK and x + widget.width <= Window.width + SLACK and y + widget.height <= Window.height + SLACK

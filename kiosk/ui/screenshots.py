@@ -1,0 +1,196 @@
+"""Renders every screen of the kiosk, in every language, to PNG files for review.
+
+    python -m kiosk.ui.screenshots --out screenshots [--size 800x480]
+
+Runs the real app on a freshly seeded demo library (one copy per language, so
+each starts from the same state) and walks it through its screens with scans
+and taps. Text that does not fit its widget is listed, and makes the exit
+status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from kiosk.ui.i18n import LANGUAGES
+
+
+@dataclass
+class DemoCodes:
+    """Codes of the demo library that show each screen at its most telling."""
+
+    member: str           # has loans out, one of them overdue, may borrow
+    member_expired: str
+    tool: str             # available, with a kit
+    tool_repair: str
+    tool_out_kit: str     # on loan, with a kit
+    shelf_tools: list[str]
+
+
+def seed(home: Path) -> DemoCodes:
+    from kiosk.demo import seed_demo
+
+    ledger = seed_demo(home)
+    try:
+        today = ledger.today().isoformat()
+        overdue_members = {row["member_code"] for row in ledger.overdue()}
+        member = next(code for code in sorted(overdue_members) if not ledger.checkout_refusals(code, []))
+        expired = next(m["code"] for m in ledger.list_members() if (m.get("expires") or "9") < today)
+        available = ledger.list_tools(status="available")
+        tool = next((t["code"] for t in available if t["kit"]), available[0]["code"])
+        out = ledger.list_tools(status="on_loan")
+        return DemoCodes(member, expired, tool, ledger.list_tools(status="in_repair")[0]["code"],
+                         next((t["code"] for t in out if t["kit"]), out[0]["code"]),
+                         [t["code"] for t in available[1:4]])
+    finally:
+        ledger.close()
+
+
+def demo_camera() -> Any:
+    """A camera feed showing a tool label on a counter, as the kiosk's camera would."""
+    import numpy as np
+
+    from kiosk.labels import LabelText, draw_label
+    from kiosk.scan.sources.synthetic import camera_view
+    from kiosk.ui.scanning import StillCamera
+
+    label = np.array(draw_label(LabelText("DEMO-TDEMO0-001-8", "Cordless drill", "Maple Street"), (620, 290), 300)
+                     .convert("L"))
+    return StillCamera([camera_view(label, np.random.default_rng(7))], fps=1)
+
+
+Scene = Callable[[Any, DemoCodes], None]
+
+
+def scenes() -> Iterator[tuple[str, Scene]]:
+    """Each screen state: a name and how to get there from home."""
+    def staff(d: Any, role: str = "coordinator") -> None:
+        d.app.role = role
+
+    yield "home", lambda d, c: None
+    yield "tool-available", lambda d, c: d.scan(c.tool)
+    yield "tool-in-repair", lambda d, c: d.scan(c.tool_repair)
+    yield "checkin", lambda d, c: d.scan(c.tool_out_kit)
+
+    def checkin_parts(d: Any, c: DemoCodes) -> None:
+        d.scan(c.tool_out_kit)
+        d.screen.answer("missing-parts")
+    yield "checkin-parts", checkin_parts
+
+    def member(d: Any, c: DemoCodes) -> None:
+        d.scan(c.member)
+        d.scan(c.tool)
+        d.scan(c.tool_repair)
+    yield "member-basket", member
+    yield "member-refused", lambda d, c: d.scan(c.member_expired)
+
+    def receipt(d: Any, c: DemoCodes) -> None:
+        d.scan(c.member)
+        d.scan(c.shelf_tools[0])
+        d.scan(c.shelf_tools[1])
+        d.screen.confirm()
+    yield "receipt", receipt
+    yield "pin", lambda d, c: d.app.go("pin")
+    yield "volunteer", lambda d, c: (staff(d, "volunteer"), d.app.go("volunteer"))
+    yield "tool-add", lambda d, c: (staff(d), d.app.go("tool_form"))
+    yield "tool-edit", lambda d, c: (staff(d), d.app.go("tool_form", code=c.tool))
+
+    def picker(d: Any, c: DemoCodes) -> None:
+        staff(d)
+        d.app.go("tool_form", code=c.tool)
+        d.screen.pick_category()
+    yield "tool-category", picker
+    yield "member-register", lambda d, c: (staff(d), d.app.go("member_form"))
+    yield "member-renew", lambda d, c: (staff(d), d.app.go("member_form", code=c.member_expired))
+
+    def inventory(d: Any, c: DemoCodes) -> None:
+        staff(d)
+        d.app.go("inventory")
+        for code in c.shelf_tools:
+            d.scan(code)
+    yield "inventory-scanning", inventory
+
+    def inventory_missing(d: Any, c: DemoCodes) -> None:
+        inventory(d, c)
+        d.screen.show_missing()
+    yield "inventory-missing", inventory_missing
+    yield "coordinator", lambda d, c: (staff(d), d.app.go("coordinator"))
+    yield "overdue", lambda d, c: (staff(d), d.app.go("overdue"))
+    yield "conflicts", lambda d, c: (staff(d), d.app.go("conflicts"))
+    yield "settings", lambda d, c: (staff(d), d.app.go("settings"))
+
+
+def render(out: Path | None, size: tuple[int, int] = (800, 480), languages: tuple[str, ...] = tuple(LANGUAGES),
+           only: set[str] | None = None, driver: Any = None) -> list[str]:
+    """Writes out/<lang>/<scene>.png for every scene (none when ``out`` is None); returns
+    the misfits found, one line each. A running ``driver`` is reused (tests)."""
+    from kiosk.ui.driver import Driver
+    from kiosk.ui.fit import misfits
+
+    work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
+    try:
+        codes = seed(work / "seed")
+        homes = {}
+        for lang in languages:
+            homes[lang] = work / lang
+            shutil.copytree(work / "seed", homes[lang])
+        if driver is None:
+            driver = Driver.start(homes[languages[0]], size=size, camera=demo_camera())
+        else:
+            driver.app.scans.use_camera(demo_camera())
+        problems = []
+        for lang in languages:
+            for name, scene in scenes():
+                if only and name not in only:
+                    continue
+                fresh = work / f"{lang}-{name}"
+                shutil.copytree(homes[lang], fresh)
+                driver.use_home(fresh)
+                driver.app.service.set_local({"language": lang})
+                driver.app.switch_language(lang)
+                driver.app.toast.hide()
+                scene(driver, codes)
+                if out is not None:
+                    driver.settle(0.9)  # past the scan's flash
+                    driver.screenshot(out / lang / f"{name}.png")
+                else:
+                    driver.pump(3)
+                problems += [f"{lang}/{name}: {m}" for m in misfits(driver.roots())]
+                _close_popups()
+        driver.app.go_home()
+        return problems
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _close_popups() -> None:
+    from kivy.core.window import Window
+    from kivy.uix.modalview import ModalView
+
+    for widget in list(Window.children):
+        if isinstance(widget, ModalView):
+            widget.dismiss(animation=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("screenshots"))
+    parser.add_argument("--size", default="800x480", help="window size, WIDTHxHEIGHT (portrait: 480x800)")
+    parser.add_argument("--only", nargs="*", help="scene names to render (default: all)")
+    args = parser.parse_args(argv)
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    problems = render(args.out, (width, height), only=set(args.only) if args.only else None)
+    for line in problems:
+        print(f"does not fit: {line}")
+    print(f"screenshots in {args.out}/ ({', '.join(LANGUAGES)}); {len(problems)} texts do not fit")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
