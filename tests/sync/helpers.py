@@ -17,7 +17,7 @@ from typing import Iterator
 import uvicorn
 
 from kiosk.ledger import Ledger
-from sync.client import RequestsTransport, Transport, enroll
+from sync.client import Offline, Reply, RequestsTransport, Transport, enroll
 from sync.server import create_app
 from sync.server.storage import Storage
 
@@ -106,3 +106,33 @@ def start_server_process(data: str | Path, port: int, env: dict[str, str] | None
     raise RuntimeError("the server process did not start")
 
 
+
+
+class FaultyTransport:
+    """Real HTTP with the network's misdeeds on demand: requests lost on the way there or back,
+    sent twice, or an old request delivered late. Keeps every answer body it let through."""
+
+    def __init__(self, inner: Transport | None = None):
+        self.inner = inner or RequestsTransport()
+        self.fault: str | None = None
+        self.answers: list[bytes] = []
+        self._old: list[tuple[str, str, bytes | None, dict | None]] = []
+
+    def request(self, method: str, url: str, *, body: bytes | None = None, headers: dict | None = None) -> Reply:
+        fault, self.fault = self.fault, None
+        if fault == "lost_request":
+            raise Offline("the request was lost")
+        if fault == "late_delivery" and self._old:
+            self._send(*self._old[0])  # an old request arrives now; its answer goes nowhere
+        reply = self._send(method, url, body, headers)
+        self._old = (self._old + [(method, url, body, headers)])[-3:]
+        if fault == "duplicated":
+            reply = self._send(method, url, body, headers)
+        if fault == "lost_answer":
+            raise Offline("the answer was lost")
+        return reply
+
+    def _send(self, method, url, body, headers) -> Reply:
+        reply = self.inner.request(method, url, body=body, headers=headers)
+        self.answers.append(reply.body)
+        return reply
