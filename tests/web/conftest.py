@@ -52,8 +52,14 @@ def storage(tmp_path: Path):
 
 
 @pytest.fixture
-def web(storage, tmp_path: Path, clock: Clock):
-    with WebServer(storage, tmp_path / "web", clock) as server:
+def web_options() -> dict:
+    """Extra WebConfig settings; a test module overrides this fixture to set, say, a mail server."""
+    return {}
+
+
+@pytest.fixture
+def web(storage, tmp_path: Path, clock: Clock, web_options: dict):
+    with WebServer(storage, tmp_path / "web", clock, **web_options) as server:
         for library, email, role in (("maple", MAPLE_COORDINATOR, "coordinator"), ("maple", MAPLE_VOLUNTEER, "volunteer"),
                                      ("elm", ELM_COORDINATOR, "coordinator")):
             accounts.add(server.state.db, library, email, PASSWORD, role)

@@ -6,6 +6,7 @@ import asyncio
 import re
 import threading
 import time
+from datetime import datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
+
+    def set(self, moment: datetime) -> None:
+        self.offset = moment.timestamp() - time.time()
 
 
 class WebServer:

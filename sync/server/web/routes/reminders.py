@@ -19,8 +19,9 @@ def _page(request: Request, state: WebState, session: Session, *, error: str = "
           form_values: dict | None = None, notice: str = "") -> Response:
     library = session.account.library
     consent = optins.for_library(state.db, library).values()
+    stored = reminder_settings.load(state.db, library)
     return page(request, "reminders.html", session=session, status_code=status_code, error=error, notice=notice,
-                settings=form_values or reminder_settings.load(state.db, library),
+                settings=stored, form=form_values or stored,
                 preview=sending.preview(state, library), log=sending.log(state, library, 100),
                 email_optins=sum(o.email for o in consent), sms_optins=sum(o.sms for o in consent),
                 smtp=state.config.smtp, template_fields=reminder_settings.TEMPLATE_FIELDS)
