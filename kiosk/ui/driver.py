@@ -56,14 +56,20 @@ class Driver:
 
     def pump(self, frames: int = 1) -> None:
         """Runs frames of the UI loop; an exception goes through the app's safety net like in the real loop."""
-        from kivy.base import EventLoop, ExceptionManager
+        from kivy.base import EventLoop
 
         for _ in range(frames):
-            try:
-                EventLoop.idle()
-            except BaseException as exc:
-                if ExceptionManager.handle_exception(exc) == ExceptionManager.RAISE:
-                    raise
+            self._guarded(EventLoop.idle)
+
+    @staticmethod
+    def _guarded(step: Callable[[], Any]) -> None:
+        from kivy.base import ExceptionManager
+
+        try:
+            step()
+        except BaseException as exc:
+            if ExceptionManager.handle_exception(exc) == ExceptionManager.RAISE:
+                raise
 
     def wait(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
         deadline = time.monotonic() + timeout
@@ -87,11 +93,19 @@ class Driver:
         """A finger down and up on the widget's centre, through the window like a real touch."""
         from kivy.tests.common import UnitTestTouch
 
+        from kivy.uix.scrollview import ScrollView
+
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
-        touch.touch_down()
+        self._guarded(touch.touch_down)
         self.pump()
-        touch.touch_up()
+        self._guarded(touch.touch_up)
+        node, scrolled = widget.parent, False
+        while node is not None and node is not node.parent:
+            scrolled = scrolled or isinstance(node, ScrollView)
+            node = node.parent
+        if scrolled:  # a list hands a tap to its rows only once it is sure the finger did not scroll
+            self.settle(0.3)
         self.pump(2)
 
     def type(self, widget: Any, text: str) -> None:

@@ -47,6 +47,22 @@ class Field(BoxLayout):
     input_filter = ObjectProperty(None, allownone=True)
 
 
+class Collapsible(BoxLayout):
+    """A part of a screen shown or hidden by ``shown``; hidden, it takes no touches
+    (a disabled widget would swallow them, even when it cannot be seen)."""
+
+    shown = BooleanProperty(True)
+
+    def on_touch_down(self, touch: Any) -> bool:
+        return super().on_touch_down(touch) if self.shown else False
+
+    def on_touch_move(self, touch: Any) -> bool:
+        return super().on_touch_move(touch) if self.shown else False
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return super().on_touch_up(touch) if self.shown else False
+
+
 class Panel(BoxLayout):
     pass
 

@@ -1,0 +1,79 @@
+"""The real kiosk app under a virtual screen, one window for the whole session.
+
+Kivy opens one window per process, so one app runs for all UI tests; each test
+points it at its own copy of a seeded demo library (``kiosk`` fixture) and
+drives it with injected scans and touches.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="kivy-home-")  # no cached config.ini overrides the kiosk's
+
+if not os.environ.get("DISPLAY"):
+    pytest.skip("the kiosk UI tests need a screen: run them under xvfb-run", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory):
+    """A demo library seeded once, and the codes that show each situation."""
+    from kiosk.ui.screenshots import seed
+
+    home = tmp_path_factory.mktemp("seed") / "library"
+    return home, seed(home)
+
+
+@pytest.fixture(scope="session")
+def camera_image(tmp_path_factory) -> Path:
+    """A photo file the file-backed camera plays: a tool label on a counter."""
+    import cv2
+
+    from kiosk.ui.screenshots import demo_camera
+
+    path = tmp_path_factory.mktemp("camera") / "frame.png"
+    cv2.imwrite(str(path), demo_camera().frame()[1])
+    return path
+
+
+@pytest.fixture(scope="session")
+def driver(seeded, camera_image, tmp_path_factory):
+    from kiosk.ui.driver import Driver
+    from kiosk.ui.scanning import StillCamera
+
+    home = tmp_path_factory.mktemp("first") / "library"
+    shutil.copytree(seeded[0], home)
+    return Driver.start(home, camera=StillCamera.from_path(camera_image))
+
+
+@pytest.fixture
+def kiosk(driver, seeded, camera_image, tmp_path):
+    """The app at home on a fresh copy of the demo library, in English, nobody signed in."""
+    from kiosk.ui.scanning import StillCamera
+
+    home = tmp_path / "library"
+    shutil.copytree(seeded[0], home)
+    driver.use_home(home)
+    driver.app.scans.use_camera(StillCamera.from_path(camera_image))
+    driver.app.toast.hide()
+    driver.pump(2)
+    yield driver
+    driver.app.go_home()
+    driver.pump()
+
+
+@pytest.fixture
+def codes(seeded):
+    return seeded[1]
+
+
+@pytest.fixture
+def ledger(kiosk):
+    """The ledger the app is writing to."""
+    return kiosk.app.service.ledger
