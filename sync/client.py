@@ -36,7 +36,7 @@ from typing import Any, Callable, Protocol
 
 from kiosk.ledger import Event, Ledger, SyncBatch
 from kiosk.ledger.errors import LedgerError
-from sync import protocol
+from sync import failpoints, protocol
 from sync.protocol import PROTOCOL, ProtocolError, SyncRequest, SyncResponse
 
 BATCH = 500                  # own events per request
@@ -102,8 +102,9 @@ class RequestsTransport:
 
     def __init__(self, timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)):
         import requests
+        import urllib3
 
-        self._requests = requests
+        self._requests, self._urllib3 = requests, urllib3
         self._session = requests.Session()
         self._timeout = timeout
 
@@ -117,9 +118,14 @@ class RequestsTransport:
                 data = response.raw.read(protocol.MAX_BODY_BYTES + 1, decode_content=False)
         except self._requests.RequestException as exc:
             raise Offline(f"no answer from {url}: {exc}") from None
-        except OSError as exc:  # a connection cut while the body was read
+        except (OSError, self._urllib3.exceptions.HTTPError) as exc:  # a connection cut while the body was read
             raise Offline(f"the connection to {url} broke: {exc}") from None
-        return Reply(response.status_code, {k.lower(): v for k, v in response.headers.items()}, data)
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        declared = headers.get("content-length")
+        if (declared is None and "chunked" not in headers.get("transfer-encoding", "")) or \
+                (declared is not None and declared.isdigit() and int(declared) != len(data)):
+            raise Offline(f"the answer from {url} was cut short")
+        return Reply(response.status_code, headers, data)
 
 
 # -- what a sync did -----------------------------------------------------------------
@@ -266,6 +272,7 @@ class SyncClient:
             answer = protocol.parse_sync_response(_answer(reply))
         except ProtocolError as exc:
             raise ServerFailed(exc.message) from None
+        failpoints.reach("client.before_apply")
         skip = quarantined(self.ledger)
         for rejection in answer.rejected:
             skip[rejection.id] = {"reason": rejection.reason, "message": rejection.message}
@@ -280,6 +287,7 @@ class SyncClient:
         counts = self.ledger.apply_sync(SyncBatch(acks=answer.acks, events=answer.events, meta=meta,
                                                   server_time_ms=answer.server_time_ms,
                                                   availability=answer.availability))
+        failpoints.reach("client.after_apply")
         report.sent += len(events)
         report.acknowledged += counts["acknowledged"]
         report.received += counts["received"]

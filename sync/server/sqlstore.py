@@ -12,7 +12,8 @@ from kiosk.ledger.events import Event
 from kiosk.ledger.ids import uuid7
 from sync import protocol
 from sync.protocol import Rejection, check_event, photo_hash, same_event
-from sync.server import auth, failpoints
+from sync import failpoints
+from sync.server import auth
 from sync.server.db import Database, Tx, placeholders
 from sync.server.derive import Loan, Return, close_loans, conflict_id, double_checkouts, renew
 from sync.server.errors import AlreadyExists, Invalid, NotFound, Revoked, Unauthorized

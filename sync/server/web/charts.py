@@ -21,17 +21,20 @@ class Chart:
     width: int
     height: int
     top: int           # the value the full height stands for (four gridlines)
-    baseline: float
+    baseline: float    # y of the zero line
+    left: int          # x where the bars begin; the scale's numbers sit to its left
+    ceiling: int       # y of the top gridline
 
 
-def columns(points: list[tuple[str, int]], *, width: int = 600, height: int = 180, label_room: int = 22) -> Chart:
+def columns(points: list[tuple[str, int]], *, width: int = 600, height: int = 200, label_room: int = 22,
+            scale_room: int = 34, head_room: int = 16) -> Chart:
     """Vertical bars side by side, scaled to the tallest one (rounded up to a readable number)."""
     top = _nice_ceiling(max((v for _, v in points), default=0))
-    plot = height - label_room
-    slot = width / max(len(points), 1)
-    bars = [Bar(label, value, x=i * slot + slot * 0.15, y=plot - plot * value / top, width=slot * 0.7,
-                height=plot * value / top) for i, (label, value) in enumerate(points)]
-    return Chart(bars, width, height, top, plot)
+    plot = height - label_room - head_room
+    slot = (width - scale_room) / max(len(points), 1)
+    bars = [Bar(label, value, x=scale_room + i * slot + slot * 0.15, y=head_room + plot - plot * value / top,
+                width=slot * 0.7, height=plot * value / top) for i, (label, value) in enumerate(points)]
+    return Chart(bars, width, height, top, head_room + plot, scale_room, head_room)
 
 
 def _nice_ceiling(value: int) -> int:

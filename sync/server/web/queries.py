@@ -182,6 +182,11 @@ def member(view: LibraryView, code: str) -> dict[str, Any] | None:
     return dict(rows[0]) if rows else None
 
 
+def member_names(view: LibraryView) -> dict[str, str]:
+    return {r["code"]: r["name"] for r in view.query(
+        "SELECT code, name FROM members WHERE library = ? AND name IS NOT NULL", (view.library,))}
+
+
 def catalog(view: LibraryView) -> list[dict[str, Any]]:
     """The library's tools as partners see them: what and whether it is in, never who has it."""
     rows = view.query(
@@ -209,10 +214,12 @@ def stats(view: LibraryView, today: date, weeks: int = 12) -> dict[str, Any]:
     one = lambda sql, *a: view.query(sql, (lib, *a))[0][0]  # noqa: E731
     return {
         "weeks": per_week,
+        # by name, every copy together: "which tools are wanted", not "which copy wears out"
         "most_borrowed": [dict(r) for r in view.query(
-            """SELECT l.tool_code, t.name, count(*) AS loans FROM loans l
-               LEFT JOIN tools t ON t.library = l.library AND t.code = l.tool_code
-               WHERE l.library = ? GROUP BY l.tool_code ORDER BY loans DESC, t.name, l.tool_code LIMIT 10""", (lib,))],
+            """SELECT COALESCE(t.name, l.tool_code) AS name, count(*) AS loans, count(DISTINCT l.tool_code) AS copies
+               FROM loans l LEFT JOIN tools t ON t.library = l.library AND t.code = l.tool_code
+               WHERE l.library = ? GROUP BY COALESCE(t.name, l.tool_code) ORDER BY loans DESC, name LIMIT 10""",
+            (lib,))],
         "never_borrowed": [dict(r) for r in view.query(
             """SELECT t.code, t.name, t.category, t.status FROM tools t
                WHERE t.library = ? AND t.name IS NOT NULL AND t.status != 'retired' AND NOT EXISTS
@@ -237,5 +244,7 @@ def _tool_dict(row: Any) -> dict[str, Any]:
 
 
 def _event_row(row: Any) -> dict[str, Any]:
-    return {"id": row["id"], "type": row["type"], "device": row["device"], "at": clock.stamp_iso(row["hlc"]),
-            "payload": json.loads(row["payload"])}
+    """An event for a history list: when the library says it happened (a loan's date), else its clock."""
+    payload, stamp = json.loads(row["payload"]), clock.stamp_iso(row["hlc"])
+    return {"id": row["id"], "type": row["type"], "device": row["device"], "payload": payload, "stamp": stamp,
+            "day": payload.get("at") if isinstance(payload.get("at"), str) else stamp[:10]}

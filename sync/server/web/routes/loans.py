@@ -31,5 +31,6 @@ def loan_page(request: Request, loan_id: str, session: Session = Depends(signed_
     if loan is None:
         raise PageError(404, "There is no such loan in your library.", session)
     kiosks = {k.device: k.name for k in state.source.kiosks(session.account.library)}
-    return page(request, "loan.html", session=session, loan=loan, history=queries.loan_history(view, loan_id),
+    return page(request, "loan.html", session=session, loan=loan, history_events=queries.loan_history(view, loan_id),
+                member_names=queries.member_names(view),
                 kiosks=kiosks, retention_days=view.settings()["retention_days"])

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
+from sync.server.web import queries
 from sync.server.web.guards import checked_form, signed_in, web_state
 from sync.server.web.reminders import optins, send as sending, settings as reminder_settings
 from sync.server.web.render import SecureRoute, page
@@ -24,7 +25,8 @@ def _page(request: Request, state: WebState, session: Session, *, error: str = "
                 settings=stored, form=form_values or stored,
                 preview=sending.preview(state, library), log=sending.log(state, library, 100),
                 email_optins=sum(o.email for o in consent), sms_optins=sum(o.sms for o in consent),
-                smtp=state.config.smtp, template_fields=reminder_settings.TEMPLATE_FIELDS)
+                smtp=state.config.smtp, template_fields=reminder_settings.TEMPLATE_FIELDS,
+                member_names=queries.member_names(state.views.get(library)))
 
 
 @router.get("/reminders")

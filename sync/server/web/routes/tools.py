@@ -35,7 +35,8 @@ def tool_page(request: Request, code: str, session: Session = Depends(signed_in)
     if tool is None:
         raise PageError(404, "There is no such tool in your library.", session)
     kiosks = {k.device: k.name for k in state.source.kiosks(session.account.library)}
-    return page(request, "tool.html", session=session, tool=tool, history=queries.tool_history(view, code),
+    return page(request, "tool.html", session=session, tool=tool, history_events=queries.tool_history(view, code),
+                member_names=queries.member_names(view),
                 kiosks=kiosks)
 
 

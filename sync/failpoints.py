@@ -1,4 +1,4 @@
-"""Named points where a test can have the server process die, as a power cut would.
+"""Named points where a test can have a process (server or kiosk) die, as a power cut would.
 
 ``TOOLKIOSK_FAILPOINTS="ingest.before_commit=kill"`` makes the process kill
 itself with SIGKILL the first time it reaches that point (``=kill@3``: the third
