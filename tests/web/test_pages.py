@@ -59,7 +59,7 @@ def test_loans_keep_borrowers_only_within_retention(maple, client):
     assert "not kept (past retention)" in page and "M3" not in page.split("History")[1].split("Borrowers")[0]
     drill = maple.loans(tool_code="MT1")[0]
     history = c.get(f"/web/loans/{drill['id']}").text
-    assert "Ana Lopez" in history and f"Checked out to M1, due {days(-13).isoformat()}" in history
+    assert f"Checked out to Ana Lopez, due {days(-13).isoformat()}" in history
 
 
 def test_tools_with_status_history_and_photo(maple, client, web):
@@ -69,7 +69,7 @@ def test_tools_with_status_history_and_photo(maple, client, web):
     assert "Pressure washer" not in c.get("/web/tools?status=on_loan").text
     assert "Spade" in c.get("/web/tools?category=Garden").text
     page = c.get("/web/tools/MT1").text
-    assert "Power tools &gt; Drills" in page and "Checked out to M1" in page
+    assert "Power tools &gt; Drills" in page and "Checked out to Ana Lopez" in page
     assert c.get("/web/tools/MT1/photo").status_code == 404
     assert c.get("/web/tools/NOPE").status_code == 404
 
@@ -117,7 +117,7 @@ def test_kiosks_page(maple, client):
 def test_statistics(maple, client):
     page = client(MAPLE_COORDINATOR).get("/web/stats").text
     assert "Loans per week" in page and "<svg" in page
-    assert "Most borrowed tools" in page and "Cordless drill" in page
+    assert "Most borrowed tools" in page and "Cordless drill" in page.split("Most borrowed tools")[1]
     never = page.split("Never borrowed")[1]
     assert "Angle grinder" in never and "Cordless drill" not in never
     assert "<strong>2</strong> overdue" in page
