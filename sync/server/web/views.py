@@ -43,8 +43,7 @@ class LibraryView:
 
     @property
     def cursor(self) -> int:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = 'cursor'").fetchone()
-        return int(row["value"]) if row else 0
+        return int(self._meta("cursor") or 0)
 
     def refresh(self, today: date) -> int:
         """Applies the events that arrived since the last refresh; returns how many."""
@@ -61,8 +60,13 @@ class LibraryView:
                                        (str(batch[-1][0]),))
                 if len(batch) < BATCH:
                     break
-            self._forget_old_borrowers(today)
+            if applied or self._meta("forgotten_on") != today.isoformat():
+                self._forget_old_borrowers(today)
         return applied
+
+    def _meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else None
 
     def _apply(self, server_seq: int, event: Event) -> int:
         if event.library != self.library:
@@ -90,6 +94,8 @@ class LibraryView:
                     "UPDATE events SET payload = json_set(payload, '$.member', NULL) "
                     "WHERE entity = ? AND type = 'loan.opened'", (f"loan:{loan_id}",))
                 self._conn.execute("UPDATE loans SET member_code = NULL WHERE id = ?", (loan_id,))
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('forgotten_on', ?)",
+                               (today.isoformat(),))
 
     def settings(self) -> dict[str, Any]:
         stored = {r["key"]: json.loads(r["value"]) for r in
