@@ -392,8 +392,10 @@ class SyncLoop:
         transport: Transport | None = None
         next_allowed = 0.0
         try:
+            requested = False
             while not self._stop.is_set():
-                if time.monotonic() >= next_allowed:
+                # a request skips the interval, but not the backoff after a failure
+                if time.monotonic() >= next_allowed or (requested and self.failures == 0):
                     try:
                         ledger = ledger or Ledger.open(self.home)
                         transport = transport or self._transport_factory()
@@ -402,7 +404,7 @@ class SyncLoop:
                         self._publish(SyncStatus(False, False, None, 0, None, f"sync stopped working: {exc}"))
                         next_allowed = time.monotonic() + self.interval
                 wait = max(0.0, next_allowed - time.monotonic())
-                self._wake.wait(timeout=wait)
+                requested = self._wake.wait(timeout=wait)
                 self._wake.clear()
         finally:
             if ledger is not None:
