@@ -9,7 +9,7 @@ second message that day rather than risking a duplicate.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +39,6 @@ class Outcome:
     failed: int = 0
     skipped: int = 0
     waiting: str = ""                                  # why nothing was sent yet, if so
-    messages: list[Composed] = field(default_factory=list)
 
     def summary(self) -> str:
         if self.waiting:
@@ -92,7 +91,6 @@ def send(state: "WebState", library: str, *, force: bool = False) -> Outcome:
             outcome.logged += 1
         else:
             outcome.failed += 1
-        outcome.messages.append(composed)
     return outcome
 
 

@@ -82,6 +82,7 @@ async def login(request: Request, state: WebState = Depends(web_state)) -> Respo
         return _login_page(request, state, status_code=401, email=email, next_path=next_path,
                            error="That email address and password do not match an account.")
     state.throttle.succeeded(email)
+    state.sessions.purge_expired()  # a login is a good moment to sweep sessions nobody will use again
     cookie, _ = state.sessions.start(account)
     response = RedirectResponse(_safe_next(state, next_path), status_code=303)
     response.set_cookie(cookie_name(state), cookie, max_age=state.config.session_max_age, httponly=True,
