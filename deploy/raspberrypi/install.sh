@@ -37,7 +37,7 @@ UNITS=(toolkiosk.service toolkiosk-backup.service toolkiosk-backup.timer
 while [ $# -gt 0 ]; do
     case $1 in
         --root) ROOT=$(realpath -m "${2:?--root needs a folder}"); shift 2 ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done

@@ -58,6 +58,6 @@ case ${1:-} in
         raspi-config nonint do_overlayfs 1
         echo "The read-only root is off from the next reboot." ;;
     *)
-        sed -n '2,9p' "$0" >&2
+        sed -n '2,8p' "$0" >&2
         exit 2 ;;
 esac
