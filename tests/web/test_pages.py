@@ -59,7 +59,7 @@ def test_loans_keep_borrowers_only_within_retention(maple, client):
     assert "not kept (past retention)" in page and "M3" not in page.split("History")[1].split("Borrowers")[0]
     drill = maple.loans(tool_code="MT1")[0]
     history = c.get(f"/web/loans/{drill['id']}").text
-    assert f"Checked out to Ana Lopez, due {days(-13).isoformat()}" in history
+    assert f"Checked out to Ana Lopez, due {days(-13).isoformat()}" in history and "13 days overdue" in history
 
 
 def test_tools_with_status_history_and_photo(maple, client, web):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from kiosk.ledger import rules
 from sync.server.web import queries
 from sync.server.web.guards import PageError, signed_in, web_state
 from sync.server.web.render import SecureRoute, page
@@ -33,4 +34,5 @@ def loan_page(request: Request, loan_id: str, session: Session = Depends(signed_
     kiosks = {k.device: k.name for k in state.source.kiosks(session.account.library)}
     return page(request, "loan.html", session=session, loan=loan, history_events=queries.loan_history(view, loan_id),
                 member_names=queries.member_names(view),
-                kiosks=kiosks, retention_days=view.settings()["retention_days"])
+                kiosks=kiosks, retention_days=view.settings()["retention_days"],
+                days_overdue=0 if loan["closed_by"] else rules.days_overdue(loan["due"], state.config.today()))
