@@ -47,6 +47,27 @@ class Tx:
         if rows:
             self._cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
 
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Plain inserts of many rows: COPY on PostgreSQL (one round trip), executemany on SQLite."""
+        if not rows:
+            return
+        if self._postgres:
+            with self._cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            self.many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders(columns)})", rows)
+
+    def upsert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str,
+               update: Sequence[str]) -> None:
+        """INSERT ... ON CONFLICT DO UPDATE of many rows as one statement per chunk: one round trip, not one per row."""
+        sets = ", ".join(f"{c} = excluded.{c}" for c in update)
+        row_marks = f"({placeholders(columns)})"
+        for start in range(0, len(rows), 500):
+            chunk = rows[start:start + 500]
+            self.run(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row_marks] * len(chunk))} "
+                     f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}", [v for row in chunk for v in row])
+
     @property
     def postgres(self) -> bool:
         return self._postgres

@@ -22,6 +22,8 @@ from sync.server.storage import Device, IngestResult, PullResult, Storage
 DAY_MS = 86_400_000
 PHOTOS_WANTED_PER_ROUND = 20
 SERVER_DEVICE = "server:{library}"   # the author of the server's own events in a library
+LOAN_COLUMNS = ("id", "library", "tool", "opened_event", "opened_hlc", "opened_device", "opened_seq", "due", "due_hlc",
+                "due_device", "closed_by", "closed_hlc", "closed_device", "closed_seq", "closed_at")
 
 
 class SQLStorage(Storage):
@@ -222,12 +224,11 @@ class SQLStorage(Storage):
         return list(fresh.values()), flags
 
     def _insert_events(self, tx: Tx, rows: list[tuple[int, Event]], now: int) -> None:
-        tx.many(
-            """INSERT INTO events (library, lseq, id, device, device_seq, hlc, type, version, entity, payload,
-                                   catalog, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [(e.library, lseq, e.id, e.device, e.seq, e.hlc, e.type, e.version, e.entity,
-              json.dumps(e.payload, separators=(",", ":"), ensure_ascii=False), int(protocol.is_catalog(e)), now)
-             for lseq, e in rows])
+        tx.insert("events", ("library", "lseq", "id", "device", "device_seq", "hlc", "type", "version", "entity",
+                             "payload", "catalog", "received_ms"),
+                  [(e.library, lseq, e.id, e.device, e.seq, e.hlc, e.type, e.version, e.entity,
+                    json.dumps(e.payload, separators=(",", ":"), ensure_ascii=False), int(protocol.is_catalog(e)), now)
+                   for lseq, e in rows])
 
     # -- what the server derives ----------------------------------------------------------
 
@@ -295,13 +296,9 @@ class SQLStorage(Storage):
                     if tool["photo"]:
                         missing_photos.append(tool["photo"])
                 tool[f"{name}_hlc"], tool[f"{name}_device"] = stamp
-        tx.many("""INSERT INTO tools (library, code, service_status, status_hlc, status_device, photo, photo_hlc, photo_device)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (library, code) DO UPDATE SET
-                   service_status = excluded.service_status, status_hlc = excluded.status_hlc,
-                   status_device = excluded.status_device, photo = excluded.photo, photo_hlc = excluded.photo_hlc,
-                   photo_device = excluded.photo_device""",
-                [(library, t["code"], t["service_status"], t["status_hlc"], t["status_device"], t["photo"],
-                  t["photo_hlc"], t["photo_device"]) for t in tools.values()])
+        fields = ("library", "code", "service_status", "status_hlc", "status_device", "photo", "photo_hlc", "photo_device")
+        tx.upsert("tools", fields, [(library, *(t[f] for f in fields[1:])) for t in tools.values()], "library, code",
+                  fields[2:])
         if missing_photos:
             have = {r["sha256"] for r in tx.rows(
                 f"SELECT sha256 FROM photos WHERE sha256 IN ({placeholders(missing_photos)})", missing_photos)}
@@ -359,17 +356,9 @@ class SQLStorage(Storage):
             returns[ret.event_id] = ret
             new_returns.append(ret)
         close_loans(loans.values(), returns.values())
-        tx.many("INSERT INTO returns (event_id, library, tool, loan_id, hlc, device, seq, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(r.event_id, r.library, r.tool, r.loan_id, *r.key, r.at) for r in new_returns])
-        tx.many("""INSERT INTO loans (id, library, tool, opened_event, opened_hlc, opened_device, opened_seq, due, due_hlc,
-                                      due_device, closed_by, closed_hlc, closed_device, closed_seq, closed_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
-                   tool = excluded.tool, opened_event = excluded.opened_event, opened_hlc = excluded.opened_hlc,
-                   opened_device = excluded.opened_device, opened_seq = excluded.opened_seq, due = excluded.due,
-                   due_hlc = excluded.due_hlc, due_device = excluded.due_device, closed_by = excluded.closed_by,
-                   closed_hlc = excluded.closed_hlc, closed_device = excluded.closed_device,
-                   closed_seq = excluded.closed_seq, closed_at = excluded.closed_at""",
-                [_loan_row(l) for l in loans.values() if l.changed])
+        tx.insert("returns", ("event_id", "library", "tool", "loan_id", "hlc", "device", "seq", "at"),
+                  [(r.event_id, r.library, r.tool, r.loan_id, *r.key, r.at) for r in new_returns])
+        tx.upsert("loans", LOAN_COLUMNS, [_loan_row(l) for l in loans.values() if l.changed], "id", LOAN_COLUMNS[2:])
         pairs = [(a, b) for tool in tools
                  for a, b in double_checkouts(l for l in loans.values() if l.tool == tool)
                  if a.id in new_loans or b.id in new_loans]
@@ -398,9 +387,8 @@ class SQLStorage(Storage):
             status, due_back = ("on_loan", out[code]) if code in out else (service, None)
             if row is None or (row["status"], row["due_back"]) != (status, due_back):
                 changed.append((library, code, status, due_back, head))
-        tx.many("""INSERT INTO tools (library, code, status, due_back, changed_lseq) VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (library, code) DO UPDATE SET status = excluded.status, due_back = excluded.due_back,
-                   changed_lseq = excluded.changed_lseq""", changed)
+        tx.upsert("tools", ("library", "code", "status", "due_back", "changed_lseq"), changed, "library, code",
+                  ("status", "due_back", "changed_lseq"))
 
     # -- pull -----------------------------------------------------------------------------
 

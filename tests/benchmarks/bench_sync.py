@@ -1,0 +1,252 @@
+"""Sync figures: an idle sync, catching up, server ingest, 200 kiosks at once, bytes per event.
+
+    python -m tests.benchmarks sync           (or: python -m tests.benchmarks.bench_sync)
+    TOOLKIOSK_BENCH_PG=postgresql://postgres@127.0.0.1:5432/test   PostgreSQL for the ingest figure
+
+Each figure stands beside a naive baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from kiosk.ledger import Ledger
+from sync import protocol
+from sync.client import RequestsTransport, SyncClient, enroll
+from sync.protocol import SyncRequest
+from sync.server import open_storage
+from sync.server.app import _round
+from tests.sync.helpers import PG_BASE_URL, ServerThread, free_port, pg_reachable, start_server_process
+from tests.sync.test_catch_up import busy_library_events
+
+PG = os.environ.get("TOOLKIOSK_BENCH_PG", PG_BASE_URL)
+
+
+def run() -> list[dict[str, str]]:
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+        root = Path(tmp)
+        return [*idle_sync(root / "idle"), *catch_up(root / "catch"), *ingest(root / "ingest"),
+                *many_kiosks(root / "many"), bytes_per_event(root / "bytes")]
+
+
+# -- an idle sync ---------------------------------------------------------------------------
+
+def idle_sync(root: Path) -> list[dict[str, str]]:
+    storage = open_storage(root / "server")
+    storage.add_library("maple", "Maple")
+    storage.add_library("oak", "Oak")
+    storage.add_partners("maple", "oak")
+    rows = []
+    with ServerThread(storage) as server:
+        ledger = Ledger.create(root / "kiosk", library="maple", name="Maple")
+        enroll(ledger, server.url, storage.invite("maple", "bench"))
+        ledger.add_tool("T1", "Drill")
+        SyncClient(ledger).sync()
+        device = storage.authenticate(ledger.meta("sync.token"))
+        report = SyncClient(ledger).sync()
+        rows.append(_row("idle sync: requests and bytes on the wire",
+                         f"{report.requests} request, {report.bytes_up + report.bytes_down} B",
+                         "CouchDB replicator: >= 5 requests", "1 request, <= 1 KB"))
+        timings = {}
+        for size in (10_000, 1_000_000):
+            _bulk_fill(storage, "maple", size)
+            _bulk_fill(storage, "oak", size // 10)
+            timings[size] = _idle_server_ms(storage, device, ledger)
+        rows.append(_row("idle sync: server time (token, ingest, pull, encode), 1M events stored", f"{timings[1_000_000]:.2f} ms",
+                         f"{timings[10_000]:.2f} ms with 10k stored", "<= 5 ms, no slower than with 10k"))
+        ledger.close()
+    storage.close()
+    return rows
+
+
+def _bulk_fill(storage, library: str, total: int) -> None:
+    """Stored events by plain bulk insert (the figure is about reading, not writing)."""
+    with storage.db.write() as tx:
+        head = tx.one("SELECT head FROM libraries WHERE slug = ?", (library,))["head"]
+        payload = json.dumps({"code": "X", "fields": {"name": "Some tool", "shelf": "A3"}})
+        rows = [(library, n, str(uuid.uuid4()), f"BULK{library}", n, n, "tool.edited", 1, "tool:X", payload, 1, 0)
+                for n in range(head + 1, total + 1)]
+        tx.many("""INSERT INTO events (library, lseq, id, device, device_seq, hlc, type, version, entity, payload,
+                   catalog, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows)
+        tx.run("UPDATE libraries SET head = ? WHERE slug = ?", (max(total, head), library))
+
+
+def _idle_server_ms(storage, device, ledger) -> float:
+    heads = {lib["slug"]: lib["events"] for lib in storage.libraries()}
+    req = SyncRequest(protocol.PROTOCOL, "maple", device.id, [], heads)
+    body = protocol.encode(req.to_json())
+    samples = []
+    for _ in range(300):
+        started = time.perf_counter()
+        parsed = protocol.parse_sync_request(protocol.decode(body, "gzip"))
+        storage.authenticate(ledger.meta("sync.token"))
+        answer = _round(storage, device, parsed, lambda: 0)
+        protocol.encode(answer.to_json())
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+# -- catching up ------------------------------------------------------------------------------
+
+def catch_up(root: Path, total: int = 100_000) -> list[dict[str, str]]:
+    storage = open_storage(root / "server")
+    storage.add_library("maple", "Maple")
+    rows = []
+    with ServerThread(storage) as server:
+        busy = Ledger.create(root / "busy", library="maple", name="Maple")
+        enroll(busy, server.url, storage.invite("maple", "busy"))
+        device = storage.authenticate(busy.meta("sync.token"))
+        events = busy_library_events(device.id, "maple", total, int(busy.meta("hlc")), int(busy.meta("next_seq")))
+        for i in range(0, total, 1000):
+            storage.ingest(device, [e.to_wire() for e in events[i:i + 1000]])
+        timings = {}
+        for page, name in ((protocol.DEFAULT_PAGE, "paged"), (100, "small pages")):
+            kiosk = Ledger.create(root / name, library="maple", name="Maple")
+            enroll(kiosk, server.url, storage.invite("maple", name))
+            started = time.perf_counter()
+            report = SyncClient(kiosk, page=page).sync()
+            timings[name] = (time.perf_counter() - started, report.requests)
+            kiosk.close()
+        busy.close()
+    storage.close()
+    (paged, paged_requests), (small, small_requests) = timings["paged"], timings["small pages"]
+    rows.append(_row("catch-up of 100k events (loopback HTTP, applied on the kiosk)",
+                     f"{paged:.1f} s, {paged_requests} requests", f"{small:.1f} s in pages of 100 ({small_requests} requests)",
+                     "<= 10 s"))
+    return rows
+
+
+# -- server ingest --------------------------------------------------------------------------
+
+def ingest(root: Path, total: int = 50_000) -> list[dict[str, str]]:
+    rows = []
+    targets = [("SQLite", root / "sqlite", None)]
+    if pg_reachable():
+        targets.append(("PostgreSQL", f"{PG}?schema=bench_{uuid.uuid4().hex[:8]}", True))
+    for name, target, is_pg in targets:
+        storage = open_storage(target)
+        try:
+            storage.add_library("maple", "Maple")
+            device = _device(storage, "maple", "ingest")
+            events = [e.to_wire() for e in busy_library_events(device.id, "maple", total, 1 << 40)]
+            started = time.perf_counter()
+            for i in range(0, total, 500):
+                result = storage.ingest(device, events[i:i + 500])
+                assert not result.rejected
+            batched = total / (time.perf_counter() - started)
+            one_by_one = 1000
+            started = time.perf_counter()
+            device2 = _device(storage, "maple", "naive")
+            naive = [e.to_wire() for e in busy_library_events(device2.id, "maple", one_by_one, 1 << 41)]
+            for event in naive:
+                storage.ingest(device2, [event])
+            single = one_by_one / (time.perf_counter() - started)
+            rows.append(_row(f"server ingest on {name} (batches of 500, loans, returns, tools, members)",
+                             f"{batched:,.0f} events/s", f"{single:,.0f} events/s one per request", ">= 10k events/s"))
+        finally:
+            if is_pg:
+                with storage.db.write() as tx:
+                    tx.run(f"DROP SCHEMA {target.rsplit('=', 1)[1]} CASCADE")
+            storage.close()
+    return rows
+
+
+def _device(storage, library: str, name: str):
+    device, _ = storage.enroll(storage.invite(library, name), library, f"DEV{uuid.uuid4().hex[:9].upper()}", name)
+    return device
+
+
+# -- 200 kiosks at once -------------------------------------------------------------------------
+
+def many_kiosks(root: Path, count: int = 200, events_each: int = 5) -> list[dict[str, str]]:
+    data = root / "server"
+    storage = open_storage(data)
+    storage.add_library("maple", "Maple")
+    kiosks = []
+    for n in range(count):
+        device_id = f"SIM{n:09d}"
+        _, token = storage.enroll(storage.invite("maple", f"sim {n}"), "maple", device_id, f"sim {n}")
+        events = busy_library_events(device_id, "maple", events_each, (1 << 40) + n * 100)
+        kiosks.append((device_id, token, [e.to_wire() for e in events]))
+    storage.close()
+    port = free_port()
+    proc = start_server_process(data, port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        def one(device_id, token, events, latencies):
+            body = protocol.encode({"protocol": protocol.PROTOCOL, "library": "maple", "device": device_id,
+                                    "events": events, "cursors": {}, "limit": 100})
+            started = time.perf_counter()
+            reply = RequestsTransport().request("POST", url + protocol.SYNC_PATH, body=body, headers={
+                "Authorization": f"Bearer {token}", "Content-Encoding": "gzip", "Accept-Encoding": "gzip"})
+            latencies.append((time.perf_counter() - started) * 1000)
+            assert reply.status == 200, reply.body
+
+        alone: list[float] = []
+        for device_id, token, events in kiosks[:20]:
+            one(device_id, token, [], alone)
+        latencies: list[float] = []
+        gate = threading.Barrier(count)
+
+        def kiosk_thread(args):
+            gate.wait()
+            one(*args, latencies)
+
+        threads = [threading.Thread(target=kiosk_thread, args=(k,)) for k in kiosks]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        proc.kill()
+        proc.wait()
+    storage = open_storage(data)
+    stored = len(storage.events("maple", limit=1_000_000))
+    storage.close()
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    lost = count * events_each - stored
+    return [_row(f"{count} simulated kiosks syncing at once (loopback, one server process)",
+                 f"p99 {p99:.0f} ms, p50 {latencies[len(latencies) // 2]:.0f} ms, {lost} lost",
+                 f"one kiosk alone: p50 {statistics.median(alone):.1f} ms", "p99 <= 250 ms, nothing lost")]
+
+
+# -- bytes per event ------------------------------------------------------------------------------
+
+def bytes_per_event(root: Path) -> dict[str, str]:
+    ledger = Ledger.create(root / "kiosk", library="maple", name="Maple")
+    ledger.configure(open_weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+    for j in range(60):
+        ledger.add_tool(f"MAPLE-T{j:05d}", f"Cordless drill {j}", category="Power tools > Drills", shelf="B2")
+    for j in range(40):
+        ledger.add_member(f"MAPLE-M{j:05d}", f"Member {j}", expires="2027-01-01", email=f"m{j}@example.org")
+        ledger.accept_waiver(f"MAPLE-M{j:05d}")
+    for j in range(40):
+        ledger.checkout(f"MAPLE-M{j:05d}", [f"MAPLE-T{j:05d}"])
+    for j in range(30):
+        ledger.checkin(f"MAPLE-T{j:05d}")
+    events = [e.to_wire() for e in ledger.outbox(1000)]
+    ledger.close()
+    gzipped = len(protocol.encode({"events": events}))
+    plain = len(protocol.encode({"events": events}, compress=False))
+    return _row("bytes per event on the wire (a realistic batch, gzipped)", f"{gzipped / len(events):.0f} B",
+                f"{plain / len(events):.0f} B as plain JSON", "<= 100 B")
+
+
+def _row(figure: str, value: str, baseline: str, goal: str) -> dict[str, str]:
+    return {"figure": figure, "value": value, "baseline": baseline, "goal": goal}
+
+
+if __name__ == "__main__":
+    from kiosk.cli_support import format_table
+
+    print(format_table(run(), ["figure", "value", "baseline", "goal"]))
+    sys.exit(0)
