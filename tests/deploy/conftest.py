@@ -2,8 +2,9 @@
 
 Building the root takes about 50 s here, so it is made once a day and cached
 outside the repository (TOOLKIOSK_TEST_CACHE, default /var/cache/toolkiosk-tests);
-each test session installs into a fresh copy of it (about 35 s, downloads
-cached too). Without root, debootstrap or unshare those tests are skipped.
+each test session installs into a fresh copy of it (about 35 s, with apt's
+downloads cached there too). Without root, debootstrap or unshare those
+tests are skipped.
 """
 
 from __future__ import annotations
