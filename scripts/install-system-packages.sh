@@ -7,7 +7,7 @@ set -euo pipefail
 
 want=(python3 python3-venv python3-dev libzbar0 libgl1 libegl1 libmtdev1 fonts-dejavu-core)
 if [ "${1:-run}" = "test" ]; then
-    want+=(xvfb xauth chromium shellcheck systemd debootstrap)
+    want+=(xvfb xauth chromium shellcheck systemd debootstrap sqlite3 git)
 fi
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${1:-run}" = "run" ]; then
     want+=(xvfb xauth)   # no screen attached: the demo runs on a virtual one
