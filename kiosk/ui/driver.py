@@ -95,16 +95,16 @@ class Driver:
 
         from kivy.uix.scrollview import ScrollView
 
+        scroll = next((n for n in _ancestors(widget) if isinstance(n, ScrollView)), None)
+        if scroll is not None:  # a finger scrolls a list first to reach a row below
+            scroll.scroll_to(widget, animate=False)
+            self.pump(2)
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         self._guarded(touch.touch_down)
         self.pump()
         self._guarded(touch.touch_up)
-        node, scrolled = widget.parent, False
-        while node is not None and node is not node.parent:
-            scrolled = scrolled or isinstance(node, ScrollView)
-            node = node.parent
-        if scrolled:  # a list hands a tap to its rows only once it is sure the finger did not scroll
+        if scroll is not None:  # a list hands a tap to its rows only once it is sure the finger did not scroll
             self.settle(0.3)
         self.pump(2)
 
@@ -152,6 +152,13 @@ class Driver:
         if numbered and numbered[-1] != path:
             numbered[-1].replace(path)
         return path
+
+
+def _ancestors(widget: Any) -> Iterator[Any]:
+    node = widget.parent
+    while node is not None and node is not node.parent:
+        yield node
+        node = node.parent
 
 
 def _shown(widget: Any) -> bool:

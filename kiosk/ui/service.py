@@ -33,7 +33,7 @@ LOCAL_DEFAULTS: dict[str, str] = {
     "scanner": "",                # keyboard-wedge device; empty: any that looks like one
     "receipt_command": "",        # e.g. "lp -d receipts"; empty: receipts are only saved
     "label_command": "",          # e.g. "lp -d labels"; empty: labels are only saved
-    "label_stock": "62x29",
+    "label_stock": "62mm",         # a thermal roll; 5160 and l7160 are sheets
     "receipt_seconds": "8",
     "keyboard": "auto",           # on-screen keyboard: auto, on, off
 }
@@ -51,14 +51,16 @@ class Scan:
     tool: dict[str, Any] | None = None
 
     @property
+    def is_maker_code(self) -> bool:
+        """A maker's UPC/EAN rather than one of our labels."""
+        return self.text.isdigit() and len(self.text) in (8, 12, 13, 14)
+
+    @property
     def fresh(self) -> str | None:
         """For an unknown scan: "tool" or "member" for a fresh label of ours, "maker" for a UPC/EAN."""
         if self.kind != "unknown":
             return None
-        kind = code_kind(self.text)
-        if kind:
-            return kind
-        return "maker" if self.text.isdigit() and len(self.text) in (8, 12, 13, 14) else None
+        return code_kind(self.text) or ("maker" if self.is_maker_code else None)
 
 
 @dataclass

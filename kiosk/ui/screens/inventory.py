@@ -38,18 +38,33 @@ class InventoryScreen(KioskScreen):
                                        + " · " + tool["code"], photo=self.service.photo_path(tool)))
         else:
             self.list_title = _("Scan every tool on the shelves.") if not self.scanned else _("Last scanned:")
-            for tool in list(self.scanned.values())[::-1][:SHOWN_SCANS]:
-                box.add_widget(ToolRow(title=tool["name"], detail=tool.get("shelf") or "",
-                                       photo=self.service.photo_path(tool)))
+            for tool in list(self.scanned.values())[-SHOWN_SCANS:]:
+                self._add_row(tool)
+
+    def _add_row(self, tool: dict[str, Any]) -> None:
+        """The newest scan on top; the oldest row goes once the list is full."""
+        box = self.ids.tools
+        box.add_widget(ToolRow(title=tool["name"], detail=tool.get("shelf") or "", photo=self.service.photo_path(tool)),
+                       index=len(box.children))
+        if len(box.children) > SHOWN_SCANS:
+            box.remove_widget(box.children[0])
 
     def handle_scan(self, scan: Scan) -> bool:
         if scan.kind != "tool":
             self.app.refuse(_("That is not one of our tools."))
             return True
-        self.scanned[scan.tool["code"]] = scan.tool
-        self.showing_missing = False
         self.app.accept()
-        self.refresh()
+        if scan.tool["code"] in self.scanned:
+            return True
+        self.scanned[scan.tool["code"]] = scan.tool
+        if self.showing_missing:
+            self.showing_missing = False
+            self.refresh()
+            return True
+        if len(self.scanned) == 1:
+            self.list_title = _("Last scanned:")
+        self.counted = _("Tools scanned: {count}").format(count=len(self.scanned))
+        self._add_row(scan.tool)
         return True
 
     def show_missing(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.factory import Factory
-from kivy.properties import BooleanProperty, DictProperty, ListProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, ListProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
 from kiosk.ledger import LedgerError
@@ -36,7 +36,7 @@ class ToolFormScreen(KioskScreen):
     status = StringProperty("")
     photo = StringProperty("")     # the saved photo's file
     live = BooleanProperty(True)   # the camera shows live; False once a photo is taken
-    captured = ObjectProperty(None, allownone=True)
+    taken = BooleanProperty(False)  # a photo was taken here and is not saved yet
     title = StringProperty("")
     code_text = StringProperty("")
 
@@ -51,7 +51,8 @@ class ToolFormScreen(KioskScreen):
         self.category = tool.get("category") or ""
         self.condition = tool.get("condition") or "good"
         self.status = tool.get("status") or ""
-        self.captured = None
+        self.captured = None  # the image taken, kept until saved
+        self.taken = False
         self.photo = self.service.photo_path(tool)
         self.live = not self.photo
         for name, value in values.items():
@@ -77,6 +78,7 @@ class ToolFormScreen(KioskScreen):
         if not self.live:
             self.live = True
             self.captured = None
+            self.taken = False
             self.ids.camera.start(self.app.scans.frame)
             return
         latest = self.app.scans.frame()
@@ -84,6 +86,7 @@ class ToolFormScreen(KioskScreen):
             self.app.refuse(_("No camera picture to take. Is the camera connected?"))
             return
         self.captured = latest[1].copy()
+        self.taken = True
         self.ids.camera.stop()
         self.live = False
         self.app.accept()
@@ -95,7 +98,7 @@ class ToolFormScreen(KioskScreen):
             self.code = scan.text
             self.refresh()
             self.app.accept()
-        elif scan.fresh == "maker":
+        elif scan.is_maker_code:  # copies of one model share the maker's code
             self.use_maker_code(scan.text)
             self.app.accept()
         elif scan.kind == "tool" and self.tool and scan.tool["code"] == self.tool["code"]:
@@ -163,6 +166,7 @@ class ToolFormScreen(KioskScreen):
 
     def leave(self) -> None:
         self.captured = None
+        self.taken = False
         self.tool = {}
 
 

@@ -1,0 +1,31 @@
+"""Every screen at 800x480 in both languages: every text fits its widget; the catalogs are complete."""
+
+from __future__ import annotations
+
+from kiosk.ui import catalog
+from kiosk.ui.screenshots import render
+
+
+def test_every_text_fits_on_every_screen_in_both_languages(kiosk):
+    shown = set()
+    kiosk.app.manager.bind(current=lambda _m, name: shown.add(name))
+    assert render(None, driver=kiosk) == []
+    assert shown >= set(kiosk.app.screens)  # the scenes reach every screen
+
+
+def test_catalogs_are_complete():
+    assert catalog.problems() == {"en": [], "es": []}
+
+
+def test_misfit_check_finds_text_too_big_for_its_widget(kiosk):
+    from kivy.uix.label import Label
+
+    from kiosk.ui.fit import misfits
+
+    label = Label(text="A sentence far too long for a tiny box", size_hint=(None, None), size=(40, 20))
+    kiosk.screen.add_widget(label)
+    try:
+        kiosk.pump(2)
+        assert [m.text for m in misfits([kiosk.screen])] == [label.text]
+    finally:
+        kiosk.screen.remove_widget(label)

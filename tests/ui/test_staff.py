@@ -1,0 +1,179 @@
+"""Volunteers and coordinators: PINs, adding tools with a photo, members, inventory, overdue, conflicts, settings."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+import cv2
+
+from kiosk.ledger.codes import mint_code
+
+
+def sign_in(kiosk, role: str, pin: str) -> None:
+    kiosk.tap(kiosk.find("Staff"))
+    kiosk.tap(kiosk.find(role.capitalize()))
+    for digit in pin:
+        kiosk.tap(kiosk.find(digit))
+    kiosk.tap(kiosk.find("Enter"))
+
+
+def test_wrong_pin_keeps_staff_screens_closed(kiosk):
+    sign_in(kiosk, "volunteer", "0000")
+    assert kiosk.screen.name == "pin"
+    assert "That PIN is not right. Try again." in kiosk.texts()
+    kiosk.app.go("coordinator")
+    assert kiosk.screen.name == "home"
+
+
+def test_add_a_tool_with_its_photo_from_a_file_backed_camera(kiosk, ledger, camera_image):
+    sign_in(kiosk, "volunteer", "1234")
+    assert kiosk.screen.name == "volunteer"
+    label = mint_code("demo", "tool", "ZZZZZ", 1)
+    kiosk.scan(label)  # a fresh label: the form opens with it
+    form = kiosk.screen
+    assert form.name == "tool_form" and form.code == label
+    kiosk.scan("0012345678905")  # the maker's UPC
+    kiosk.type(form.ids.name, "Tile saw")
+    kiosk.type(form.ids.brand, "Rubi")
+    kiosk.type(form.ids.kit, "blade, fence")
+    kiosk.tap(kiosk.find("Choose a category"))
+    kiosk.tap(kiosk.find("Saws"))
+    kiosk.tap(kiosk.find("Fair"))
+    kiosk.tap(kiosk.find("Take photo"))
+    kiosk.tap(kiosk.find("Save and print label"))
+    assert kiosk.screen.name == "volunteer"
+    tool = ledger.tool(label)
+    assert (tool["name"], tool["brand"], tool["category"], tool["condition"], tool["kit"], tool["maker_code"]) == (
+        "Tile saw", "Rubi", "Power tools > Saws", "fair", ["blade", "fence"], "0012345678905")
+    photo = cv2.imread(str(kiosk.app.service.home / tool["photo"]))
+    assert photo.shape == cv2.imread(str(camera_image)).shape
+    assert (kiosk.app.service.home / "labels" / f"{label}.png").exists()
+
+
+def test_maker_code_known_to_the_catalog_prefills_the_form(kiosk, ledger):
+    known = ledger.list_tools(status="available")[0]
+    ledger.edit_tool(known["code"], maker_code="4006381333931")
+    sign_in(kiosk, "volunteer", "1234")
+    kiosk.tap(kiosk.find("Add a tool"))
+    kiosk.scan("4006381333931")
+    form = kiosk.screen
+    assert (form.ids.name.text, form.ids.brand.text, form.ids.model.text) == (known["name"], known["brand"], known["model"])
+    assert form.category == known["category"]
+
+
+def test_mark_a_tool_in_repair_and_back_in_service(kiosk, ledger, codes):
+    sign_in(kiosk, "volunteer", "1234")
+    kiosk.scan(codes.tool)
+    assert kiosk.screen.name == "tool_form"
+    kiosk.tap(kiosk.find("In repair"))
+    assert ledger.tool(codes.tool)["status"] == "in_repair"
+    kiosk.tap(kiosk.find("Back in service"))
+    assert ledger.tool(codes.tool)["status"] == "available"
+
+
+def test_register_a_member_with_a_fresh_card(kiosk, ledger):
+    sign_in(kiosk, "volunteer", "1234")
+    card = mint_code("demo", "member", "ZZZZZ", 1)
+    kiosk.scan(card)
+    form = kiosk.screen
+    assert form.name == "member_form" and form.card == card
+    kiosk.type(form.ids.name, "Nadia Farouk")
+    kiosk.type(form.ids.email, "nadia@example.org")
+    kiosk.tap(kiosk.find("Register"))
+    assert kiosk.app.toast.text == "The member must read and accept the waiver first."
+    assert ledger.find_member(card) is None
+    kiosk.tap(kiosk.find("I have read the waiver and accept it"))
+    kiosk.tap(kiosk.find("Register"))
+    member = ledger.member(card)
+    assert (member["name"], member["email"]) == ("Nadia Farouk", "nadia@example.org")
+    assert member["waiver_version"] == ledger.settings["waiver_version"]
+    assert member["expires"] >= (ledger.today() + timedelta(days=360)).isoformat()
+    assert not ledger.checkout_refusals(card, [])
+
+
+def test_register_without_a_card_prints_a_new_one(kiosk, ledger):
+    sign_in(kiosk, "volunteer", "1234")
+    kiosk.tap(kiosk.find("Register a member"))
+    kiosk.type(kiosk.screen.ids.name, "Omar Diallo")
+    kiosk.tap(kiosk.find("I have read the waiver and accept it"))
+    kiosk.tap(kiosk.find("Register"))
+    member = next(m for m in ledger.list_members() if m["name"] == "Omar Diallo")
+    assert (kiosk.app.service.home / "labels" / f"{member['code']}.png").exists()
+
+
+def test_renew_a_membership(kiosk, ledger, codes):
+    sign_in(kiosk, "volunteer", "1234")
+    kiosk.scan(codes.member_expired)
+    assert kiosk.screen.name == "member_form"
+    kiosk.tap(kiosk.find("Renew for one year"))
+    member = ledger.member(codes.member_expired)
+    assert date.fromisoformat(member["expires"]) > ledger.today() + timedelta(days=360)
+    assert not ledger.checkout_refusals(codes.member_expired, [])
+
+
+def test_inventory_shows_what_was_not_scanned(kiosk, ledger):
+    on_shelf = [t["code"] for t in ledger.list_tools(status="available")]
+    sign_in(kiosk, "volunteer", "1234")
+    kiosk.tap(kiosk.find("Inventory check"))
+    for code in on_shelf[:-2]:
+        kiosk.app.on_scan(code)
+    kiosk.pump()
+    kiosk.tap(kiosk.find("Show what was not scanned"))
+    missing = kiosk.screen.ids.tools.children
+    assert sorted(row.detail.rsplit(" · ", 1)[1] for row in missing) == sorted(on_shelf[-2:])
+
+
+def test_overdue_list_sorted_and_exported(kiosk, ledger, tmp_path):
+    sign_in(kiosk, "coordinator", "4321")
+    assert kiosk.screen.name == "coordinator"
+    kiosk.tap(kiosk.find(f"Overdue ({len(ledger.overdue())})"))
+    rows = kiosk.screen.ids.rows.children[::-1]
+    overdue = ledger.overdue()
+    assert len(rows) == len(overdue)
+    days = [int(r.detail.split(" · ")[1].split()[0]) for r in rows]
+    assert days == sorted(days, reverse=True)
+    kiosk.tap(kiosk.find("By name"))
+    names = [r.title for r in kiosk.screen.ids.rows.children[::-1]]
+    assert names == sorted(names, key=str.lower)
+    kiosk.type(kiosk.screen.ids.path, str(tmp_path))
+    kiosk.tap(kiosk.find("Export CSV"))
+    exported = list(tmp_path.glob("overdue-*.csv"))
+    assert len(exported) == 1
+    with open(exported[0], newline="") as handle:
+        lines = list(csv.DictReader(handle))
+    assert {(r["tool_code"], r["member_code"]) for r in lines} == {(r["tool_code"], r["member_code"]) for r in overdue}
+    assert [int(r["days_overdue"]) for r in lines] == sorted((r["days_overdue"] for r in overdue), reverse=True)
+
+
+def test_settle_a_conflict(kiosk, ledger):
+    conflict = ledger.conflicts()[0]
+    sign_in(kiosk, "coordinator", "4321")
+    kiosk.tap(kiosk.find("Conflicts to settle (1)"))
+    keep = conflict["loans"][1]
+    kiosk.tap(kiosk.find(f"{keep['member_name'].split()[0]} has it"))
+    assert ledger.conflicts() == []
+    resolved = ledger.conflicts(include_resolved=True)[0]
+    assert resolved["resolution"] == f"kept:{keep['id']}"
+    assert any(e.type == "conflict.resolved" for e in ledger.events())
+    assert "No conflicts to settle." in kiosk.texts()
+
+
+def test_settings_change_hours_limits_pins_and_idle(kiosk, ledger):
+    sign_in(kiosk, "coordinator", "4321")
+    kiosk.tap(kiosk.find("Settings"))
+    screen = kiosk.screen
+    screen.rows["sun"].is_open = True
+    screen.rows["sun"].hours = "12:00-16:00"
+    screen.rows["mon"].is_open = False
+    kiosk.type(screen.ids.loan_limit, "3")
+    kiosk.type(screen.ids.idle_timeout, "90")
+    kiosk.type(screen.ids.pin_volunteer, "2468")
+    screen.language = "es"
+    kiosk.tap(kiosk.find("Save"))
+    settings = ledger.settings
+    assert "sun" in settings["open_weekdays"] and "mon" not in settings["open_weekdays"]
+    assert settings["opening_hours"]["sun"] == "12:00-16:00" and settings["loan_limit"] == 3
+    service = kiosk.app.service
+    assert service.idle_timeout() == 90 and service.local("language") == "es"
+    assert service.check_pin("volunteer", "2468") and not service.check_pin("volunteer", "1234")
