@@ -80,6 +80,9 @@ class KioskApp(App):
         from kiosk.ui.scanning import ScanInput
         from kiosk.ui.widgets import Flash, Toast
 
+        from kiosk.ui import theme
+
+        Window.clearcolor = theme.BACKGROUND
         self.portrait = Window.height > Window.width
         design = DESIGN_SIZE[::-1] if self.portrait else DESIGN_SIZE
         Metrics.density = max(1.0, min(Window.width / design[0], Window.height / design[1]))

@@ -130,12 +130,12 @@ class CameraPreview(Image):
     """Shows the scan worker's newest frame; draws only when a new frame has come.
 
     ``frames`` is a callable returning ``(serial, gray_or_bgr_array)`` or None.
-    The preview polls it at ``fps`` while it is on screen.
+    The preview looks at it every frame while it is on screen (a cheap check of
+    the serial): polling at the camera's own rate would miss frames between ticks.
     """
 
     message = StringProperty("")
     frames: Callable[[], Any] | None = None
-    fps = 30.0
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
@@ -146,7 +146,7 @@ class CameraPreview(Image):
     def start(self, frames: Callable[[], Any] | None) -> None:
         self.frames = frames
         if self._event is None:
-            self._event = Clock.schedule_interval(self._poll, 1.0 / self.fps)
+            self._event = Clock.schedule_interval(self._poll, 0)
 
     def stop(self) -> None:
         if self._event is not None:

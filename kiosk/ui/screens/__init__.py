@@ -29,7 +29,6 @@ SCREENS = {
 
 def load(builder: Any) -> dict[str, type]:
     """Imports every screen and loads its .kv rules; returns the screen classes by name."""
-    builder.load_file(str(HERE / "base.kv"))
     classes = {}
     for name, (module_name, class_name) in SCREENS.items():
         module = importlib.import_module(f"kiosk.ui.screens.{module_name}")
