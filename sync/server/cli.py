@@ -23,6 +23,7 @@ from typing import Any, Sequence
 from sync.protocol import ProtocolError
 from sync.server.errors import ServerError
 from sync.server.storage import Storage, open_storage
+from sync.server.web.commands import add_commands as add_web_commands, mount_on
 
 FORGET_EVERY_S = 6 * 3600
 
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--log-level", default="warning")
     p.set_defaults(handler=_serve)
+    add_web_commands(commands)
     return parser
 
 
@@ -189,11 +191,14 @@ def _serve(args: argparse.Namespace, storage: Storage) -> int:
             stop.wait(FORGET_EVERY_S)
 
     threading.Thread(target=forget_regularly, name="forget-old-borrowers", daemon=True).start()
+    app = create_app(storage)
+    web = mount_on(app, storage, args)
     try:
-        uvicorn.run(create_app(storage), host=args.host, port=args.port, log_level=args.log_level,
-                    access_log=False, server_header=False)
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                    access_log=False, server_header=False, proxy_headers=True)
     finally:
         stop.set()
+        web.close()
     return 0
 
 
