@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Collection, Iterator, Sequence
 
 from kiosk.ledger import clock, codes, projections, rules, schema, search
 from kiosk.ledger.errors import InvalidInput, NotFound, NotInitialized, Refusal, Refused, StorageError
@@ -385,6 +385,12 @@ class Ledger:
                 "tool": tool_code, "loan_id": open_loans[0]["id"] if len(open_loans) == 1 else None,
                 "condition": condition, "note": note or None, "missing_parts": list(missing_parts),
                 "at": (today or self.today()).isoformat()})
+            status = rules.status_after_return(condition)
+            if status:  # a catalog change partner libraries see too; the borrower's note stays in the return
+                fields = {"status": status}
+                if missing_parts:
+                    fields["notes"] = "Parts missing: " + ", ".join(missing_parts)
+                self._append("tool.edited", f"tool:{tool_code}", {"code": tool_code, "fields": fields})
         closed = self._query("SELECT * FROM loans WHERE closed_by = ?", (event.id,))
         return {"tool": self.tool(tool_code), "loans": [_row_dict(r) for r in closed], "known_loan": bool(closed)}
 
@@ -506,10 +512,18 @@ class Ledger:
 
     # -- sync ----------------------------------------------------------------------
 
-    def outbox(self, limit: int = 500) -> list[Event]:
-        """Own events the server has not acknowledged, oldest first."""
-        rows = self._query("SELECT * FROM events WHERE device = ? AND server_seq IS NULL ORDER BY device_seq LIMIT ?",
-                           (self.device["id"], limit))
+    def outbox(self, limit: int = 500, *, exclude: Collection[str] = ()) -> list[Event]:
+        """Own events the server has not acknowledged, oldest first, less the ids in ``exclude``."""
+        skip = f" AND id NOT IN ({','.join('?' * len(exclude))})" if exclude else ""
+        rows = self._query(
+            f"SELECT * FROM events WHERE device = ? AND server_seq IS NULL{skip} ORDER BY device_seq LIMIT ?",
+            (self.device["id"], *exclude, limit))
+        return [Event.from_row(_row_dict(r)) for r in rows]
+
+    def own_events(self, *, after_device_seq: int = 0, limit: int = 500) -> list[Event]:
+        """Own events by device sequence, acknowledged or not: what a server restored from an older copy lost."""
+        rows = self._query("SELECT * FROM events WHERE device = ? AND device_seq > ? ORDER BY device_seq LIMIT ?",
+                           (self.device["id"], after_device_seq, limit))
         return [Event.from_row(_row_dict(r)) for r in rows]
 
     def outbox_size(self) -> int:
@@ -524,13 +538,17 @@ class Ledger:
                 counts["acknowledged"] += self._conn.execute(
                     "UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL", (server_seq, event_id)).rowcount
             stamp = int(self._conn.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()[0])
+            next_seq = int(self._conn.execute("SELECT value FROM meta WHERE key = 'next_seq'").fetchone()[0])
             for event in batch.events:
                 if self._conn.execute("SELECT 1 FROM events WHERE id = ?", (event.id,)).fetchone():
                     counts["duplicates"] += 1
                     continue
                 self._insert_event(event)
                 stamp = max(stamp, event.hlc)
+                if event.device == self.device["id"]:  # this kiosk restored from a backup gets its own past back
+                    next_seq = max(next_seq, event.seq + 1)
                 counts["received" if event.known else "unknown"] += 1
+            self._put_meta({"next_seq": str(next_seq)})
             for row in batch.availability:
                 self._conn.execute(
                     "INSERT OR REPLACE INTO partner_availability (library, code, status, due_back) VALUES (?, ?, ?, ?)",

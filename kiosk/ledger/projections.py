@@ -13,7 +13,6 @@ import json
 import sqlite3
 from typing import Any, Callable
 
-from kiosk.ledger import rules
 from kiosk.ledger.events import Event
 
 Key = tuple[int, str, int]
@@ -154,23 +153,7 @@ def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
         if loan["closed_by"] is None or key < (loan["closed_hlc"], loan["closed_device"], loan["closed_seq"]):
             _close(conn, loan["id"], ret)
             since = min(since, loan["opened_hlc"])
-    status = rules.status_after_return(p.get("condition", "ok"))
-    if status:
-        fields = {"status": status}
-        note = _return_note(p)
-        if note:
-            fields["notes"] = note
-        _tool_fields(conn, Event(event.id, event.library, event.device, event.seq, event.hlc,
-                                 "tool.edited", 1, f"tool:{p['tool']}", {"code": p["tool"], "fields": fields}))
     _refresh_tool_loans(conn, event.library, p["tool"], since)
-
-
-def _return_note(payload: dict[str, Any]) -> str | None:
-    parts = [payload.get("note") or ""]
-    if payload.get("missing_parts"):
-        parts.append("Parts missing: " + ", ".join(payload["missing_parts"]))
-    text = ". ".join(p for p in parts if p)
-    return text or None
 
 
 def _close(conn: sqlite3.Connection, loan_id: str, ret: sqlite3.Row | dict[str, Any]) -> None:
