@@ -119,7 +119,7 @@ class KioskApp(App):
         if self._start_camera:
             from kiosk.ui.scanning import start_camera
 
-            self.scans.use_camera(start_camera(self.camera_spec, self.scans))
+            self.scans.use_camera(start_camera(self.camera_spec, self.scans, self.service.local("scanner")))
         if self._start_sync:
             self._begin_sync()
         self._begin_watchdog()
@@ -207,7 +207,7 @@ class KioskApp(App):
             self.toast.show(message, ok=False, seconds=6.0)
 
     def on_camera_status(self, state: str, message: str) -> None:
-        self.camera_text = "" if state == "ready" else {
+        self.camera_text = "" if state in ("ready", "ended") else {
             "missing": _("Camera not connected"),
             "lost": _("Camera disconnected"),
             "busy": _("Camera in use by another program"),

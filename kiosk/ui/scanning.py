@@ -1,8 +1,9 @@
 """The one door scans come through, from any thread, onto the UI thread.
 
-The camera's scan worker, a USB scanner typing into the window, and the
-tests all call :meth:`ScanInput.submit`; the app receives each scan on the
-Kivy thread through ``Clock``. A camera feed is anything with ``frame()``
+The scanner's threads (kiosk.scan: camera, decoder, USB scanners), a USB
+scanner typing into the window, and the tests all call
+:meth:`ScanInput.submit`; the app receives each scan on the Kivy thread
+through ``Clock``. A camera feed is anything with ``frame()``
 returning ``(serial, image)`` or None: the preview shows it and the tool form
 takes photos from it.
 """
@@ -16,10 +17,10 @@ from typing import Any, Callable, Protocol
 
 from kivy.clock import Clock
 
+from kiosk.scan.keys import KeystrokeBursts
+
 log = logging.getLogger(__name__)
 
-BURST_GAP = 0.08  # seconds between keystrokes a scanner never exceeds and a person rarely beats
-MIN_LENGTH = 4
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp"}
 
 
@@ -34,16 +35,13 @@ class ScanInput:
         self._deliver = deliver
         self._status = status or (lambda state, message: None)
         self.camera: CameraFeed | None = None
-        self._typed: list[str] = []
-        self._last_key = 0.0
-        self.last_submit = 0.0  # monotonic time of the newest scan, read by the latency benchmark
+        self._bursts = KeystrokeBursts()
 
     def submit(self, text: str, source: str = "keyboard") -> None:
         """Hands a scanned text to the UI thread; safe from any thread."""
         text = text.strip()
         if not text:
             return
-        self.last_submit = time.perf_counter()
         Clock.schedule_once(lambda _dt: self._deliver(text, source), -1)
 
     def report(self, state: str, message: str) -> None:
@@ -64,21 +62,15 @@ class ScanInput:
     # -- a USB scanner typing into the window -----------------------------------------
 
     def on_textinput(self, text: str) -> None:
-        """Characters typed while no text field has focus: a scanner's burst, or a person poking keys."""
-        now = time.monotonic()
-        if now - self._last_key > BURST_GAP * 4:
-            self._typed.clear()
-        self._last_key = now
-        self._typed.append(text)
+        """A character typed while no text field has focus: a scanner's burst, or a person poking keys."""
+        self._bursts.feed(text, time.monotonic())
 
     def on_enter(self) -> bool:
-        """The scanner's closing Enter: the burst so far is one scan. True if it was one."""
-        text, quick = "".join(self._typed), time.monotonic() - self._last_key < BURST_GAP * 4
-        self._typed.clear()
-        if len(text) >= MIN_LENGTH and quick:
-            self.submit(text, "usb-scanner")
-            return True
-        return False
+        """Enter: the burst before it was a USB scanner's code when it came fast enough. True if so."""
+        code = self._bursts.feed("\n", time.monotonic())
+        if code:
+            self.submit(code, "usb-scanner")
+        return bool(code)
 
 
 class StillCamera:
@@ -109,22 +101,21 @@ class StillCamera:
         pass
 
 
-def start_camera(spec: str | None, scans: ScanInput) -> CameraFeed | None:
-    """The scanner package's camera and decode worker, reporting into ``scans``; None when it cannot run here."""
-    if spec and Path(spec).exists() and (Path(spec).is_dir() or Path(spec).suffix.lower() in IMAGE_SUFFIXES):
-        scans.report("ready", "")
-        return StillCamera.from_path(Path(spec))
+def start_camera(spec: str | None, scans: ScanInput, usb_scanner: str = "") -> CameraFeed | None:
+    """The scanner (camera, decode worker, USB scanners) reporting into ``scans``; None when it cannot run here.
+
+    ``spec`` names the camera as kiosk.scan.sources.open_source reads it (None:
+    the first one found); ``usb_scanner`` a scanner device or name part (empty: any).
+    """
     try:
-        from kiosk.scan.scanner import Scanner  # type: ignore[import-not-found]
-    except ImportError:
-        scans.report("unavailable", "")
-        return None
-    try:
-        scanner = Scanner(camera=spec, on_scan=lambda event: scans.submit(event.text, event.source),
+        from kiosk.scan.scanner import Scanner
+
+        scanner = Scanner(camera=spec or "auto", usb_scanners=(usb_scanner or "auto",),
+                          on_scan=lambda event: scans.submit(event.text, event.source),
                           on_status=lambda event: scans.report(event.state, event.message))
         scanner.start()
-    except Exception:  # a broken camera must not keep the counter from working by keyboard scanner
-        log.exception("the camera could not start")
-        scans.report("missing", "")
+    except Exception:  # a broken camera must not keep the counter from working with a USB scanner
+        log.exception("the scanner could not start")
+        scans.report("unavailable", "")
         return None
     return scanner

@@ -43,11 +43,12 @@ def run() -> list[dict]:
              "goal": "<= 100 ms"},
             {"figure": f"scan event to its result on screen, p95 of {latency['count']}",
              "value": f"{latency['p95'] * 1000:.0f} ms", "baseline": "", "goal": "<= 100 ms"},
-            {"figure": "frames drawn per second, camera preview at 30 fps",
-             "value": f"{fps['fps']:.1f} fps", "baseline": f"{fps['empty_fps']:.1f} fps (home without the preview, redrawn every frame)",
+            {"figure": "frames drawn per second, camera at 30 fps, decoder running",
+             "value": f"{fps['fps']:.1f} fps",
+             "baseline": f"{fps['empty_fps']:.1f} fps (home without the camera, redrawn every frame)",
              "goal": ">= 30 fps"},
             {"figure": "camera frames shown by the preview per second",
-             "value": f"{fps['preview']:.1f} fps", "baseline": "30 fps (what the camera delivers)", "goal": ">= 30 fps"},
+             "value": f"{fps['preview']:.1f} fps", "baseline": f"{fps['delivered']:.1f} fps (frames the camera delivered)", "goal": ">= 30 fps"},
         ]
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -176,6 +177,12 @@ def _probe_latency(home: Path) -> dict:
 
 
 def _probe_fps(home: Path) -> dict:
+    """The home screen's preview showing the scanner's frames while its decoder works on them.
+
+    The camera is a video of a label coming in and out of view on a counter,
+    played at 30 fps by the scanner's own video-file source.
+    """
+    import cv2
     import numpy as np
     from kivy.clock import Clock
     from kivy.core.window import Window
@@ -183,31 +190,40 @@ def _probe_fps(home: Path) -> dict:
     from kiosk.labels import LabelText, draw_label
     from kiosk.scan.sources.synthetic import camera_view
     from kiosk.ui.driver import Driver
-    from kiosk.ui.scanning import StillCamera
+    from kiosk.ui.scanning import start_camera
 
     label = np.array(draw_label(LabelText("DEMO-TDEMO0-001-8", "Cordless drill", "Maple"), (620, 290), 300).convert("L"))
     rng = np.random.default_rng(3)
-    frames = [camera_view(label if i % 3 else None, rng) for i in range(30)]
-    driver = Driver.start(home, camera=StillCamera(frames, fps=30))
+    video = home.parent / "camera.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 30, (640, 480), isColor=False)
+    for i in range(int((FPS_SECONDS + 3) * 30)):
+        writer.write(camera_view(label if (i // 45) % 2 else None, rng))
+    writer.release()
+    driver = Driver.start(home)
+    scans = driver.app.scans
+    scans.use_camera(start_camera(str(video), scans))
+    driver.wait(lambda: scans.frame() is not None, timeout=10)
     preview = driver.app.screens["home"].ids.preview
     flips = []
     Window.bind(on_flip=lambda *_: flips.append(time.perf_counter()))
 
-    def measure(seconds: float) -> tuple[float, float]:
+    def measure(seconds: float) -> tuple[float, float, float]:
         driver.settle(0.5)
         flips.clear()
-        drawn, started = preview.drawn, time.perf_counter()
+        drawn, started, serial = preview.drawn, time.perf_counter(), (scans.frame() or (0,))[0]
         driver.settle(seconds)
         elapsed = time.perf_counter() - started
-        return len(flips) / elapsed, (preview.drawn - drawn) / elapsed
+        delivered = ((scans.frame() or (0,))[0] - serial) / elapsed
+        return len(flips) / elapsed, (preview.drawn - drawn) / elapsed, delivered
 
-    fps, shown = measure(FPS_SECONDS)
-    # the same loop with the preview stopped and the window redrawn every frame: the most it can draw
+    fps, shown, delivered = measure(FPS_SECONDS)
+    scans.stop()
+    # the same screen with the camera off and the window redrawn every frame: the most the loop can draw
     preview.stop()
     redraw = Clock.schedule_interval(lambda _dt: Window.canvas.ask_update(), 0)
-    empty_fps, _ = measure(2.0)
+    empty_fps, _, _ = measure(2.0)
     redraw.cancel()
-    return {"fps": fps, "preview": shown, "empty_fps": empty_fps}
+    return {"fps": fps, "preview": shown, "delivered": delivered, "empty_fps": empty_fps}
 
 
 PROBES = {"seed": _probe_seed, "empty": _probe_empty, "start": _probe_start, "latency": _probe_latency,

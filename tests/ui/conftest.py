@@ -43,6 +43,19 @@ def camera_image(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def photo_file(tmp_path_factory) -> Path:
+    """A camera picture with no barcode in it, for taking a tool's photo."""
+    import cv2
+    import numpy as np
+
+    from kiosk.scan.sources.synthetic import background
+
+    path = tmp_path_factory.mktemp("photo") / "bench.png"
+    cv2.imwrite(str(path), background(np.random.default_rng(11)))
+    return path
+
+
+@pytest.fixture(scope="session")
 def driver(seeded, camera_image, tmp_path_factory):
     from kiosk.ui.driver import Driver
     from kiosk.ui.scanning import StillCamera
