@@ -7,7 +7,7 @@ Pure drawing: callers pass the codes and names; nothing here reads the ledger.
                  get_stock("5160"), Path("labels.pdf"))
 """
 
-from kiosk.labels.draw import LabelText, code128_modules, draw_label
+from kiosk.labels.draw import LabelText, code128_modules, draw_label, label_module_px
 from kiosk.labels.sheets import render_pages, write_labels, write_pages
 from kiosk.labels.stock import STOCKS, Stock, get_stock
 
@@ -18,6 +18,7 @@ __all__ = [
     "code128_modules",
     "draw_label",
     "get_stock",
+    "label_module_px",
     "render_pages",
     "write_labels",
     "write_pages",

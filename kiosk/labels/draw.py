@@ -44,6 +44,11 @@ def module_width(modules: int, available_px: int) -> int:
     return width
 
 
+def label_module_px(code: str, size_px: tuple[int, int], dpi: int) -> int:
+    """The width in dots of one bar module on a label of ``size_px`` for ``code``."""
+    return module_width(len(code128_modules(code)), size_px[0] - 2 * round(PAD_MM * dpi / 25.4))
+
+
 def draw_label(text: LabelText, size_px: tuple[int, int], dpi: int) -> Image.Image:
     """The label as a black-and-white image of ``size_px`` at ``dpi`` dots per inch."""
     width, height = size_px
@@ -53,12 +58,16 @@ def draw_label(text: LabelText, size_px: tuple[int, int], dpi: int) -> Image.Ima
     pad = round(PAD_MM * dot_per_mm)
     inner_w, inner_h = width - 2 * pad, height - 2 * pad
 
-    # Rows from top to bottom as shares of the height inside the padding; an
-    # untitled (blank) label gives the title's share to taller bars.
-    title_h = round(inner_h * 0.2) if text.title else 0
-    code_h = round(inner_h * 0.2)
-    library_h = round(inner_h * 0.13) if text.library else 0
-    gap = round(inner_h * 0.03)
+    # Rows from top to bottom as shares of the height inside the padding, up to
+    # a size that reads well on a tall label; the bars take the rest, so an
+    # untitled (blank) label or a tall one gets taller bars.
+    def row(share: float, most_mm: float) -> int:
+        return round(min(inner_h * share, most_mm * dot_per_mm))
+
+    title_h = row(0.2, 7.0) if text.title else 0
+    code_h = row(0.2, 7.0)
+    library_h = row(0.13, 4.0) if text.library else 0
+    gap = row(0.03, 1.5)
     bars_h = inner_h - title_h - code_h - library_h - (3 if text.library else 2) * gap
 
     y = pad
@@ -76,7 +85,7 @@ def draw_label(text: LabelText, size_px: tuple[int, int], dpi: int) -> Image.Ima
 
 def _draw_bars(draw: ImageDraw.ImageDraw, modules: str, box: tuple[int, int, int, int], pad: int) -> None:
     x0, y0, width, height = box
-    module = module_width(len(modules), width - 2 * pad)
+    module = module_width(len(modules), width - 2 * pad)  # label_module_px says the same
     x = x0 + (width - module * len(modules)) // 2
     run_start = None
     for i, bit in enumerate(modules + "0"):

@@ -20,14 +20,15 @@ def _px(mm: float, dpi: int) -> int:
 def render_pages(labels: Sequence[LabelText], stock: Stock, dpi: int | None = None) -> list[Image.Image]:
     """One black-and-white image per page, labels placed row by row as the stock's template says."""
     dpi = dpi or stock.dpi
-    label_px = (_px(stock.label_mm[0], dpi), _px(stock.label_mm[1], dpi))
+    label_px = stock.label_size_px(dpi)
     page_px = (_px(stock.page_size_mm[0], dpi), _px(stock.page_size_mm[1], dpi))
     origins = [(_px(x, dpi), _px(y, dpi)) for x, y in stock.label_origins_mm()]
     pages = []
     for start in range(0, len(labels), stock.per_page):
         page = Image.new("1", page_px, 1)
         for text, origin in zip(labels[start : start + stock.per_page], origins):
-            page.paste(draw_label(text, label_px, dpi), origin)
+            label = draw_label(text, label_px, dpi)
+            page.paste(label.rotate(90, expand=True) if stock.along_roll else label, origin)
         page.info["dpi"] = (dpi, dpi)
         pages.append(page)
     return pages

@@ -23,6 +23,7 @@ class Stock:
     origin_mm: tuple[float, float] = (0.0, 0.0)  # top-left corner of the first label
     pitch_mm: tuple[float, float] = (0.0, 0.0)  # from one label's corner to the next one's
     dpi: int = 600  # office printers print sheets at 600 dpi; finer dots let bars be wider
+    along_roll: bool = False  # roll stock printed with the label's length along the roll: the page is the label turned
 
 
     @property
@@ -30,8 +31,18 @@ class Stock:
         return self.columns * self.rows
 
     @property
+    def footprint_mm(self) -> tuple[float, float]:
+        """Width and height a label takes up on the page: turned, for labels printed along a roll."""
+        return (self.label_mm[1], self.label_mm[0]) if self.along_roll else self.label_mm
+
+    @property
     def page_size_mm(self) -> tuple[float, float]:
-        return self.page_mm or self.label_mm
+        return self.page_mm or self.footprint_mm
+
+    def label_size_px(self, dpi: int | None = None) -> tuple[int, int]:
+        """One label's width and height in printer dots."""
+        dpi = dpi or self.dpi
+        return round(self.label_mm[0] * dpi / INCH), round(self.label_mm[1] * dpi / INCH)
 
     def label_origins_mm(self) -> list[tuple[float, float]]:
         """Top-left corners of the labels on one page, row by row."""
@@ -64,14 +75,18 @@ STOCKS: dict[str, Stock] = {
             pitch_mm=(66.04, 38.1),
         ),
         Stock(
-            name="62x29",
-            description="single 62 x 29 mm labels for 62 mm thermal printers (Brother DK-11209 and compatibles)",
-            label_mm=(62.0, 29.0),
+            # Across a 62 mm roll a thermal head's 300 dpi allow bars of only 0.17 mm for
+            # our codes, too fine for a 640x480 camera; along the roll they get 0.25 mm.
+            name="62mm",
+            description="62 mm continuous roll for thermal printers (Brother DK-22205 and compatibles): "
+            "75 x 62 mm labels, printed along the roll",
+            label_mm=(75.0, 62.0),
             dpi=300,  # the printers' own resolution: a PNG at any other would be resampled
+            along_roll=True,
         ),
     )
 }
-ALIASES = {"avery5160": "5160", "avery-5160": "5160", "7160": "l7160", "avery-l7160": "l7160", "62mm": "62x29", "dk-11209": "62x29"}
+ALIASES = {"avery5160": "5160", "avery-5160": "5160", "7160": "l7160", "avery-l7160": "l7160", "62": "62mm", "dk-22205": "62mm"}
 
 
 def get_stock(name: str) -> Stock:

@@ -63,8 +63,9 @@ class ZbarEngine:
 
     name = "zbar"
 
-    def __init__(self, symbologies: frozenset[str], rows_every: int = 1, columns_every: int = 1):
+    def __init__(self, symbologies: frozenset[str], rows_every: int = 1, columns_every: int = 1, min_lines: int = 1):
         self.symbologies = symbologies
+        self.min_lines = min_lines
         self._scanner = zbar.zbar_image_scanner_create()
         if not self._scanner:
             raise RuntimeError("zbar could not create an image scanner")
@@ -93,7 +94,8 @@ class ZbarEngine:
             while symbol:
                 name = _ZBAR_NAMES.get(symbol.contents.type)
                 raw = string_at(zbar.zbar_symbol_get_data(symbol), zbar.zbar_symbol_get_data_length(symbol))
-                if name in self.symbologies or (name == EAN13 and self.symbologies & {UPCA, UPCE}):
+                seen_on = zbar.zbar_symbol_get_quality(symbol)  # scan lines that read it alike
+                if seen_on >= self.min_lines and (name in self.symbologies or (name == EAN13 and self.symbologies & {UPCA, UPCE})):
                     codes.append(Code(*normalize(_text(raw, name), name)))
                 symbol = zbar.zbar_symbol_next(symbol)
             return [c for c in codes if c.symbology in self.symbologies]

@@ -25,8 +25,11 @@ MIN_EDGE = 40.0  # gradient magnitude (Sobel units) that counts as an edge at al
 LINEAR_COHERENCE = 0.6  # share of edge energy along one direction: bars
 MATRIX_COHERENCE = 0.45  # below this the edges go every way: a QR code (or text)
 MIN_AREA = 0.0025  # a region must cover this share of the grid
+MIN_MATRIX_AREA = 0.02  # QR codes big enough to decode cover this much; lines of text rarely do
 DIRECTION_STEP = 10  # degrees per bin when looking for the bars' direction
 DIRECTION_SPREAD = 15.0  # cells this close to a peak direction belong to it (perspective fans bars out a little)
+MIN_BARS_LENGTH = 0.15  # share of the image's width: shorter, no barcode has room for its modules
+MIN_BARS_ASPECT = 0.6  # length over height: tall bars pass, a line's own edges (far longer than wide) do not
 MAX_SKEW = 30.0  # a label seen at a slant: its bars may lean this far from square to its length
 _OPEN_KERNEL = np.ones((3, 3), np.uint8)
 
@@ -48,6 +51,7 @@ class Region:
     length: float
     height: float
     area_share: float
+    coherence: float = 0.0  # how well its edges agree in direction, 0 to 1: bars score highest
 
 
 def find_regions(gray: np.ndarray, limit: int = 3) -> list[Region]:
@@ -73,7 +77,9 @@ def find_regions(gray: np.ndarray, limit: int = 3) -> list[Region]:
         for peak in _direction_peaks(direction[coherent], energy[coherent]):
             offset = np.abs((direction - peak + 90) % 180 - 90)
             regions += _blobs("linear", coherent & (offset < DIRECTION_SPREAD), tensor, coherence, factor, limit)
-    regions += _blobs("matrix", edges & (coherence < MATRIX_COHERENCE), tensor, coherence, factor, limit)
+    regions += [
+        r for r in _blobs("matrix", edges & (coherence < MATRIX_COHERENCE), tensor, coherence, factor, limit) if r.area_share >= MIN_MATRIX_AREA
+    ]
     regions.sort(key=lambda r: -r.area_share)
     return _distinct(regions)[:limit]
 
@@ -123,13 +129,13 @@ def _blobs(kind: str, mask: np.ndarray, tensor, coherence: np.ndarray, factor: f
         weight = coherence[y : y + h, x : x + w][inside] ** 4
         jxx, jyy, jxy = ((t[y : y + h, x : x + w][inside] * weight).sum() for t in tensor)
         across_bars = np.degrees(0.5 * np.arctan2(2 * jxy, jxx - jyy))
-        region = _measure(kind, points, across_bars, factor, area / total)
+        region = _measure(kind, points, across_bars, factor, area / total, float(np.mean(coherence[y : y + h, x : x + w][inside])))
         if region is not None:
             found.append(region)
     return found
 
 
-def _measure(kind: str, points: np.ndarray, across_bars: float, factor: float, share: float) -> Region | None:
+def _measure(kind: str, points: np.ndarray, across_bars: float, factor: float, share: float, agreement: float) -> Region | None:
     """The region's frame: along the patch's own long axis, and along the bars."""
     angle = across_bars
     if kind == "linear":
@@ -151,14 +157,14 @@ def _measure(kind: str, points: np.ndarray, across_bars: float, factor: float, s
     coords = np.linalg.solve(basis, points.T)
     low, high = coords.min(axis=1), coords.max(axis=1) + 1
     length, height = high - low
-    if kind == "linear" and length < 1.2 * height:
-        return None  # a line's edges run along it; bars run across a patch longer than tall
+    if kind == "linear" and (length < MIN_BARS_ASPECT * height or length < MIN_BARS_LENGTH * GRID_WIDTH):
+        return None  # a line's edges run along it; bars run across the patch
     if kind == "matrix" and not (0.5 < length / height < 2.0):
         return None
     centre = basis @ ((low + high) / 2)
     return Region(
         kind, (float(centre[0] * factor), float(centre[1] * factor)), float(np.degrees(np.arctan2(u[1], u[0]))), float(bars),
-        float(length * factor), float(height * factor), share,
+        float(length * factor), float(height * factor), share, agreement,
     )
 
 

@@ -86,6 +86,15 @@ def upca_to_upce(upca: str) -> str | None:
     return None
 
 
+def needs_second_opinion(text: str, symbology: str) -> bool:
+    """True for reads nothing in them can vouch for: Code128 and Code39 that are not our own codes.
+
+    Code128's checksum catches most misreads, but a warped label can still
+    yield a wrong character and a wrong check symbol that happen to agree.
+    """
+    return symbology in (CODE128, CODE39) and not is_minted_code(text)
+
+
 def passes_checks(text: str, symbology: str) -> bool:
     """False for reads that cannot be right: a wrong check digit, or one of our codes with a wrong check character."""
     if symbology in (EAN13, EAN8, UPCA):

@@ -24,7 +24,7 @@ class CameraConditions:
     """How hard the camera makes it; ranges are drawn uniformly per frame."""
 
     frame_size: tuple[int, int] = (640, 480)
-    width_share: tuple[float, float] = (0.6, 0.95)  # the label's width as a share of the frame's
+    width_share: tuple[float, float] = (0.6, 0.95)  # the width of what is held up (see keep_in_view) as a share of the frame's
     max_rotation_deg: float = 20.0
     tilt_deg: float = 25.0  # the label leans away from the camera up to this much, either way on both axes
     focal_px: float = 600.0  # about a 56 degree field of view across 640 pixels, a common webcam
@@ -54,29 +54,37 @@ def camera_view(
     rng: np.random.Generator,
     conditions: CameraConditions = CameraConditions(),
     module_px: float | None = None,
+    keep_in_view: tuple[int, int, int, int] | None = None,
 ) -> Frame:
     """One frame of ``card`` (a grayscale image of a label) seen by a cheap camera; no card gives an empty scene.
 
     ``module_px`` is the width of one bar module in ``card``'s pixels, so the
-    blur can be scaled to the bars.
+    blur can be scaled to the bars. ``keep_in_view`` (left, top, right,
+    bottom in ``card``'s pixels) is what the person holds up to the camera,
+    its barcode say: it stays in the frame at the conditions' width share,
+    and the rest of the label may be cut off. By default, the whole label.
     """
     width, height = conditions.frame_size
     scene = background(rng, conditions.frame_size).astype(np.float32)
     if card is not None:
-        scale = rng.uniform(*conditions.width_share) * width / card.shape[1]
+        left, top, right, bottom = keep_in_view or (0, 0, card.shape[1], card.shape[0])
+        scale = rng.uniform(*conditions.width_share) * width / (right - left)
         # Shrink first with area averaging, as a lens does; the warp then only bends
         small = cv2.resize(card, None, fx=min(1.0, scale * 1.05), fy=min(1.0, scale * 1.05), interpolation=cv2.INTER_AREA)
         scale, module_px = scale / (small.shape[1] / card.shape[1]), (module_px or 0) * small.shape[1] / card.shape[1]
+        shrink = small.shape[1] / card.shape[1]
         card = small
         card_h, card_w = card.shape
         corners = np.float32([[0, 0], [card_w, 0], [card_w, card_h], [0, card_h]])
-        target = _project(corners - [card_w / 2, card_h / 2], scale, rng, conditions)
-        span = target.max(axis=0) - target.min(axis=0)
-        fit = min(1.0, *(0.98 * np.array([width, height]) / span))  # keep the whole label, quiet zones and all, in view
-        target, span, scale = target * fit, span * fit, scale * fit
+        kept = np.float32([[left, top], [right, top], [right, bottom], [left, bottom]]) * shrink
+        projected = _project(np.vstack([corners, kept]) - [card_w / 2, card_h / 2], scale, rng, conditions)
+        target, kept = projected[:4], projected[4:]
+        span = kept.max(axis=0) - kept.min(axis=0)
+        fit = min(1.0, *(0.98 * np.array([width, height]) / span))  # the part that matters, quiet zones and all, stays in view
+        target, kept, span, scale = target * fit, kept * fit, span * fit, scale * fit
         room = np.maximum([width, height] - span, 0)
         centre = span / 2 + rng.uniform(0, 1, size=2) * room
-        target = np.float32(target - (target.max(axis=0) + target.min(axis=0)) / 2 + centre)
+        target = np.float32(target - (kept.max(axis=0) + kept.min(axis=0)) / 2 + centre)
         transform = cv2.getPerspectiveTransform(corners, target)
         paper = cv2.warpPerspective(card.astype(np.float32), transform, (width, height), flags=cv2.INTER_LINEAR)
         mask = cv2.warpPerspective(np.ones_like(card, np.float32), transform, (width, height), flags=cv2.INTER_LINEAR)
@@ -123,9 +131,10 @@ class Scene:
 
 
 class SyntheticSource:
-    """Plays scenes as camera frames; ``unplug()`` and ``plug()`` act out a USB camera being pulled and put back."""
+    """Plays scenes as camera frames; ``unplug()`` and ``plug()`` act out a USB camera being pulled and put back.
 
-    live = True
+    Looping, it is a camera that never ends; otherwise it ends after its scenes, like a video file.
+    """
 
     def __init__(
         self,
@@ -140,6 +149,7 @@ class SyntheticSource:
         self.scenes = list(scenes)
         self.conditions = conditions
         self.loop = loop
+        self.live = loop
         self._rng = np.random.default_rng(seed)
         self._pacer = Pacer(fps)
         self._plugged = threading.Event()
