@@ -48,7 +48,8 @@ CONNECT_TIMEOUT, READ_TIMEOUT = 5.0, 30.0
 
 META_SERVER, META_TOKEN = "sync.server", "sync.token"
 META_CURSORS, META_LAST_SYNC, META_LAST_ERROR = "sync.cursors", "sync.last_sync", "sync.last_error"
-META_QUARANTINE, META_RESEND, META_PHOTOS = "sync.quarantine", "sync.resend_after", "sync.photos_pending"
+META_QUARANTINE, META_PHOTOS = "sync.quarantine", "sync.photos_pending"
+META_RESEND = "sync.resend_after_device_seq"
 
 
 class SyncError(Exception):
@@ -243,25 +244,25 @@ class SyncClient:
 
     def _sendable(self, limit: int) -> list[Event]:
         """The oldest own unacknowledged events, quarantined ones left out."""
-        skip = quarantined(self.ledger)
-        return [e for e in self.ledger.outbox(limit + len(skip)) if e.id not in skip][:limit]
+        return self.ledger.outbox(limit, exclude=quarantined(self.ledger))
 
     def _resend(self) -> tuple[list[Event], str | None]:
-        """After the server was restored from an older copy: every own event again, a batch at a time."""
+        """After the server was restored from an older copy: every own event again, a batch at a time.
+
+        The position is the last own device sequence resent; "" once all were."""
         position = self.ledger.meta(META_RESEND)
         if not position:
             return [], None
-        scanned = self.ledger.events(after_seq=int(position), limit=self.batch * 4)
-        own = [e for e in scanned if e.device == self.ledger.device["id"]]
-        # the log's local numbers have no gaps, so the position moves by what was read
-        return own, (str(int(position) + len(scanned)) if scanned else "")
+        own = self.ledger.own_events(after_device_seq=int(position), limit=self.batch)
+        return own, (str(own[-1].seq) if own else "")
 
     def _round(self, server: str, token: str, report: SyncReport) -> SyncResponse:
         resent, next_position = self._resend()
         events = resent or self._sendable(self.batch)
         cursors = json.loads(self.ledger.meta(META_CURSORS) or "{}")
         request = SyncRequest(PROTOCOL, self.ledger.library["slug"], self.ledger.device["id"],
-                              [e.to_wire() for e in events], cursors, self.page)
+                              [e.to_wire() for e in events], cursors, self.page,
+                              device_seq=int(self.ledger.meta("next_seq")) - 1)
         body = protocol.encode(request.to_json())
         reply = self.transport.request("POST", server + protocol.SYNC_PATH, body=body,
                                        headers=_headers(token))

@@ -110,10 +110,16 @@ class SyncRequest:
     events: list[dict[str, Any]]          # wire events, each checked on its own by the server
     cursors: dict[str, int]
     limit: int = DEFAULT_PAGE
+    # the highest sequence number of the kiosk's own events it holds: a kiosk restored from a
+    # backup gets back its own later events; None (older kiosks) gets none of its own events
+    device_seq: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"protocol": self.protocol, "library": self.library, "device": self.device,
+        body = {"protocol": self.protocol, "library": self.library, "device": self.device,
                 "events": self.events, "cursors": self.cursors, "limit": self.limit}
+        if self.device_seq is not None:
+            body["device_seq"] = self.device_seq
+        return body
 
 
 @dataclass(frozen=True)
@@ -185,7 +191,10 @@ def parse_sync_request(obj: Any) -> SyncRequest:
     limit = body.get("limit", DEFAULT_PAGE)
     if not _is_int(limit) or not 1 <= limit <= MAX_PAGE:
         raise ProtocolError(422, "invalid", f"'limit' must be a whole number from 1 to {MAX_PAGE}")
-    return SyncRequest(protocol, library, device, events, dict(cursors), limit)
+    device_seq = body.get("device_seq")
+    if device_seq is not None and not (_is_int(device_seq) and 0 <= device_seq <= MAX_HLC):
+        raise ProtocolError(422, "invalid", "'device_seq' must be a non-negative whole number")
+    return SyncRequest(protocol, library, device, events, dict(cursors), limit, device_seq)
 
 
 def parse_sync_response(obj: Any) -> SyncResponse:
@@ -391,6 +400,7 @@ SYNC_REQUEST_SCHEMA: dict[str, Any] = {
         "events": {"type": "array", "items": EVENT_SCHEMA, "maxItems": MAX_EVENTS_PER_REQUEST},
         "cursors": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
         "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+        "device_seq": {"type": "integer", "minimum": 0},
     },
 }
 SYNC_RESPONSE_SCHEMA: dict[str, Any] = {

@@ -128,7 +128,7 @@ def _round(storage: Storage, device: Device, req: protocol.SyncRequest, now_ms: 
     if req.device != device.id:
         raise Forbidden(f"this token belongs to the device {device.id}, not {req.device}")
     ingested = storage.ingest(device, req.events)
-    page = storage.pull(device, req.cursors, req.limit)
+    page = storage.pull(device, req.cursors, req.limit, req.device_seq)
     return SyncResponse(now_ms(), ingested.acks, ingested.rejected, page.events, page.cursors, page.more,
                         page.availability, page.photos_wanted, page.rewound)
 

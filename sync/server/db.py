@@ -47,6 +47,13 @@ class Tx:
         if rows:
             self._cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
 
+    def among(self, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """``IN`` a list, and its arguments: one array parameter on PostgreSQL, whose driver spends
+        its time splitting queries with hundreds of placeholders; one placeholder a value on SQLite."""
+        if self._postgres:
+            return "= ANY(?)", [list(values)]
+        return f"IN ({placeholders(values)})", list(values)
+
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Plain inserts of many rows: COPY on PostgreSQL (one round trip), executemany on SQLite."""
         if not rows:
@@ -60,9 +67,14 @@ class Tx:
 
     def upsert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str,
                update: Sequence[str]) -> None:
-        """INSERT ... ON CONFLICT DO UPDATE of many rows as one statement per chunk: one round trip, not one per row."""
+        """INSERT ... ON CONFLICT DO UPDATE of many rows: on PostgreSQL one prepared statement pipelined
+        for every row (one round trip); on SQLite one statement per chunk of rows."""
         sets = ", ".join(f"{c} = excluded.{c}" for c in update)
         row_marks = f"({placeholders(columns)})"
+        if self._postgres:
+            self.many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {row_marks} "
+                      f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}", rows)
+            return
         for start in range(0, len(rows), 500):
             chunk = rows[start:start + 500]
             self.run(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row_marks] * len(chunk))} "

@@ -14,7 +14,7 @@ from sync import protocol
 from sync.protocol import Rejection, check_event, photo_hash, same_event
 from sync import failpoints
 from sync.server import auth
-from sync.server.db import Database, Tx, placeholders
+from sync.server.db import Database, Tx
 from sync.server.derive import Loan, Return, close_loans, conflict_id, double_checkouts, renew
 from sync.server.errors import AlreadyExists, Invalid, NotFound, Revoked, Unauthorized
 from sync.server.storage import Device, IngestResult, PullResult, Storage
@@ -22,6 +22,7 @@ from sync.server.storage import Device, IngestResult, PullResult, Storage
 DAY_MS = 86_400_000
 PHOTOS_WANTED_PER_ROUND = 20
 SERVER_DEVICE = "server:{library}"   # the author of the server's own events in a library
+MAX_SEQ = protocol.MAX_HLC
 LOAN_COLUMNS = ("id", "library", "tool", "opened_event", "opened_hlc", "opened_device", "opened_seq", "due", "due_hlc",
                 "due_device", "closed_by", "closed_hlc", "closed_device", "closed_seq", "closed_at")
 
@@ -196,11 +197,11 @@ class SQLStorage(Storage):
                   result: IngestResult) -> tuple[list[Event], list[Rejection]]:
         """The events new to the server; resent ones acknowledged again, clones refused and flagged."""
         ids = [e.id for e in candidates]
-        stored = {r["id"]: r for r in tx.rows(f"SELECT * FROM events WHERE id IN ({placeholders(ids)})", ids)}
-        seqs = [e.seq for e in candidates]
+        in_ids, id_args = tx.among(ids)
+        stored = {r["id"]: r for r in tx.rows(f"SELECT * FROM events WHERE id {in_ids}", id_args)}
+        in_seqs, seq_args = tx.among([e.seq for e in candidates])
         taken = {r["device_seq"]: r["id"] for r in tx.rows(
-            f"SELECT id, device_seq FROM events WHERE device = ? AND device_seq IN ({placeholders(seqs)})",
-            [device.id, *seqs])}
+            f"SELECT id, device_seq FROM events WHERE device = ? AND device_seq {in_seqs}", [device.id, *seq_args])}
         fresh: dict[str, Event] = {}
         flags: list[Rejection] = []
         for event in candidates:
@@ -264,23 +265,21 @@ class SQLStorage(Storage):
                        (event.payload["fields"]["retention_days"], event.hlc, event.device, library))
 
     def _tool_fields(self, tx: Tx, library: str, events: list[Event]) -> set[str]:
-        """Service status and photo, last writer wins per field as on the kiosks; returns the codes touched."""
+        """Service status and photo, last writer wins per field as on the kiosks; returns the codes touched.
+
+        A return in need of repair comes with its own tool.edited event, so only catalog events count."""
         changes: list[tuple[str, str, Any, tuple[int, str]]] = []
         for e in events:
             if e.type in ("tool.added", "tool.edited"):
                 for name in ("status", "photo"):
                     if name in e.payload["fields"]:
                         changes.append((e.payload["code"], name, e.payload["fields"][name], (e.hlc, e.device)))
-            elif e.type == "loan.returned":
-                status = rules.status_after_return(e.payload.get("condition", "ok"))
-                if status:
-                    changes.append((e.payload["tool"], "status", status, (e.hlc, e.device)))
-        codes = sorted({e.payload["code"] for e in events if e.type in ("tool.added", "tool.edited")}
-                       | {code for code, *_ in changes})
+        codes = sorted({e.payload["code"] for e in events if e.type in ("tool.added", "tool.edited")})
         if not codes:
             return set()
+        in_codes, code_args = tx.among(codes)
         tools = {r["code"]: dict(r) for r in tx.rows(
-            f"SELECT * FROM tools WHERE library = ? AND code IN ({placeholders(codes)})", [library, *codes])}
+            f"SELECT * FROM tools WHERE library = ? AND code {in_codes}", [library, *code_args])}
         for code in codes:
             tools.setdefault(code, {"code": code, "service_status": "available", "status_hlc": None,
                                     "status_device": None, "photo": None, "photo_hlc": None, "photo_device": None})
@@ -300,8 +299,8 @@ class SQLStorage(Storage):
         tx.upsert("tools", fields, [(library, *(t[f] for f in fields[1:])) for t in tools.values()], "library, code",
                   fields[2:])
         if missing_photos:
-            have = {r["sha256"] for r in tx.rows(
-                f"SELECT sha256 FROM photos WHERE sha256 IN ({placeholders(missing_photos)})", missing_photos)}
+            in_photos, photo_args = tx.among(missing_photos)
+            have = {r["sha256"] for r in tx.rows(f"SELECT sha256 FROM photos WHERE sha256 {in_photos}", photo_args)}
             tx.many("INSERT INTO photos_missing (library, sha256) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     [(library, sha) for sha in set(missing_photos) - have])
         return set(tools)
@@ -317,22 +316,26 @@ class SQLStorage(Storage):
         since = min((e.hlc for e in opened + returned), default=0)
         by_id = sorted({e.payload["loan_id"] for e in opened + renewed})
         loans: dict[str, Loan] = {}
-        rows = list(tx.rows(f"SELECT * FROM loans WHERE id IN ({placeholders(by_id)})", by_id)) if by_id else []
+        in_tools, tool_args = tx.among(tools)
+        rows = []
+        if by_id:
+            in_loans, loan_args = tx.among(by_id)
+            rows += tx.rows(f"SELECT * FROM loans WHERE id {in_loans}", loan_args)
         if tools:
-            rows += tx.rows(f"""SELECT * FROM loans WHERE library = ? AND tool IN ({placeholders(tools)})
+            rows += tx.rows(f"""SELECT * FROM loans WHERE library = ? AND tool {in_tools}
                                 AND (closed_hlc IS NULL OR closed_hlc >= ? OR opened_hlc >= ?)""",
-                            [library, *tools, since, since])
+                            [library, *tool_args, since, since])
         for row in rows:
             loans[row["id"]] = _loan(row)
         new_ids = {e.payload["loan_id"] for e in opened}
         returns: dict[str, Return] = {}
         if tools:
-            for row in tx.rows(f"SELECT * FROM returns WHERE library = ? AND tool IN ({placeholders(tools)}) AND hlc >= ?",
-                               [library, *tools, since]):
+            for row in tx.rows(f"SELECT * FROM returns WHERE library = ? AND tool {in_tools} AND hlc >= ?",
+                               [library, *tool_args, since]):
                 returns[row["event_id"]] = _return(row)
         if new_ids:
-            ids = sorted(new_ids)
-            for row in tx.rows(f"SELECT * FROM returns WHERE loan_id IN ({placeholders(ids)})", ids):
+            in_new, new_args = tx.among(sorted(new_ids))
+            for row in tx.rows(f"SELECT * FROM returns WHERE loan_id {in_new}", new_args):
                 returns[row["event_id"]] = _return(row)
         new_loans = set()
         for e in opened:
@@ -365,7 +368,8 @@ class SQLStorage(Storage):
         if not pairs:
             return loans, []
         ids = [conflict_id(a, b) for a, b in pairs]
-        known = {r["id"] for r in tx.rows(f"SELECT id FROM conflicts WHERE id IN ({placeholders(ids)})", ids)}
+        in_ids, id_args = tx.among(ids)
+        known = {r["id"] for r in tx.rows(f"SELECT id FROM conflicts WHERE id {in_ids}", id_args)}
         return loans, [(a, b) for a, b in pairs if conflict_id(a, b) not in known]
 
     def _availability(self, tx: Tx, library: str, codes: set[str], head: int) -> None:
@@ -373,13 +377,13 @@ class SQLStorage(Storage):
         codes = sorted(c for c in codes if c)
         if not codes:
             return
-        marks = placeholders(codes)
+        in_codes, code_args = tx.among(codes)
         out = {r["tool"]: r["due"] for r in tx.rows(
-            f"""SELECT tool, min(due) AS due FROM loans WHERE library = ? AND tool IN ({marks})
-                AND opened_hlc IS NOT NULL AND closed_by IS NULL GROUP BY tool""", [library, *codes])}
+            f"""SELECT tool, min(due) AS due FROM loans WHERE library = ? AND tool {in_codes}
+                AND opened_hlc IS NOT NULL AND closed_by IS NULL GROUP BY tool""", [library, *code_args])}
         current = {r["code"]: r for r in tx.rows(
-            f"SELECT code, service_status, status, due_back FROM tools WHERE library = ? AND code IN ({marks})",
-            [library, *codes])}
+            f"SELECT code, service_status, status, due_back FROM tools WHERE library = ? AND code {in_codes}",
+            [library, *code_args])}
         changed = []
         for code in codes:
             row = current.get(code)
@@ -392,11 +396,15 @@ class SQLStorage(Storage):
 
     # -- pull -----------------------------------------------------------------------------
 
-    def pull(self, device: Device, cursors: dict[str, int], limit: int) -> PullResult:
+    def pull(self, device: Device, cursors: dict[str, int], limit: int, device_seq: int | None = None) -> PullResult:
+        # a kiosk restored from a backup lacks its own events above device_seq; it never gets one at or
+        # below it (it holds another event under that number, or this one already)
+        own_above = MAX_SEQ if device_seq is None else device_seq
         with self.db.read() as tx:
             streams = [device.library, *self._partners(tx, device.library)]
-            heads = {r["slug"]: r["head"] for r in tx.rows(
-                f"SELECT slug, head FROM libraries WHERE slug IN ({placeholders(streams)})", streams)}
+            in_streams, stream_args = tx.among(streams)
+            heads = {r["slug"]: r["head"] for r in tx.rows(f"SELECT slug, head FROM libraries WHERE slug {in_streams}",
+                                                           stream_args)}
             if device.library not in heads:
                 raise NotFound(f"no library {device.library!r} on this server")
             events: list[Event] = []
@@ -414,8 +422,8 @@ class SQLStorage(Storage):
                     continue
                 rows = tx.rows(
                     "SELECT * FROM events WHERE library = ? AND lseq > ?"
-                    + ("" if own else " AND catalog = 1") + " AND device <> ? ORDER BY lseq LIMIT ?",
-                    (slug, cursor, device.id, budget + 1))
+                    + ("" if own else " AND catalog = 1") + " AND (device <> ? OR device_seq > ?) ORDER BY lseq LIMIT ?",
+                    (slug, cursor, device.id, own_above, budget + 1))
                 if len(rows) > budget:
                     rows, more = rows[:budget], True
                     new_cursors[slug] = rows[-1]["lseq"]
@@ -454,9 +462,9 @@ class SQLStorage(Storage):
 
     def get_photo(self, device: Device, sha256: str) -> bytes:
         with self.db.read() as tx:
-            visible = [device.library, *self._partners(tx, device.library)]
+            in_visible, visible_args = tx.among([device.library, *self._partners(tx, device.library)])
             row = tx.one(f"""SELECT p.data FROM photos p WHERE p.sha256 = ? AND EXISTS (SELECT 1 FROM tools t
-                             WHERE t.photo = p.sha256 AND t.library IN ({placeholders(visible)}))""", [sha256, *visible])
+                             WHERE t.photo = p.sha256 AND t.library {in_visible})""", [sha256, *visible_args])
         if row is None:
             raise NotFound("no such photo here (not uploaded yet, or not one this device may see)")
         return bytes(row["data"])

@@ -93,8 +93,10 @@ class Storage(ABC):
         """Stores new events once each, acknowledges resent ones, refuses the rest with a reason."""
 
     @abstractmethod
-    def pull(self, device: Device, cursors: dict[str, int], limit: int) -> PullResult:
-        """The next page of events this device may see and has not, with the new cursors."""
+    def pull(self, device: Device, cursors: dict[str, int], limit: int, device_seq: int | None = None) -> PullResult:
+        """The next page of events this device may see and has not, with the new cursors.
+
+        The device's own events come back only above ``device_seq``, the highest it holds."""
 
     @abstractmethod
     def events(self, slug: str, *, after: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:

@@ -216,9 +216,8 @@ def _check(kiosks, transports, storage, slugs, layout) -> None:
                     assert f"{lib.upper()}-M" not in text and f"555-{lib}" not in text
 
 
-# Columns a library-scope event changes too (a return in need of repair sets the service status and
-# notes): partners learn the status through availability instead. See test_partner_catalog_after_repair.
-LIBRARY_SET_COLUMNS = {"status", "service_status", "notes"}
+# "on_loan" comes from the library's own loans: partners learn it through availability instead.
+LIBRARY_SET_COLUMNS = {"status"}
 
 
 def _catalog(ledger, library: str) -> list[tuple]:

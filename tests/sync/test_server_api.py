@@ -5,12 +5,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
 from datetime import date, timedelta
 
 import pytest
 import requests
 
-from kiosk.ledger import Event
+from kiosk.ledger import Event, Ledger
 from kiosk.ledger.ids import uuid7
 from sync import protocol
 from sync.client import AuthFailed, SyncClient, UpgradeRequired, enroll, quarantined
@@ -147,6 +148,54 @@ def test_same_id_different_content_is_refused_flagged_and_quarantined(kiosk, ser
     assert answer["rejected"][0]["reason"] == "duplicate_seq"
     assert [f["reason"] for f in server.storage.flags("maple")] == ["conflicting_content", "duplicate_seq"]
     assert [e.payload for _, e in server.storage.events("maple")][-1]["fields"]["name"] == "Drill"
+
+
+def test_a_kiosk_restored_from_a_backup_gets_its_own_later_events_back(kiosk, server, tmp_path):
+    ledger = kiosk("maple")
+    other = kiosk("maple")
+    ledger.add_tool("T1", "Drill")
+    SyncClient(ledger).sync()
+    home = ledger.path.parent
+    ledger.close()
+    shutil.copytree(home, tmp_path / "backup")
+    ledger = Ledger.open(home)
+    ledger.add_tool("T2", "Saw")                 # written after the backup, and synced
+    SyncClient(ledger).sync()
+    ledger.close()
+    restored = Ledger.open(tmp_path / "backup")  # the SD card died; the backup goes in
+    try:
+        report = SyncClient(restored).sync()
+        assert report.quarantined == [] and server.storage.flags("maple") == []
+        restored.add_tool("T3", "Ladder")        # numbered after the events that came back
+        SyncClient(other).sync()
+        assert SyncClient(restored).sync().quarantined == []
+        SyncClient(other).sync()
+        assert {t["code"] for t in restored.list_tools()} == {"T1", "T2", "T3"}
+        assert restored.projection_snapshot() == other.projection_snapshot()
+        assert restored.outbox_size() == 0 and server.storage.flags("maple") == []
+    finally:
+        restored.close()
+
+
+def test_a_cloned_card_writing_the_same_numbers_is_still_refused_and_flagged(kiosk, server, tmp_path):
+    ledger = kiosk("maple")
+    ledger.add_tool("T1", "Drill")
+    SyncClient(ledger).sync()
+    ledger.close()
+    shutil.copytree(ledger.path.parent, tmp_path / "clone")
+    original, clone = Ledger.open(ledger.path.parent), Ledger.open(tmp_path / "clone")
+    try:
+        original.add_tool("T2", "Saw")
+        clone.add_tool("T9", "Hammer")           # the same device id and number, other content
+        SyncClient(original).sync()
+        report = SyncClient(clone).sync()
+        assert [q["reason"] for q in report.quarantined] == ["duplicate_seq"]
+        assert [f["reason"] for f in server.storage.flags("maple")] == ["duplicate_seq"]
+        assert "T9" not in {e.payload.get("code") for _, e in server.storage.events("maple")}
+        assert "T2" not in {t["code"] for t in clone.list_tools()}  # never sent an event under a number it holds
+    finally:
+        original.close()
+        clone.close()
 
 
 def test_a_forgotten_borrower_is_the_same_event(kiosk, server):
