@@ -35,18 +35,19 @@ def needed_size(label: Label) -> tuple[float, float]:
     core = CoreLabel(**options)
     core.refresh()
     needed_w, needed_h = core.content_size
-    if width is not None:  # wrapping: the text takes the width it is given, if its longest word fits
-        needed_w = max(min(needed_w, width + label.padding[0] + label.padding[2]), _longest_word(label, options))
+    if width is not None:  # wrapping: the text takes the width it is given
+        needed_w = min(needed_w, width + label.padding[0] + label.padding[2])
     return needed_w, needed_h
 
 
-def _longest_word(label: Label, options: dict[str, Any]) -> float:
+def _longest_word(label: Label) -> float:
+    """The width of the label's widest word, which wrapping cannot make narrower."""
     widest = 0.0
     for word in set(label.text.split()):
-        core = CoreLabel(**{**options, "text": word, "text_size": (None, None)})
+        core = CoreLabel(**{**label._label.options, "text": word, "text_size": (None, None), "padding": (0, 0, 0, 0)})
         core.refresh()
         widest = max(widest, core.content_width)
-    return widest + label.padding[0] + label.padding[2]
+    return widest
 
 
 def misfits(roots: Iterable[Any]) -> list[Misfit]:
@@ -64,6 +65,8 @@ def misfits(roots: Iterable[Any]) -> list[Misfit]:
                 found.append(Misfit(widget.text, name, size, (round(drawn_w), round(drawn_h)), "text drawn larger than its widget"))
             elif need_w > widget.width + SLACK or need_h > widget.height + SLACK:
                 found.append(Misfit(widget.text, name, size, needed, "text larger than its widget"))
+            elif widget.text_size[0] is not None and _longest_word(widget) > widget.text_size[0] + SLACK:
+                found.append(Misfit(widget.text, name, size, needed, "a word is broken across lines"))
             elif not _in_scroll(widget) and not _in_window(widget):
                 found.append(Misfit(widget.text, name, size, needed, "outside the window"))
     return found

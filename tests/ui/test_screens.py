@@ -21,11 +21,16 @@ def test_misfit_check_finds_text_too_big_for_its_widget(kiosk):
     from kivy.uix.label import Label
 
     from kiosk.ui.fit import misfits
+    from kiosk.ui.widgets import KButton
 
     label = Label(text="A sentence far too long for a tiny box", size_hint=(None, None), size=(40, 20))
-    kiosk.screen.add_widget(label)
+    button = KButton(text="Cancelar", size_hint=(None, None), width=70)  # wraps, but cannot split its word
+    for widget in (label, button):
+        kiosk.screen.add_widget(widget)
     try:
-        kiosk.pump(2)
-        assert [m.text for m in misfits([kiosk.screen])] == [label.text]
+        kiosk.pump(3)
+        found = {m.text: m.why for m in misfits([kiosk.screen])}
+        assert found == {label.text: "text drawn larger than its widget", "Cancelar": "a word is broken across lines"}
     finally:
-        kiosk.screen.remove_widget(label)
+        for widget in (label, button):
+            kiosk.screen.remove_widget(widget)
