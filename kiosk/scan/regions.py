@@ -24,7 +24,7 @@ WINDOW = 5  # averaging window, in grid cells
 MIN_EDGE = 40.0  # gradient magnitude (Sobel units) that counts as an edge at all
 LINEAR_COHERENCE = 0.6  # share of edge energy along one direction: bars
 MATRIX_COHERENCE = 0.45  # below this the edges go every way: a QR code (or text)
-MIN_AREA = 0.0025  # a region must cover this share of the grid
+MIN_AREA = 0.005  # bars must cover this share of the grid: 100 x 20 pixels of a 640x480 frame
 MIN_MATRIX_AREA = 0.02  # QR codes big enough to decode cover this much; lines of text rarely do
 DIRECTION_STEP = 10  # degrees per bin when looking for the bars' direction
 DIRECTION_SPREAD = 15.0  # cells this close to a peak direction belong to it (perspective fans bars out a little)
@@ -77,9 +77,7 @@ def find_regions(gray: np.ndarray, limit: int = 3) -> list[Region]:
         for peak in _direction_peaks(direction[coherent], energy[coherent]):
             offset = np.abs((direction - peak + 90) % 180 - 90)
             regions += _blobs("linear", coherent & (offset < DIRECTION_SPREAD), tensor, coherence, factor, limit)
-    regions += [
-        r for r in _blobs("matrix", edges & (coherence < MATRIX_COHERENCE), tensor, coherence, factor, limit) if r.area_share >= MIN_MATRIX_AREA
-    ]
+    regions += _blobs("matrix", edges & (coherence < MATRIX_COHERENCE), tensor, coherence, factor, limit)
     regions.sort(key=lambda r: -r.area_share)
     return _distinct(regions)[:limit]
 
@@ -94,7 +92,8 @@ def _shrink(gray: np.ndarray) -> tuple[np.ndarray, float]:
 
 def _direction_peaks(directions: np.ndarray, weights: np.ndarray, count: int = 2) -> list[float]:
     bins = 180 // DIRECTION_STEP
-    histogram, _ = np.histogram(directions, bins=bins, range=(-90, 90), weights=weights)
+    index = np.clip(((directions + 90) // DIRECTION_STEP).astype(np.intp), 0, bins - 1)
+    histogram = np.bincount(index, weights=weights, minlength=bins)
     smooth = histogram + 0.5 * (np.roll(histogram, 1) + np.roll(histogram, -1))  # circular: +-90 degrees is one peak
     peaks: list[float] = []
     for index in np.argsort(smooth)[::-1]:
@@ -116,12 +115,15 @@ def _blobs(kind: str, mask: np.ndarray, tensor, coherence: np.ndarray, factor: f
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     total = mask.shape[0] * mask.shape[1]
     order = sorted(range(1, count), key=lambda i: -stats[i, cv2.CC_STAT_AREA])[: 2 * limit]
+    smallest = (MIN_MATRIX_AREA if kind == "matrix" else MIN_AREA) * total
     found = []
     for i in order:
         area = stats[i, cv2.CC_STAT_AREA]
-        if area < MIN_AREA * total:
+        if area < smallest or len(found) == limit:
             break
         x, y, w, h = stats[i, :4]
+        if kind == "linear" and np.hypot(w, h) < MIN_BARS_LENGTH * GRID_WIDTH:
+            continue  # too short to hold a barcode whichever way it lies
         inside = labels[y : y + h, x : x + w] == i
         ys, xs = np.nonzero(inside)
         points = np.column_stack([xs + x + 0.5, ys + y + 0.5])
@@ -141,10 +143,11 @@ def _measure(kind: str, points: np.ndarray, across_bars: float, factor: float, s
     if kind == "linear":
         # A label at a slant shows its bars leaning against its length: scan
         # along the length, where every bar is crossed, not square to the bars.
-        covariance = np.cov(points.T)
-        values, vectors = np.linalg.eigh(covariance)
-        if values[1] > 2.0 * values[0]:
-            long_axis = float(np.degrees(np.arctan2(vectors[1, 1], vectors[0, 1])))
+        dx, dy = points[:, 0] - points[:, 0].mean(), points[:, 1] - points[:, 1].mean()
+        sxx, syy, sxy = float(dx @ dx), float(dy @ dy), float(dx @ dy)
+        spread = np.hypot(sxx - syy, 2 * sxy)
+        if (sxx + syy + spread) > 2.0 * (sxx + syy - spread):  # clearly longer one way than the other
+            long_axis = float(np.degrees(0.5 * np.arctan2(2 * sxy, sxx - syy)))
             if _angle_between(long_axis, across_bars) <= MAX_SKEW:
                 angle = long_axis
     bars = across_bars + 90.0
@@ -154,7 +157,7 @@ def _measure(kind: str, points: np.ndarray, across_bars: float, factor: float, s
         u = -u
     # coordinates of each cell in the (u, v) frame
     basis = np.column_stack([u, v])
-    coords = np.linalg.solve(basis, points.T)
+    coords = _inverse(basis) @ points.T
     low, high = coords.min(axis=1), coords.max(axis=1) + 1
     length, height = high - low
     if kind == "linear" and (length < MIN_BARS_ASPECT * height or length < MIN_BARS_LENGTH * GRID_WIDTH):
@@ -166,6 +169,11 @@ def _measure(kind: str, points: np.ndarray, across_bars: float, factor: float, s
         kind, (float(centre[0] * factor), float(centre[1] * factor)), float(np.degrees(np.arctan2(u[1], u[0]))), float(bars),
         float(length * factor), float(height * factor), share, agreement,
     )
+
+
+def _inverse(basis: np.ndarray) -> np.ndarray:
+    (a, b), (c, d) = basis
+    return np.array([[d, -b], [-c, a]]) / (a * d - b * c)
 
 
 def _unit(degrees: float) -> np.ndarray:
@@ -184,23 +192,25 @@ def _distinct(regions: list[Region]) -> list[Region]:
 
 def _contains(region: Region, point: tuple[float, float]) -> bool:
     basis = np.column_stack([_unit(region.angle), _unit(region.bars)])
-    along, across = np.linalg.solve(basis, np.subtract(point, region.center))
+    along, across = _inverse(basis) @ np.subtract(point, region.center)
     return abs(along) <= region.length / 2 and abs(across) <= region.height / 2
 
 
-def upright_crop(gray: np.ndarray, region: Region, margin: float = 0.12, scale: float = 1.0) -> np.ndarray:
+def upright_crop(gray: np.ndarray, region: Region, margin: float = 0.12, scale: float = 1.0, row_step: float = 1.0) -> np.ndarray:
     """The region cut out with its length along the rows and its bars upright, with room for the quiet zones.
 
     ``scale`` enlarges the crop along its length (2 gives narrow bars twice
-    the pixels, which zbar needs below about two pixels a module).
+    the pixels, which zbar needs below about two pixels a module);
+    ``row_step`` spaces its rows that many pixels apart along the bars,
+    which changes nothing in upright bars and leaves less to scan.
     """
     length = region.length * (1 + 2 * margin) + 8
     height = region.height * (1 + margin) + 8
     if region.kind == "matrix":
         length = height = max(length, height)
-    out_w, out_h = max(8, round(length * scale)), max(8, round(height))
+    out_w, out_h = max(8, round(length * scale)), max(8, round(height / row_step))
     u = _unit(region.angle) / scale
-    v = _unit(region.bars)
+    v = _unit(region.bars) * row_step
     if region.kind == "matrix":
         v = np.array([-u[1], u[0]]) * scale
     origin = np.array(region.center) - (out_w / 2) * u - (out_h / 2) * v
