@@ -12,7 +12,8 @@ SERVER_USER=toolkiosk-server
 VENV=/opt/toolkiosk-server/venv
 DATA=/var/lib/toolkiosk-server
 BACKUPS=/var/backups/toolkiosk-server
-UNITS=(toolkiosk-server.service toolkiosk-server-backup.service toolkiosk-server-backup.timer)
+UNITS=(toolkiosk-server.service toolkiosk-server-backup.service toolkiosk-server-backup.timer
+       toolkiosk-server-reminders.service toolkiosk-server-reminders.timer)
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -42,7 +43,7 @@ for unit in "${UNITS[@]}"; do
 done
 
 say "services"
-systemctl enable toolkiosk-server.service toolkiosk-server-backup.timer
+systemctl enable toolkiosk-server.service toolkiosk-server-backup.timer toolkiosk-server-reminders.timer
 if [ -d /run/systemd/system ]; then
     systemctl daemon-reload
     systemctl restart toolkiosk-server.service

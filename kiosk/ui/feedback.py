@@ -11,7 +11,7 @@ from kivy.core.audio import SoundLoader
 
 from kiosk.ui.widgets import Flash
 
-SOUNDS = Path(__file__).resolve().parents[2] / "assets" / "sounds"
+SOUNDS = Path(__file__).resolve().parents[1] / "assets" / "sounds"
 log = logging.getLogger(__name__)
 
 

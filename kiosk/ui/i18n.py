@@ -1,4 +1,4 @@
-"""Every word on screen goes through gettext; the catalogs live in assets/locale/<lang>/LC_MESSAGES/kiosk.po.
+"""Every word on screen goes through gettext; the catalogs live in kiosk/assets/locale/<lang>/LC_MESSAGES/kiosk.po.
 
 The .po files are compiled to gettext's binary form in memory when the app
 starts (Python's own ``gettext`` then reads them), so there is no build step.
@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 from kivy.event import Observable
 
-LOCALE_DIR = Path(__file__).resolve().parents[2] / "assets" / "locale"
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "assets" / "locale"
 DOMAIN = "kiosk"
 LANGUAGES = {"en": "English", "es": "Español"}
 

@@ -12,7 +12,8 @@ import pytest
 
 from tests.deploy.conftest import SERVER, in_chroot
 
-UNITS = ["toolkiosk-server.service", "toolkiosk-server-backup.service", "toolkiosk-server-backup.timer"]
+UNITS = ["toolkiosk-server.service", "toolkiosk-server-backup.service", "toolkiosk-server-backup.timer",
+         "toolkiosk-server-reminders.service", "toolkiosk-server-reminders.timer"]
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,8 @@ def test_server_user_venv_and_settings(server_root):
     assert mode == ["640", "toolkiosk-server"]
     assert (root / "etc/systemd/system/multi-user.target.wants/toolkiosk-server.service").is_symlink()
     assert (root / "etc/systemd/system/timers.target.wants/toolkiosk-server-backup.timer").is_symlink()
+    assert (root / "etc/systemd/system/timers.target.wants/toolkiosk-server-reminders.timer").is_symlink()
+    assert "reminders" in help_text and "coordinator" in help_text
 
 
 @pytest.mark.parametrize("unit", UNITS)
