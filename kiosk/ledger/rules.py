@@ -124,10 +124,12 @@ def renewal_refusal(loan: Mapping[str, Any], settings: Mapping[str, Any], today:
     code = loan["tool_code"]
     maximum = int(settings.get("max_renewals", DEFAULT_SETTINGS["max_renewals"]))
     if loan["renewals"] >= maximum:
-        return Refusal(code, "renewal_limit", f"This loan has been renewed {maximum} times already. Please bring the tool back.")
+        return Refusal(code, "renewal_limit", f"This loan has been renewed {maximum} times already. Please bring the tool back.",
+                       {"max_renewals": maximum})
     grace = int(settings.get("renewal_grace_days", DEFAULT_SETTINGS["renewal_grace_days"]))
     if days_overdue(loan["due"], today) > grace:
-        return Refusal(code, "too_overdue", f"This tool was due on {_long_date(loan['due'])}. Please bring it back; it cannot be renewed.")
+        return Refusal(code, "too_overdue", f"This tool was due on {_long_date(loan['due'])}. Please bring it back; it cannot be renewed.",
+                       {"due": loan["due"], "grace_days": grace})
     return None
 
 

@@ -51,8 +51,10 @@ def test_unknown_member_is_one_refusal():
 def test_renewal_limits_and_grace():
     loan = {"tool_code": "T1", "renewals": 0, "due": "2026-11-17"}
     assert rules.renewal_refusal(loan, SETTINGS, date(2026, 11, 19)) is None            # 2 days late, grace 3
-    assert rules.renewal_refusal(loan, SETTINGS, date(2026, 11, 21)).reason == "too_overdue"
-    assert rules.renewal_refusal({**loan, "renewals": 2}, SETTINGS, date(2026, 11, 17)).reason == "renewal_limit"
+    late = rules.renewal_refusal(loan, SETTINGS, date(2026, 11, 21))
+    assert (late.reason, late.params) == ("too_overdue", {"due": "2026-11-17", "grace_days": 3})
+    limit = rules.renewal_refusal({**loan, "renewals": 2}, SETTINGS, date(2026, 11, 17))
+    assert (limit.reason, limit.params) == ("renewal_limit", {"max_renewals": 2})
     assert rules.renewed_due(loan, {"loan_days": 7}, SETTINGS, date(2026, 11, 19)) == date(2026, 11, 26)
 
 
