@@ -182,13 +182,19 @@ class KioskService:
         return tool
 
     def save_photo(self, code: str, image: Any) -> str:
+        """Stores the picture under its SHA-256, the name sync uses to send it to the other kiosks."""
+        import hashlib
+
         import cv2
 
+        ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+        if not ok:
+            raise OSError(f"could not encode the photo of {code}")
+        data = encoded.tobytes()
         folder = self.home / "photos"
         folder.mkdir(parents=True, exist_ok=True)
-        name = f"{code}.jpg"
-        if not cv2.imwrite(str(folder / name), image):
-            raise OSError(f"could not write the photo {folder / name}")
+        name = f"{hashlib.sha256(data).hexdigest()}.jpg"
+        (folder / name).write_bytes(data)
         return f"photos/{name}"
 
     def set_tool_status(self, code: str, status: str, note: str | None = None) -> dict[str, Any]:

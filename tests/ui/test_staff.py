@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from datetime import date, timedelta
 
 import cv2
 
 from kiosk.ledger.codes import mint_code
+from sync import protocol
 
 
 def sign_in(kiosk, role: str, pin: str) -> None:
@@ -53,6 +55,9 @@ def test_add_a_tool_with_its_photo_from_a_file_backed_camera(kiosk, ledger, phot
         "Tile saw", "Rubi", "Power tools > Saws", "fair", ["blade", "fence"], "0012345678905")
     photo = cv2.imread(str(kiosk.app.service.home / tool["photo"]), cv2.IMREAD_GRAYSCALE)
     assert photo.shape == cv2.imread(str(photo_file), cv2.IMREAD_GRAYSCALE).shape
+    # named by its content, as sync needs to carry it to the other kiosks
+    assert protocol.photo_hash(tool["photo"]) == hashlib.sha256(
+        (kiosk.app.service.home / tool["photo"]).read_bytes()).hexdigest()
     assert (kiosk.app.service.home / "labels" / f"{label}.png").exists()
 
 
