@@ -50,8 +50,3 @@ class Debouncer:
                 del self._pending[code]
         self._pending = {c: s for c, s in self._pending.items() if now - s.last_seen <= self.confirm_window}
         return counted
-
-    @property
-    def in_view(self) -> frozenset[Code]:
-        """Codes counted and not yet gone from view for long enough to count again."""
-        return frozenset(self._held)

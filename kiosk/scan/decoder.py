@@ -52,10 +52,6 @@ class Decoder:
         self._zbar = ZbarEngine(self.symbologies)
         self._zxing = ZxingEngine(self.symbologies, try_rotate=still) if use_zxing and zxing_available() else None
 
-    @property
-    def engines(self) -> tuple[str, ...]:
-        return ("zbar", "zxing") if self._zxing else ("zbar",)
-
     def decode(self, image: np.ndarray) -> list[Code]:
         """The codes in ``image`` (grayscale, or BGR which is converted), each once; [] when none."""
         gray = _gray(image)

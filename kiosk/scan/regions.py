@@ -51,7 +51,6 @@ class Region:
     length: float
     height: float
     area_share: float
-    coherence: float = 0.0  # how well its edges agree in direction, 0 to 1: bars score highest
 
 
 def find_regions(gray: np.ndarray, limit: int = 3) -> list[Region]:
@@ -131,13 +130,13 @@ def _blobs(kind: str, mask: np.ndarray, tensor, coherence: np.ndarray, factor: f
         weight = coherence[y : y + h, x : x + w][inside] ** 4
         jxx, jyy, jxy = ((t[y : y + h, x : x + w][inside] * weight).sum() for t in tensor)
         across_bars = np.degrees(0.5 * np.arctan2(2 * jxy, jxx - jyy))
-        region = _measure(kind, points, across_bars, factor, area / total, float(np.mean(coherence[y : y + h, x : x + w][inside])))
+        region = _measure(kind, points, across_bars, factor, area / total)
         if region is not None:
             found.append(region)
     return found
 
 
-def _measure(kind: str, points: np.ndarray, across_bars: float, factor: float, share: float, agreement: float) -> Region | None:
+def _measure(kind: str, points: np.ndarray, across_bars: float, factor: float, share: float) -> Region | None:
     """The region's frame: along the patch's own long axis, and along the bars."""
     angle = across_bars
     if kind == "linear":
@@ -167,7 +166,7 @@ def _measure(kind: str, points: np.ndarray, across_bars: float, factor: float, s
     centre = basis @ ((low + high) / 2)
     return Region(
         kind, (float(centre[0] * factor), float(centre[1] * factor)), float(np.degrees(np.arctan2(u[1], u[0]))), float(bars),
-        float(length * factor), float(height * factor), share, agreement,
+        float(length * factor), float(height * factor), share,
     )
 
 

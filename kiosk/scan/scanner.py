@@ -92,10 +92,6 @@ class Scanner:
         """'ready', 'missing', 'busy', 'lost', 'unavailable', 'ended', 'starting', or 'off' without a camera."""
         return self._camera.state if self._camera else "off"
 
-    @property
-    def worker(self) -> DecodeWorker | None:
-        return self._worker
-
     def start(self) -> None:
         if self._worker:
             self._worker.start()

@@ -1,10 +1,8 @@
 """The decode worker and the camera thread, running for real on their own threads."""
 
-import threading
 import time
 
 import numpy as np
-import pytest
 
 from kiosk.scan.camera import CameraReader
 from kiosk.scan.debounce import Debouncer
