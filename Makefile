@@ -36,9 +36,10 @@ test: setup-test
 bench: setup-test
 	KIVY_NO_ARGS=1 $(XVFB) $(BIN)/python -m tests.benchmarks $(BENCH_ARGS)
 
-## Render every kiosk screen to PNG files under screenshots/.
+## Render every kiosk screen (800x480, English and Spanish) and every web page (phone and desktop) to PNG files.
 screenshots: setup-test
-	KIVY_NO_ARGS=1 $(XVFB) $(BIN)/python -m kiosk.ui.screenshots --out screenshots
+	KIVY_NO_ARGS=1 $(XVFB) $(BIN)/python -m kiosk.ui.screenshots --out screenshots/kiosk
+	$(BIN)/python -m sync.server.web.screenshots --out screenshots/web
 
 clean:
 	rm -rf $(VENV) screenshots .pytest_cache
