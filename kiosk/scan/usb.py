@@ -68,6 +68,7 @@ class UsbScanners:
         self._devices: dict[str, object] = {}  # path -> evdev.InputDevice
         self._translators: dict[str, KeyTranslator] = {}
         self._refused: dict[str, float] = {}  # path -> when to try it again
+        self._not_scanners: set[tuple[str, float]] = set()  # (path, node's ctime): a replugged device gets a new node
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -117,23 +118,32 @@ class UsbScanners:
             if path in self._devices or self._refused.get(path, 0.0) > now:
                 continue
             try:
+                node = (path, os.stat(path).st_ctime)
+            except OSError:
+                continue
+            if node in self._not_scanners:
+                continue
+            try:
                 device = evdev.InputDevice(path)
             except PermissionError:
+                if path not in self._refused:  # say so once, not at every retry
+                    self._status("unavailable", f"no permission to read {path}: add the kiosk's user to the 'input' group", path)
                 self._refused[path] = now + RETRY_REFUSED
-                self._status("unavailable", f"no permission to read {path}: add the kiosk's user to the 'input' group", path)
                 continue
             except OSError:
                 continue
             keys = device.capabilities().get(evdev.ecodes.EV_KEY, [])
             if KEY_ENTER not in keys or not matches(device.name, path, self.wanted):
                 device.close()
+                self._not_scanners.add(node)
                 continue
             try:
                 device.grab()
             except OSError as exc:
                 device.close()
+                if path not in self._refused:
+                    self._status("busy", f"{device.name} is held by another program: {exc}", device.name)
                 self._refused[path] = now + RETRY_REFUSED
-                self._status("busy", f"{device.name} is held by another program: {exc}", device.name)
                 continue
             self._devices[path] = device
             self._translators[path] = KeyTranslator()
