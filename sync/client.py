@@ -34,7 +34,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from kiosk.ledger import Event, Ledger, SyncBatch
+from kiosk import __version__
+from kiosk.ledger import Event, Ledger, SyncBatch, clock
 from kiosk.ledger.errors import LedgerError
 from sync import failpoints, protocol
 from sync.protocol import PROTOCOL, ProtocolError, SyncRequest, SyncResponse
@@ -262,7 +263,8 @@ class SyncClient:
         cursors = json.loads(self.ledger.meta(META_CURSORS) or "{}")
         request = SyncRequest(PROTOCOL, self.ledger.library["slug"], self.ledger.device["id"],
                               [e.to_wire() for e in events], cursors, self.page,
-                              device_seq=int(self.ledger.meta("next_seq")) - 1)
+                              device_seq=int(self.ledger.meta("next_seq")) - 1, software_version=__version__,
+                              wall_ms=clock.wall_ms(), outbox=max(0, _waiting(self.ledger) - len(events)))
         body = protocol.encode(request.to_json())
         reply = self.transport.request("POST", server + protocol.SYNC_PATH, body=body,
                                        headers=_headers(token))

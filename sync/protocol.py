@@ -113,12 +113,17 @@ class SyncRequest:
     # the highest sequence number of the kiosk's own events it holds: a kiosk restored from a
     # backup gets back its own later events; None (older kiosks) gets none of its own events
     device_seq: int | None = None
+    # what the kiosk tells of itself, for the coordinators' kiosks page; older kiosks send none of it
+    software_version: str | None = None
+    wall_ms: int | None = None           # its wall clock as it sent the request
+    outbox: int | None = None            # own events still to send after this request's
 
     def to_json(self) -> dict[str, Any]:
         body = {"protocol": self.protocol, "library": self.library, "device": self.device,
                 "events": self.events, "cursors": self.cursors, "limit": self.limit}
-        if self.device_seq is not None:
-            body["device_seq"] = self.device_seq
+        optional = {"device_seq": self.device_seq, "software_version": self.software_version,
+                    "wall_ms": self.wall_ms, "outbox": self.outbox}
+        body.update({k: v for k, v in optional.items() if v is not None})
         return body
 
 
@@ -191,10 +196,15 @@ def parse_sync_request(obj: Any) -> SyncRequest:
     limit = body.get("limit", DEFAULT_PAGE)
     if not _is_int(limit) or not 1 <= limit <= MAX_PAGE:
         raise ProtocolError(422, "invalid", f"'limit' must be a whole number from 1 to {MAX_PAGE}")
-    device_seq = body.get("device_seq")
-    if device_seq is not None and not (_is_int(device_seq) and 0 <= device_seq <= MAX_HLC):
-        raise ProtocolError(422, "invalid", "'device_seq' must be a non-negative whole number")
-    return SyncRequest(protocol, library, device, events, dict(cursors), limit, device_seq)
+    counts = {key: body.get(key) for key in ("device_seq", "wall_ms", "outbox")}
+    for key, value in counts.items():
+        if value is not None and not (_is_int(value) and 0 <= value <= MAX_HLC):
+            raise ProtocolError(422, "invalid", f"{key!r} must be a non-negative whole number")
+    version = body.get("software_version")
+    if version is not None and not (isinstance(version, str) and 0 < len(version) <= 40):
+        raise ProtocolError(422, "invalid", "'software_version' must be text of at most 40 characters")
+    return SyncRequest(protocol, library, device, events, dict(cursors), limit, counts["device_seq"], version,
+                       counts["wall_ms"], counts["outbox"])
 
 
 def parse_sync_response(obj: Any) -> SyncResponse:
@@ -401,6 +411,9 @@ SYNC_REQUEST_SCHEMA: dict[str, Any] = {
         "cursors": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
         "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
         "device_seq": {"type": "integer", "minimum": 0},
+        "software_version": {"type": "string", "maxLength": 40},
+        "wall_ms": {"type": "integer", "minimum": 0},
+        "outbox": {"type": "integer", "minimum": 0},
     },
 }
 SYNC_RESPONSE_SCHEMA: dict[str, Any] = {

@@ -25,7 +25,7 @@ from kiosk.ledger import clock
 from sync import protocol
 from sync.protocol import ProtocolError, SyncResponse
 from sync.server.errors import Forbidden, ServerError, Unauthorized
-from sync.server.storage import Device, Storage
+from sync.server.storage import Device, Sighting, Storage
 
 
 def create_app(storage: Storage, *, now_ms: Callable[[], int] = clock.wall_ms) -> FastAPI:
@@ -127,8 +127,11 @@ def _round(storage: Storage, device: Device, req: protocol.SyncRequest, now_ms: 
         raise Forbidden(f"this device belongs to the library {device.library!r}, not {req.library!r}")
     if req.device != device.id:
         raise Forbidden(f"this token belongs to the device {device.id}, not {req.device}")
+    arrived = now_ms()
     ingested = storage.ingest(device, req.events)
     page = storage.pull(device, req.cursors, req.limit, req.device_seq)
+    storage.seen(device, Sighting(arrived, page.cursors[device.library], req.software_version,
+                                  None if req.wall_ms is None else req.wall_ms - arrived, req.outbox))
     return SyncResponse(now_ms(), ingested.acks, ingested.rejected, page.events, page.cursors, page.more,
                         page.availability, page.photos_wanted, page.rewound)
 

@@ -154,8 +154,11 @@ def _device_revoke(args: argparse.Namespace, storage: Storage) -> int:
 
 def _device_list(args: argparse.Namespace, storage: Storage) -> int:
     rows = [{**d, "enrolled": _when(d["enrolled_ms"]), "revoked": _when(d["revoked_ms"]),
-             "last_push": _when(d["last_push_ms"])} for d in storage.devices(args.slug)]
-    _print(args, rows, ["library", "id", "name", "enrolled", "last_push", "revoked"])
+             "last_seen": _when(d["last_seen_ms"]), "version": d["software_version"], "waiting": d["events_waiting"],
+             "clock_s": None if d["clock_offset_ms"] is None else f"{d['clock_offset_ms'] / 1000:+.1f}"}
+            for d in storage.devices(args.slug)]
+    _print(args, rows, ["library", "id", "name", "enrolled", "last_seen", "version", "waiting", "outbox", "clock_s",
+                        "revoked"])
     return 0
 
 

@@ -95,7 +95,8 @@ class Database:
     def read(self) -> contextlib.AbstractContextManager[Tx]:
         raise NotImplementedError
 
-    def write(self, library: str | None = None) -> contextlib.AbstractContextManager[Tx]:
+    def write(self, library: str | None = None, *, durable: bool = True) -> contextlib.AbstractContextManager[Tx]:
+        """A write transaction; ``durable=False`` for what may be lost in a power cut (no wait for the disk)."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -139,16 +140,22 @@ class SQLiteDatabase(Database):
             conn.execute("COMMIT")
 
     @contextlib.contextmanager
-    def write(self, library: str | None = None) -> Iterator[Tx]:
+    def write(self, library: str | None = None, *, durable: bool = True) -> Iterator[Tx]:
         conn = self._conn()
         with self._write_lock:
-            conn.execute("BEGIN IMMEDIATE")
+            if not durable:  # in WAL mode, NORMAL leaves the sync of this commit to a later one
+                conn.execute("PRAGMA synchronous = NORMAL")
             try:
-                yield Tx(conn.cursor(), False)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield Tx(conn.cursor(), False)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            finally:
+                if not durable:
+                    conn.execute("PRAGMA synchronous = FULL")
 
     def close(self) -> None:
         for conn in self._all:
@@ -213,10 +220,12 @@ class PostgresDatabase(Database):
                 yield Tx(cur, True)
 
     @contextlib.contextmanager
-    def write(self, library: str | None = None) -> Iterator[Tx]:
+    def write(self, library: str | None = None, *, durable: bool = True) -> Iterator[Tx]:
         with self._connection() as conn:
             with conn.transaction():
                 tx = Tx(conn.cursor(), True)
+                if not durable:
+                    tx.run("SET LOCAL synchronous_commit = off")
                 if library is not None:  # numbers of one library commit in order
                     tx.run("SELECT 1 FROM libraries WHERE slug = ? FOR UPDATE", (library,))
                 yield tx

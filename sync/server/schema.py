@@ -86,7 +86,19 @@ CREATE TABLE flags (
 );
 """
 
-MIGRATIONS: list[str] = [V1]
+# Version 2: what each kiosk told of itself at its last sync round, for the coordinators' kiosks page.
+V2 = """
+ALTER TABLE devices ADD COLUMN last_seen_ms BIGINT;
+ALTER TABLE devices ADD COLUMN software_version TEXT;
+-- the kiosk's wall clock minus the server's
+ALTER TABLE devices ADD COLUMN clock_offset_ms BIGINT;
+-- its cursor in its own library's stream
+ALTER TABLE devices ADD COLUMN pulled_lseq BIGINT;
+-- own events it had not sent yet
+ALTER TABLE devices ADD COLUMN outbox BIGINT
+"""
+
+MIGRATIONS: list[str] = [V1, V2]
 LATEST = len(MIGRATIONS)
 
 _DIALECT = {

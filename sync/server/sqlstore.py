@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from kiosk.ledger import clock, rules
 from kiosk.ledger.errors import InvalidInput
-from kiosk.ledger.events import Event
+from kiosk.ledger.events import EVENT_TYPES, Event
 from kiosk.ledger.ids import uuid7
 from sync import protocol
 from sync.protocol import Rejection, check_event, photo_hash, same_event
@@ -17,7 +17,7 @@ from sync.server import auth
 from sync.server.db import Database, Tx
 from sync.server.derive import Loan, Return, close_loans, conflict_id, double_checkouts, renew
 from sync.server.errors import AlreadyExists, Invalid, NotFound, Revoked, Unauthorized
-from sync.server.storage import Device, IngestResult, PullResult, Storage
+from sync.server.storage import Device, IngestResult, PullResult, Sighting, Storage
 
 DAY_MS = 86_400_000
 PHOTOS_WANTED_PER_ROUND = 20
@@ -138,10 +138,20 @@ class SQLStorage(Storage):
         return Device(rows[0]["id"], rows[0]["library"], rows[0]["name"], revoked=True)
 
     def devices(self, slug: str | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT id, library, name, enrolled_ms, revoked_ms, last_push_ms FROM devices"
+        sql = """SELECT d.id, d.library, d.name, d.enrolled_ms, d.revoked_ms, d.last_push_ms, d.last_seen_ms,
+                        d.software_version, d.clock_offset_ms, d.outbox, l.head - d.pulled_lseq AS events_waiting
+                 FROM devices d JOIN libraries l ON l.slug = d.library"""
         with self.db.read() as tx:
-            rows = tx.rows(sql + (" WHERE library = ?" if slug else "") + " ORDER BY library, name", (slug,) if slug else ())
+            rows = tx.rows(sql + (" WHERE d.library = ?" if slug else "") + " ORDER BY d.library, d.name",
+                           (slug,) if slug else ())
         return [dict(r) for r in rows]
+
+    def seen(self, device: Device, sighting: Sighting) -> None:
+        with self.db.write(durable=False) as tx:  # a sighting lost in a power cut is told again next round
+            tx.run("""UPDATE devices SET last_seen_ms = ?, pulled_lseq = ?, software_version = ?, clock_offset_ms = ?,
+                      outbox = ? WHERE id = ?""",
+                   (sighting.at_ms, sighting.pulled, sighting.software_version, sighting.clock_offset_ms,
+                    sighting.outbox, device.id))
 
     def flags(self, slug: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT library, device, event_id, reason, message, at_ms FROM flags"
@@ -445,6 +455,22 @@ class SQLStorage(Storage):
         with self.db.read() as tx:
             rows = tx.rows("SELECT * FROM events WHERE library = ? AND lseq > ? ORDER BY lseq LIMIT ?", (slug, after, limit))
         return [(r["lseq"], _event(r)) for r in rows]
+
+    def append_server_event(self, library: str, type_: str, entity: str, payload: dict[str, Any]) -> Event:
+        """Authored by the library's server device, numbered after the server's own conflicts, and
+        stamped after every event the library has: the newest word wins."""
+        now = self._now()
+        with self.db.write(library) as tx:
+            lib = self._library(tx, library)
+            last = tx.one("SELECT max(hlc) AS hlc FROM events WHERE library = ?", (library,))
+            head, seq = lib["head"] + 1, lib["server_seq"] + 1
+            event = Event(uuid7(), library, SERVER_DEVICE.format(library=library), seq,
+                          clock.tick(last["hlc"] or 0, now), type_, EVENT_TYPES[type_][0], entity, payload)
+            check_event(event.to_wire())
+            self._insert_events(tx, [(head, event)], now)
+            head, seq, _ = self._derive(tx, library, [(head, event)], head, seq, now)
+            tx.run("UPDATE libraries SET head = ?, server_seq = ? WHERE slug = ?", (head, seq, library))
+        return event
 
     # -- photos ---------------------------------------------------------------------------
 

@@ -43,6 +43,17 @@ class PullResult:
     rewound: bool
 
 
+@dataclass(frozen=True)
+class Sighting:
+    """What the server learnt of a device in one sync round."""
+
+    at_ms: int                        # server time the request arrived
+    pulled: int                       # the device's cursor in its own library after the round
+    software_version: str | None = None
+    clock_offset_ms: int | None = None
+    outbox: int | None = None
+
+
 class Storage(ABC):
     # -- who takes part -----------------------------------------------------------------
 
@@ -80,7 +91,13 @@ class Storage(ABC):
         """Revokes a device by id or name; its token stops working at once."""
 
     @abstractmethod
-    def devices(self, slug: str | None = None) -> list[dict[str, Any]]: ...
+    def devices(self, slug: str | None = None) -> list[dict[str, Any]]:
+        """Devices with what they last told of themselves: last_seen_ms, software_version,
+        clock_offset_ms, outbox, and events_waiting (the library's head less the device's cursor)."""
+
+    @abstractmethod
+    def seen(self, device: Device, sighting: Sighting) -> None:
+        """Records a device's sync round."""
 
     @abstractmethod
     def flags(self, slug: str | None = None) -> list[dict[str, Any]]:
@@ -101,6 +118,10 @@ class Storage(ABC):
     @abstractmethod
     def events(self, slug: str, *, after: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
         """A library's stream in arrival order, as (number, event)."""
+
+    @abstractmethod
+    def append_server_event(self, library: str, type_: str, entity: str, payload: dict[str, Any]) -> Event:
+        """An event written by the server itself (a conflict settled on the web pages), after every other."""
 
     # -- photos ---------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+from kiosk import __version__
 from kiosk.ledger import Ledger
 from sync.client import Offline, RequestsTransport, SyncLoop, SyncStatus, is_enrolled
 
@@ -120,8 +121,9 @@ def test_commands_from_invite_to_status(tmp_path):
         synced = json.loads(kiosk("sync", "--format", "json").stdout)
         assert synced["sent"] == waiting and synced["waiting"] == 0
         assert json.loads(kiosk("status", "--format", "json").stdout)["waiting"] == 0
-        listed = run("--data", str(data), "device", "list", "maple")
-        assert "front desk" in listed.stdout
+        [listed] = json.loads(run("--data", str(data), "--json", "device", "list", "maple").stdout)
+        assert (listed["name"], listed["software_version"], listed["events_waiting"]) == ("front desk", __version__, 0)
+        assert "front desk" in run("--data", str(data), "device", "list", "maple").stdout
         assert run("--data", str(data), "device", "revoke", "maple", "front desk").returncode == 0
         refused = kiosk("sync")
         assert refused.returncode != 0 and "revoked" in refused.stderr

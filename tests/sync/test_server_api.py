@@ -6,15 +6,18 @@ import gzip
 import hashlib
 import json
 import shutil
+import time
 from datetime import date, timedelta
 
 import pytest
 import requests
 
+from kiosk import __version__
 from kiosk.ledger import Event, Ledger
 from kiosk.ledger.ids import uuid7
 from sync import protocol
 from sync.client import AuthFailed, SyncClient, UpgradeRequired, enroll, quarantined
+from tests.sync.helpers import ServerThread, new_kiosk
 
 
 def post(url: str, body, token: str | None = None, *, raw: bytes | None = None, gz: bool = True, **headers):
@@ -119,6 +122,41 @@ def test_too_old_a_kiosk_is_told_to_upgrade(kiosk, server, monkeypatch):
     monkeypatch.setattr("sync.client.PROTOCOL", 0)
     with pytest.raises(UpgradeRequired):
         SyncClient(ledger).sync()
+
+
+# -- what kiosks tell of themselves ---------------------------------------------------------
+
+def test_every_round_records_when_a_kiosk_was_seen_its_version_clock_and_backlog(kiosk, server):
+    a, b = kiosk("maple"), kiosk("maple")
+    for j in range(3):
+        a.add_tool(f"T{j}", "Drill")
+    a.add_tool("LATE", "Saw")
+    before = int(time.time() * 1000)
+    SyncClient(a, batch=2).sync(max_rounds=1)
+    [seen] = [d for d in server.storage.devices("maple") if d["id"] == a.device["id"]]
+    assert before <= seen["last_seen_ms"] <= int(time.time() * 1000)
+    assert seen["software_version"] == __version__ and abs(seen["clock_offset_ms"]) < 5_000
+    assert seen["outbox"] == a.outbox_size() > 0 and seen["events_waiting"] == 0
+    assert {d["id"]: d["events_waiting"] for d in server.storage.devices("maple")}[b.device["id"]] is None
+    SyncClient(b, page=1).sync(max_rounds=1)  # one event pulled of all the library has
+    head = server.storage.library("maple")["head"]
+    assert {d["id"]: d["events_waiting"] for d in server.storage.devices("maple")}[b.device["id"]] == head - 1
+    # a round with nothing to push counts as a sighting too; an older kiosk tells nothing more
+    post(server.url, sync_body(a), token(a))
+    [seen] = [d for d in server.storage.devices("maple") if d["id"] == a.device["id"]]
+    assert seen["software_version"] is None and seen["clock_offset_ms"] is None
+    assert seen["last_seen_ms"] >= before and seen["events_waiting"] == 0
+
+
+def test_a_kiosk_clock_offset_is_its_wall_clock_less_the_server_clock(storage, tmp_path):
+    with ServerThread(storage, now_ms=lambda: int(time.time() * 1000) - 60_000) as behind:
+        ledger = new_kiosk(tmp_path / "k", storage, behind.url, "maple")
+        try:
+            SyncClient(ledger).sync()
+        finally:
+            ledger.close()
+    [seen] = storage.devices("maple")
+    assert 55_000 < seen["clock_offset_ms"] < 65_000
 
 
 # -- idempotency and clones ----------------------------------------------------------------
