@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from kiosk.ledger.errors import InvalidInput
 
@@ -101,7 +101,7 @@ class Event:
         return event
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "Event":
+    def from_row(cls, row: Mapping[str, Any]) -> "Event":
         return cls(
             id=row["id"], library=row["library"], device=row["device"], seq=row["device_seq"],
             hlc=row["hlc"], type=row["type"], version=row["version"], entity=row["entity"],

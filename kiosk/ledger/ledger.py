@@ -567,7 +567,7 @@ class Ledger:
                 self._conn.execute(f"DELETE FROM {table}")
             applied = 0
             for row in self._conn.execute("SELECT * FROM events ORDER BY seq"):
-                event = Event.from_row(_row_dict(row))
+                event = Event.from_row(row)
                 known = projections.apply(self._conn, event)
                 applied += known
                 if known != bool(row["applied"]):

@@ -218,7 +218,10 @@ def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since
         flag = int(loan["id"] in provisional)
         if loan["provisional"] != flag:
             conn.execute("UPDATE loans SET provisional = ? WHERE id = ?", (flag, loan["id"]))
-    _refresh_tool_status(conn, library, tool)
+    conn.execute(
+        "UPDATE tools SET status = CASE WHEN ? THEN 'on_loan' ELSE service_status END WHERE library = ? AND code = ?",
+        (any(loan["closed_by"] is None for loan in alive), library, tool),
+    )
 
 
 def _opened_key(loan: sqlite3.Row) -> Key:
