@@ -13,9 +13,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
-
-Handler = Callable[[Any, "Context"], int]
+from typing import Any, Sequence
 
 
 class CommandError(Exception):
@@ -59,12 +57,11 @@ class Context:
     def print(self, text: str = "") -> None:
         print(text, file=self.out)
 
-    def emit(self, rows: Sequence[dict], columns: Sequence[str], *, formats: Iterable[str] = ("table", "csv", "json")) -> None:
+    def emit(self, rows: Sequence[dict], columns: Sequence[str]) -> None:
         """Prints rows in the chosen --format: an aligned table, CSV, or a JSON list."""
-        fmt = self.format if self.format in formats else "table"
-        if fmt == "json":
+        if self.format == "json":
             self.print(json.dumps(list(rows), indent=2, ensure_ascii=False, default=str))
-        elif fmt == "csv":
+        elif self.format == "csv":
             buf = io.StringIO()
             writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
