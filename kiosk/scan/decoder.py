@@ -1,7 +1,7 @@
 """From a grayscale image to the codes it holds, cheaply when it is easy and harder only when it is worth it.
 
 Every camera frame gets one cheap pass: find the most barcode-like patch
-(``regions.find_regions``, under a millisecond), cut it out with its bars
+(``regions.find_regions``, about a millisecond), cut it out with its bars
 upright at twice the pixels along its length, smooth it along the bars, and
 let zbar scan its rows. That reads almost every frame of a label held in
 view. Only when it read nothing but the frame holds something barcode-like
@@ -39,7 +39,8 @@ class Decoder:
 
     A read that nothing vouches for (Code128 or Code39 that is not one of our
     codes) counts only when the other engine reads the same from the same
-    image; our codes carry a check character, EAN and UPC a check digit.
+    image (without zxing-cpp, the debouncer's agreement between frames is
+    all there is); our codes carry a check character, EAN and UPC a check digit.
     """
 
     def __init__(self, symbologies: frozenset[str] = DEFAULT, *, use_zxing: bool = True, still: bool = False):

@@ -2,9 +2,9 @@
 
 The structure tensor of the image gradient, averaged over small windows,
 says how strong the edges are and how much they agree in direction. Bars of
-a linear barcode make strong edges that all point the same way across a
-patch longer than it is tall; a QR code makes strong edges in two directions
-over a square. Text and clutter rarely do either over a large enough patch.
+a linear barcode make strong edges that all point the same way, across the
+patch; a QR code makes strong edges in two directions over a square. Text
+and clutter rarely do either over a large enough patch.
 
 Gradients are taken on a copy about 320 pixels wide and averaged onto a grid
 of 160: bars too fine to resolve there still leave strong, aligned edges.

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import threading
 import time
 from pathlib import Path
 
@@ -164,13 +163,16 @@ def frame_rows() -> list[dict]:
 # -- the worker at 30 fps ---------------------------------------------------------------
 
 
-def latency_rows(fps: float = 30.0, cycles: int = 12) -> list[dict]:
+def latency_rows(fps: float = 30.0, cycles: int = 20) -> list[dict]:
     """Labels come into view for 9 frames and leave for 12, fed to a real worker thread at ``fps``."""
-    labelled = label_frames(27, seed=13)
+    labelled = label_frames(cycles, seed=13)
     rng = np.random.default_rng(14)
     empty = [camera_view(None, rng) for _ in range(12)]
+    decoder = Decoder()
+    for _, frame in labelled[:3]:  # the first decodes load libraries; a kiosk has long done that
+        decoder.decode(frame)
     events: list[tuple[float, float]] = []  # (frame captured at, event emitted at)
-    worker = DecodeWorker(Decoder(), Debouncer(rearm_after=0.3), lambda e: events.append((e.time, time.monotonic())))
+    worker = DecodeWorker(decoder, Debouncer(rearm_after=0.3), lambda e: events.append((e.time, time.monotonic())))
     worker.start()
     first_in_view: list[float] = []
     most_waiting = 0
@@ -178,7 +180,7 @@ def latency_rows(fps: float = 30.0, cycles: int = 12) -> list[dict]:
     next_frame = time.monotonic()
     try:
         for cycle in range(cycles):
-            scene = [f for _, f in labelled[cycle * 2 : cycle * 2 + 1]] * 9 + empty
+            scene = [labelled[cycle][1]] * 9 + empty
             for n, frame in enumerate(scene):
                 time.sleep(max(0.0, next_frame - time.monotonic()))
                 now = time.monotonic()
