@@ -72,6 +72,7 @@ class KioskApp(App):
     def build(self):
         from kivy.core.window import Window
         from kivy.metrics import Metrics
+        from kivy.uix.boxlayout import BoxLayout
         from kivy.uix.floatlayout import FloatLayout
         from kivy.uix.screenmanager import NoTransition, ScreenManager
 
@@ -93,12 +94,16 @@ class KioskApp(App):
             screen = cls(name=name)
             self.screens[name] = screen
             self.manager.add_widget(screen)
+        # The toast is a banner above the screen that pushes it down while shown: it covers
+        # nothing (a greeting, a Finish button), and the screen's own layout makes room.
+        self.toast = Toast()
+        column = BoxLayout(orientation="vertical")
+        column.add_widget(self.toast)
+        column.add_widget(self.manager)
         root = FloatLayout()
-        root.add_widget(self.manager)
+        root.add_widget(column)
         self.flash = Flash()
-        self.toast = Toast(opacity=0, pos_hint={"center_x": 0.5, "top": 0.97})
         root.add_widget(self.flash)
-        root.add_widget(self.toast)
         self.feedback = Feedback(self.flash)
         tr.on_switch(self._language_switched)
         self.switch_language(self.service.local("language"))

@@ -110,19 +110,17 @@ class Flash(Widget):
 
 
 class Toast(Label):
-    """A short message over the screen that goes away by itself."""
+    """A short message in a banner above the screen that goes away by itself; hidden, it takes no room."""
 
     background = ColorProperty(theme.PRIMARY)
 
     def show(self, text: str, ok: bool = True, seconds: float = 4.0) -> None:
         self.text = text
         self.background = theme.OK if ok else theme.BAD
-        self.opacity = 1
         Clock.unschedule(self.hide)
         Clock.schedule_once(self.hide, seconds)
 
     def hide(self, *_: Any) -> None:
-        self.opacity = 0
         self.text = ""
 
 

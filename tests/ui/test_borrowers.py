@@ -57,6 +57,18 @@ def test_tool_that_cannot_go_out_shows_its_reason_in_the_basket(kiosk, codes, le
     assert kiosk.find("Borrow").disabled
 
 
+def test_feedback_covers_neither_the_greeting_nor_the_buttons(kiosk, codes, ledger):
+    kiosk.scan(codes.member)
+    kiosk.scan(codes.tool_repair)
+    kiosk.pump(2)
+    toast = kiosk.app.toast
+    assert toast.text and toast.opacity == 1
+    first = ledger.member(codes.member)["name"].split()[0]
+    for widget in (kiosk.find(f"Hello, {first}!"), kiosk.find("Finish"), kiosk.find("Borrow")):
+        _x, y = widget.to_window(*widget.pos)
+        assert y >= 0 and y + widget.height <= toast.y + 1, widget.text  # below the banner, inside the window
+
+
 def test_unknown_code_is_refused_at_home(kiosk, ledger):
     events = len(ledger.events())
     kiosk.scan("NOT-A-CODE-123")

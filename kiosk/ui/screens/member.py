@@ -69,6 +69,7 @@ class MemberScreen(KioskScreen):
                           photo=self.service.photo_path(item.tool), action=_("Remove"))
             row.bind(on_action_press=lambda r: self.remove(r.code))
             box.add_widget(row)
+        self.ids.basket_scroll.scroll_y = 0  # the tool just scanned is the last row: keep it in sight
         self.ids.basket_hint.opacity = 0 if self.items else 1
 
     def handle_scan(self, scan: Scan) -> bool:
