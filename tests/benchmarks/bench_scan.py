@@ -100,8 +100,8 @@ def photo_rows() -> list[dict]:
          "goal": f"> {max(len(hits['pyzbar']), len(hits['zxingcpp']), len(either))}"},
         {"figure": f"false positives (of {empty} photos with no barcode)", "value": str(false_positives["ours"]),
          "baseline": f"pyzbar {false_positives['pyzbar']}, zxingcpp {false_positives['zxingcpp']}", "goal": "0"},
-        {"figure": "real photos decoded without zxing-cpp", "value": str(len(hits["ours without zxing-cpp"])),
-         "baseline": f"with zxing-cpp {len(hits['ours'])}", "goal": "zxing-cpp kept only if it adds reads"},
+        {"figure": "real photos decoded without zxing-cpp, median time", "value": f"{len(hits['ours without zxing-cpp'])}, {_ms(seconds['ours without zxing-cpp'])}",
+         "baseline": f"with zxing-cpp {len(hits['ours'])}, {_ms(seconds['ours'])}", "goal": "zxing-cpp kept only if it adds reads"},
         {"figure": "decode time per real photo, median", "value": _ms(seconds["ours"]),
          "baseline": f"pyzbar {_ms(seconds['pyzbar'])}, zxingcpp {_ms(seconds['zxingcpp'])}", "goal": "-"},
     ]
