@@ -125,6 +125,14 @@ def scenes() -> Iterator[tuple[str, Scene]]:
     yield "conflicts", lambda d, c: (staff(d), d.app.go("conflicts"))
     yield "settings", lambda d, c: (staff(d), d.app.go("settings"))
 
+    def settings_refused(d: Any, c: DemoCodes) -> None:
+        staff(d)
+        screen = d.app.go("settings")
+        screen.ids.closed_dates.text = "2026-12-25, Christmas"
+        screen.save()
+        screen.ids.scroll.scroll_to(screen.ids.version, animate=False)
+    yield "settings-refused", settings_refused
+
 
 def render(out: Path | None, size: tuple[int, int] = (800, 480), languages: tuple[str, ...] = tuple(LANGUAGES),
            only: set[str] | None = None, driver: Any = None) -> list[str]:

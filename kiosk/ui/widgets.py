@@ -38,6 +38,10 @@ class KTextInput(TextInput):
     pass
 
 
+class KTextArea(TextInput):
+    """Several lines of text (a waiver); grows with what is typed."""
+
+
 class Field(BoxLayout):
     """A caption over a text input; ``text`` follows what is typed."""
 

@@ -187,3 +187,60 @@ def test_settings_change_hours_limits_pins_and_idle(kiosk, ledger):
     service = kiosk.app.service
     assert service.idle_timeout() == 90 and service.local("language") == "es"
     assert service.check_pin("volunteer", "2468") and not service.check_pin("volunteer", "1234")
+
+
+def open_settings(kiosk):
+    sign_in(kiosk, "coordinator", "4321")
+    kiosk.tap(kiosk.find("Settings"))
+    assert kiosk.screen.name == "settings"
+    return kiosk.screen
+
+
+def category_input(screen, category: str):
+    from kiosk.ui.widgets import KTextInput
+
+    row = next(r for r in screen.ids.categories.children if r.category == category)
+    return next(w for w in row.walk(restrict=True) if isinstance(w, KTextInput))
+
+
+def test_settings_loan_periods_by_category_closed_dates_and_waiver(kiosk, ledger, codes):
+    assert not ledger.checkout_refusals(codes.member, [])
+    screen = open_settings(kiosk)
+    assert {row.category for row in screen.ids.categories.children} == set(ledger.categories())
+    kiosk.type(category_input(screen, "Ladders"), "2")
+    kiosk.type(category_input(screen, "Camping"), "")
+    kiosk.type(category_input(screen, "Power tools > Saws"), "10")
+    kiosk.type(screen.ids.closed_dates, "2026-12-25, 2026-12-24\n2027-01-01")
+    kiosk.type(screen.ids.waiver_text, "I borrow at my own risk and bring tools back clean.")
+    kiosk.tap(kiosk.find("Every member accepts it again"))
+    kiosk.tap(kiosk.find("Save"))
+    assert kiosk.screen.name == "coordinator"
+    settings = ledger.settings
+    assert settings["category_loan_days"] == {"Power tools": 7, "Garden": 14, "Ladders": 2, "Power tools > Saws": 10}
+    assert settings["closed_dates"] == ["2026-12-24", "2026-12-25", "2027-01-01"]
+    assert settings["waiver_text"] == "I borrow at my own risk and bring tools back clean."
+    assert settings["waiver_version"] == "2"
+    assert [r.reason for r in ledger.checkout_refusals(codes.member, [])] == ["waiver_missing"]
+
+
+def test_settings_refuse_bad_input_and_change_nothing(kiosk, ledger):
+    before, events = ledger.settings, len(ledger.events())
+    screen = open_settings(kiosk)
+    bad = [
+        (screen.ids.closed_dates, "2026-12-25, Christmas", "Closed dates: “Christmas” is not a date. Write dates like 2026-12-25."),
+        (screen.ids.loan_limit, "-3", "Tools at once: please enter a whole number, 1 or more."),
+        (category_input(screen, "Ladders"), "-1", "Ladders: please enter a whole number, 1 or more."),
+        (screen.ids.idle_timeout, "abc", "Back to home after (seconds): please enter a whole number, 10 or more."),
+    ]
+    for widget, text, message in bad:
+        kept = widget.text
+        kiosk.type(widget, text)
+        kiosk.tap(kiosk.find("Save"))
+        assert kiosk.screen.name == "settings"
+        assert message in kiosk.texts()
+        assert ledger.settings == before and len(ledger.events()) == events
+        kiosk.type(widget, kept)
+    screen.rows["mon"].hours = "ten to six"
+    kiosk.tap(kiosk.find("Save"))
+    assert "Monday: write the hours like 10:00-18:00." in kiosk.texts()
+    assert ledger.settings == before and kiosk.app.service.idle_timeout() == 60
