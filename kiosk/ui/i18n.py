@@ -28,6 +28,7 @@ from kivy.event import Observable
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "assets" / "locale"
 DOMAIN = "kiosk"
 LANGUAGES = {"en": "English", "es": "Español"}
+LOWERCASE_WEEKDAYS = {"es"}  # languages that write "martes", not "Martes", inside a sentence
 
 
 def read_po(path: Path) -> dict[str, str]:
@@ -166,3 +167,9 @@ def long_date(day: date | str) -> str:
     if day.year == date.today().year:
         return _("{day} {month}").format(day=day.day, month=month)
     return _("{day} {month} {year}").format(day=day.day, month=month, year=day.year)
+
+
+def weekday_in_sentence(day: date) -> str:
+    """The day's weekday name as written inside a sentence in the current language."""
+    name = _(list(WEEKDAYS.values())[day.weekday()])
+    return name.lower() if tr.lang in LOWERCASE_WEEKDAYS else name

@@ -74,6 +74,12 @@ def scenes() -> Iterator[tuple[str, Scene]]:
         d.app.role = role
 
     yield "home", lambda d, c: None
+
+    def home_closed(d: Any, c: DemoCodes) -> None:
+        ledger = d.app.service.ledger
+        ledger.configure(closed_dates=[ledger.today().isoformat()])
+        d.app.go_home()
+    yield "home-closed", home_closed
     yield "tool-available", lambda d, c: d.scan(c.tool)
     yield "tool-in-repair", lambda d, c: d.scan(c.tool_repair)
     yield "checkin", lambda d, c: d.scan(c.tool_out_kit)

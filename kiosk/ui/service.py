@@ -145,8 +145,19 @@ class KioskService:
     def renew(self, tool_code: str) -> dict[str, Any]:
         return self.ledger.renew(tool_code)
 
+    def is_open_today(self) -> bool:
+        return rules.is_open(self.today(), self.ledger.settings)
+
     def hours_today(self) -> str | None:
         return rules.opening_hours_today(self.today(), self.ledger.settings)
+
+    def next_opening(self) -> tuple[date, str | None] | None:
+        """The next day after today the library opens, and its hours; None when it never does."""
+        settings = self.ledger.settings
+        day = rules.next_open_day(self.today() + timedelta(days=1), settings)
+        if not rules.is_open(day, settings):
+            return None
+        return day, rules.opening_hours_today(day, settings)
 
     def photo_path(self, tool: dict[str, Any] | None) -> str:
         """An existing file for the tool's photo, or '' when it has none."""

@@ -186,3 +186,28 @@ def test_fresh_label_at_home_is_refused(kiosk, ledger):
     kiosk.scan(mint_code("demo", "tool", "ZZZZZ", 1))
     assert kiosk.screen.name == "home"
     assert kiosk.app.toast.text.startswith("We don't know this code")
+
+
+def test_home_says_when_a_closed_library_next_opens(kiosk, ledger):
+    from datetime import timedelta
+
+    from kiosk.ledger.rules import WEEKDAYS
+    from kiosk.ui.i18n import long_date
+
+    today = ledger.today()
+    opens = today + timedelta(days=3)
+    day = WEEKDAYS[opens.weekday()]
+    ledger.configure(open_weekdays=[day], opening_hours={day: "09:00-12:00"})
+    kiosk.app.go_home()
+    kiosk.pump(2)
+    weekday = opens.strftime("%A")  # the test runs in the C locale: English names
+    assert kiosk.screen.hours == f"Closed today. We open again on {weekday} {long_date(opens)}, 09:00–12:00."
+    kiosk.tap(kiosk.find("Español"))
+    spanish = {"Monday": "lunes", "Tuesday": "martes", "Wednesday": "miércoles", "Thursday": "jueves",
+               "Friday": "viernes", "Saturday": "sábado", "Sunday": "domingo"}[weekday]
+    assert kiosk.screen.hours == f"Hoy cerrado. Volvemos a abrir el {spanish} {long_date(opens)}, 09:00–12:00."
+    assert kiosk.screen.hours in kiosk.texts()
+    ledger.configure(open_weekdays=list(WEEKDAYS), closed_dates=[today.isoformat()], opening_hours={})
+    kiosk.app.go_home()
+    kiosk.pump(2)
+    assert kiosk.screen.hours == "Closed today. We open again tomorrow."

@@ -6,7 +6,7 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
-from kiosk.ui.i18n import _
+from kiosk.ui.i18n import _, long_date, weekday_in_sentence
 from kiosk.ui.screens.base import KioskScreen
 
 
@@ -16,8 +16,23 @@ class HomeScreen(KioskScreen):
 
     def refresh(self) -> None:
         self.library = self.service.ledger.library["name"]
-        hours = self.service.hours_today()
-        self.hours = _("Open today {hours}").format(hours=hours.replace("-", "–")) if hours else _("Closed today")
+        self.hours = self._opening_text()
+
+    def _opening_text(self) -> str:
+        """Today's hours, or when the library next opens."""
+        service = self.service
+        if service.is_open_today():
+            hours = service.hours_today()
+            return _("Open today {hours}").format(hours=_dash(hours)) if hours else _("Open today")
+        following = service.next_opening()
+        if following is None:
+            return _("Closed today")
+        day, hours = following
+        when = (_("tomorrow") if (day - service.today()).days == 1
+                else _("on {weekday} {date}").format(weekday=weekday_in_sentence(day), date=long_date(day)))
+        if hours:
+            return _("Closed today. We open again {when}, {hours}.").format(when=when, hours=_dash(hours))
+        return _("Closed today. We open again {when}.").format(when=when)
 
     def on_enter(self, *_: Any) -> None:
         self.ids.preview.start(self.app.scans.frame)
@@ -31,3 +46,7 @@ class HomeScreen(KioskScreen):
         self.ids.card.focus = False
         if text:
             self.app.on_scan(text, "typed")
+
+
+def _dash(hours: str) -> str:
+    return hours.replace("-", "–")  # 10:00–18:00 reads as a span
