@@ -1,6 +1,6 @@
 """Renders every screen of the kiosk, in every language, to PNG files for review.
 
-    python -m kiosk.ui.screenshots --out screenshots [--size 800x480]
+    python -m kiosk.ui.screenshots --out screenshots [--size 800x480 1024x600 480x800 ...] [--check]
 
 Runs the real app on a freshly seeded demo library (one copy per language, so
 each starts from the same state) and walks it through its screens with scans
@@ -11,7 +11,9 @@ status 1.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -19,6 +21,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from kiosk.ui.i18n import LANGUAGES
+
+MISFIT = "does not fit: "
 
 
 @dataclass
@@ -192,17 +196,49 @@ def _close_popups() -> None:
             widget.dismiss(animation=False)
 
 
+def render_elsewhere(size: tuple[int, int], out: Path | None = None, only: set[str] | None = None) -> "subprocess.Popen":
+    """Starts rendering at another window size in a process of its own (Kivy opens one window
+    per process), on a virtual screen of that size when xvfb-run is there; see :func:`misfits_of`."""
+    command = [sys.executable, "-m", "kiosk.ui.screenshots", "--here", "--size", "{}x{}".format(*size)]
+    command += ["--out", str(out)] if out is not None else ["--check"]
+    command += ["--only", *sorted(only)] if only else []
+    if shutil.which("xvfb-run"):
+        command = ["xvfb-run", "-a", "-s", "-screen 0 {}x{}x24".format(*size), *command]
+    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_HOME": tempfile.mkdtemp(prefix="kivy-home-")}
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def misfits_of(process: "subprocess.Popen") -> list[str]:
+    """The misfits a :func:`render_elsewhere` process found; raises when it failed otherwise."""
+    stdout, stderr = process.communicate()
+    found = [line[len(MISFIT):] for line in stdout.splitlines() if line.startswith(MISFIT)]
+    if process.returncode not in (0, 1) or (process.returncode == 1 and not found):
+        raise RuntimeError(f"rendering failed ({process.returncode}):\n{stderr[-3000:]}")
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
-    parser.add_argument("--size", default="800x480", help="window size, WIDTHxHEIGHT (portrait: 480x800)")
+    parser.add_argument("--check", action="store_true", help="write no images, only list text that does not fit")
+    parser.add_argument("--size", nargs="+", default=["800x480"],
+                        help="window sizes, WIDTHxHEIGHT (portrait: 480x800); several go to OUT/WIDTHxHEIGHT/")
     parser.add_argument("--only", nargs="*", help="scene names to render (default: all)")
+    parser.add_argument("--here", action="store_true", help=argparse.SUPPRESS)  # render in this process's window
     args = parser.parse_args(argv)
-    width, height = (int(v) for v in args.size.lower().split("x"))
-    problems = render(args.out, (width, height), only=set(args.only) if args.only else None)
+    sizes = [tuple(int(v) for v in size.lower().split("x")) for size in args.size]
+    only = set(args.only) if args.only else None
+    out = None if args.check else args.out
+    if args.here:
+        problems = render(out, sizes[0], only=only)
+    elif len(sizes) == 1:
+        problems = misfits_of(render_elsewhere(sizes[0], out, only))
+    else:
+        runs = [(size, render_elsewhere(size, out and out / "{}x{}".format(*size), only)) for size in sizes]
+        problems = ["{}x{} {}".format(*size, line) for size, run in runs for line in misfits_of(run)]
     for line in problems:
-        print(f"does not fit: {line}")
-    print(f"screenshots in {args.out}/ ({', '.join(LANGUAGES)}); {len(problems)} texts do not fit")
+        print(f"{MISFIT}{line}")
+    print(f"{len(problems)} texts do not fit" + (f"; screenshots in {out}/ ({', '.join(LANGUAGES)})" if out else ""))
     return 1 if problems else 0
 
 
