@@ -78,6 +78,7 @@ class KioskApp(App):
 
         from kiosk.ui import screens
         from kiosk.ui.feedback import Feedback
+        from kiosk.ui.keyboard import KeyboardDock, KioskKeyboard
         from kiosk.ui.scanning import ScanInput
         from kiosk.ui.widgets import Flash, Toast
 
@@ -104,6 +105,8 @@ class KioskApp(App):
         root.add_widget(column)
         self.flash = Flash()
         root.add_widget(self.flash)
+        Window._vkeyboard_cls = KioskKeyboard  # used when configure() turned the on-screen keyboard on
+        self.keyboard_dock = KeyboardDock(column)
         self.feedback = Feedback(self.flash)
         tr.on_switch(self._language_switched)
         self.switch_language(self.service.local("language"))

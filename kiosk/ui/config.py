@@ -40,7 +40,8 @@ def configure(*, fullscreen: bool = True, size: tuple[int, int] | None = None, k
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "log_level", os.environ.get("TOOLKIOSK_LOG_LEVEL", "info"))
     osk = keyboard == "on" or (keyboard == "auto" and not keyboard_attached())
-    Config.set("kivy", "keyboard_mode", "dock" if osk else "system")
+    # docked on-screen keys, and a barcode scanner that types like a keyboard still reaches the fields
+    Config.set("kivy", "keyboard_mode", "systemanddock" if osk else "system")
     Config.set("kivy", "keyboard_layout", "qwerty")
     Config.set("graphics", "maxfps", "60")
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")

@@ -112,6 +112,40 @@ class Driver:
         widget.text = text
         self.pump()
 
+    def press_keys(self, text: str) -> None:
+        """Types on the docked on-screen keyboard, a touch per key; capitals through caps lock.
+        ``\n`` is the Enter key."""
+        from kiosk.ui.keyboard import shown_keyboard
+
+        keyboard = shown_keyboard()
+        if keyboard is None:
+            raise LookupError("no on-screen keyboard is shown")
+        for char in text:
+            capital = char.isupper()
+            if capital:
+                self._press(keyboard, "capslock")
+            self._press(keyboard, "enter" if char == "\n" else "spacebar" if char == " " else char.lower())
+            if capital:
+                self._press(keyboard, "capslock")
+
+    def _press(self, keyboard: Any, key: str) -> None:
+        """Touches the key whose special name or character is ``key``."""
+        from kivy.tests.common import UnitTestTouch
+
+        layout = keyboard.available_layouts[keyboard.layout]
+        for line in range(1, layout["rows"] + 1):
+            keys = layout[f"{keyboard.layout_mode}_{line}"]
+            for (shown, _internal, special, _size), (pos, size) in zip(keys, keyboard.layout_geometry[f"LINE_{line}"]):
+                if key in (special, shown):
+                    x, y = keyboard.to_parent(pos[0] + size[0] / 2, pos[1] + size[1] / 2)  # docked: the window
+                    touch = UnitTestTouch(x, y)
+                    self._guarded(touch.touch_down)
+                    self.pump()
+                    self._guarded(touch.touch_up)
+                    self.pump(2)  # caps lock changes the layout on the next frame
+                    return
+        raise LookupError(f"no key {key!r} on the {keyboard.layout} keyboard")
+
     # -- finding widgets ---------------------------------------------------------------
 
     @property

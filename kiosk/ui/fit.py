@@ -10,6 +10,7 @@ from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.vkeyboard import VKeyboard
 
 SLACK = 1.5  # pixels of rounding
 
@@ -50,9 +51,13 @@ def _longest_word(label: Label) -> float:
     return widest
 
 
-def misfits(roots: Iterable[Any]) -> list[Misfit]:
+def misfits(roots: Iterable[Any], lifted: float = 0.0) -> list[Misfit]:
+    """``lifted``: how far the on-screen keyboard has moved the screen up; what it pushed past
+    the top of the window is out of sight on purpose, until the keyboard goes."""
     found = []
     for root in roots:
+        if isinstance(root, VKeyboard):  # Kivy's keys, laid out by Kivy
+            continue
         for widget in root.walk(restrict=True):
             if not isinstance(widget, Label) or not widget.text.strip() or not _shown(widget):
                 continue
@@ -67,7 +72,7 @@ def misfits(roots: Iterable[Any]) -> list[Misfit]:
                 found.append(Misfit(widget.text, name, size, needed, "text larger than its widget"))
             elif widget.text_size[0] is not None and _longest_word(widget) > widget.text_size[0] + SLACK:
                 found.append(Misfit(widget.text, name, size, needed, "a word is broken across lines"))
-            elif not _in_scroll(widget) and not _in_window(widget):
+            elif not _in_scroll(widget) and not _in_window(widget, lifted):
                 found.append(Misfit(widget.text, name, size, needed, "outside the window"))
     return found
 
@@ -90,6 +95,7 @@ def _in_scroll(widget: Any) -> bool:
     return False
 
 
-def _in_window(widget: Any) -> bool:
+def _in_window(widget: Any, lifted: float) -> bool:
     x, y = widget.to_window(widget.x, widget.y)
-    return x >= -SLACK and y >= -SLACK and x + widget.width <= Window.width + SLACK and y + widget.height <= Window.height + SLACK
+    return (x >= -SLACK and y >= -SLACK and x + widget.width <= Window.width + SLACK
+            and y + widget.height <= Window.height + lifted + SLACK)

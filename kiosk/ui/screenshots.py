@@ -117,6 +117,16 @@ def scenes() -> Iterator[tuple[str, Scene]]:
         d.screen.pick_category()
     yield "tool-category", picker
     yield "member-register", lambda d, c: (staff(d), d.app.go("member_form"))
+
+    def typing(d: Any, c: DemoCodes) -> None:
+        from kiosk.ui.keyboard import use
+
+        use("on")
+        staff(d, "volunteer")
+        d.app.go("member_form")
+        d.tap(d.screen.ids.email.ids.input)
+        d.press_keys("ana.ruiz")
+    yield "member-register-keyboard", typing
     yield "member-renew", lambda d, c: (staff(d), d.app.go("member_form", code=c.member_expired))
 
     def inventory(d: Any, c: DemoCodes) -> None:
@@ -163,6 +173,7 @@ def render(out: Path | None, size: tuple[int, int] = (800, 480), languages: tupl
         else:
             driver.app.scans.use_camera(demo_camera())
         problems = []
+        keys_on = _keyboard_on()
         for lang in languages:
             for name, scene in scenes():
                 if only and name not in only:
@@ -179,8 +190,9 @@ def render(out: Path | None, size: tuple[int, int] = (800, 480), languages: tupl
                     driver.screenshot(out / lang / f"{name}.png")
                 else:
                     driver.pump(3)
-                problems += [f"{lang}/{name}: {m}" for m in misfits(driver.roots())]
+                problems += [f"{lang}/{name}: {m}" for m in misfits(driver.roots(), lifted=driver.app.keyboard_dock.content.y)]
                 _close_popups()
+                _put_keyboard_away(keys_on)
         driver.app.go_home()
         return problems
     finally:
@@ -215,6 +227,24 @@ def misfits_of(process: "subprocess.Popen") -> list[str]:
     if process.returncode not in (0, 1) or (process.returncode == 1 and not found):
         raise RuntimeError(f"rendering failed ({process.returncode}):\n{stderr[-3000:]}")
     return found
+
+
+def _keyboard_on() -> bool:
+    from kivy.core.window import Window
+
+    return bool(Window.allow_vkeyboard)
+
+
+def _put_keyboard_away(on: bool) -> None:
+    """Ends typing and puts the on-screen keyboard back as the run began."""
+    from kivy.uix.behaviors.focus import FocusBehavior
+
+    from kiosk.ui.keyboard import use
+
+    for widget in list(FocusBehavior._keyboards.values()):
+        if widget is not None:
+            widget.focus = False
+    use("on" if on else "off")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -244,3 +244,27 @@ def test_settings_refuse_bad_input_and_change_nothing(kiosk, ledger):
     kiosk.tap(kiosk.find("Save"))
     assert "Monday: write the hours like 10:00-18:00." in kiosk.texts()
     assert ledger.settings == before and kiosk.app.service.idle_timeout() == 60
+
+
+def test_type_a_name_on_the_on_screen_keyboard(kiosk, ledger):
+    from kiosk.ui.keyboard import shown_keyboard, use
+
+    use("on")
+    try:
+        sign_in(kiosk, "volunteer", "1234")
+        kiosk.tap(kiosk.find("Register a member"))
+        field = kiosk.screen.ids.name.ids.input
+        above = field.to_window(*field.pos)[1]
+        kiosk.tap(field)
+        kiosk.pump(3)
+        keys = shown_keyboard()
+        assert keys is not None and keys.docked and keys.target == field
+        assert keys.to_parent(0, keys.height)[1] <= field.to_window(*field.pos)[1]  # the field shows above the keys
+        kiosk.press_keys("Ana Ruiz\n")  # Enter: done typing, the keyboard goes
+        kiosk.pump(2)
+        assert shown_keyboard() is None and field.to_window(*field.pos)[1] == above
+        kiosk.tap(kiosk.find("I have read the waiver and accept it"))
+        kiosk.tap(kiosk.find("Register"))
+    finally:
+        use("off")
+    assert "Ana Ruiz" in {m["name"] for m in ledger.list_members()}

@@ -13,6 +13,7 @@ from kiosk.ledger import LedgerError
 from kiosk.ledger.rules import WEEKDAYS as DAYS
 from kiosk.ui import settings_input as read
 from kiosk.ui.i18n import WEEKDAYS, _
+from kiosk.ui.keyboard import use as use_keyboard
 from kiosk.ui.screens.base import KioskScreen
 
 LOCAL_TEXTS = ("camera", "scanner", "receipt_command", "label_command")
@@ -94,6 +95,8 @@ class SettingsScreen(KioskScreen):
             self.error = str(exc)
             self.app.refuse()
             return
+        if local["keyboard"] != self.service.local("keyboard"):
+            use_keyboard(local["keyboard"])
         self.service.set_local(local)
         for role, pin in pins.items():
             if pin:

@@ -1,0 +1,76 @@
+"""The on-screen keyboard: Kivy's VKeyboard docked along the bottom of the screen when no
+physical keyboard is attached (or the coordinator asks for it).
+
+    use("auto")          # "on", "off", or "auto": on when no keyboard is plugged in
+    KeyboardDock(content)   # moves the screen up so the field being typed in stays above the keys
+
+Kivy's own ``softinput_mode`` panning places the keyboard by the field's local position,
+which is wrong for fields inside lists and forms; the dock measures in window coordinates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.config import Config
+from kivy.core.window import Window
+from kivy.metrics import dp
+from kivy.uix.vkeyboard import VKeyboard
+
+from kiosk.ui import theme
+from kiosk.ui.config import keyboard_attached
+from kiosk.ui.i18n import tr
+
+LAYOUTS = {"en": "qwerty", "es": "es_ES"}  # Kivy's layouts; Spanish has ñ
+ROWS = 5
+MOST_OF_SCREEN = 0.55  # the keys never take more of the window's height than this
+
+
+def use(mode: str) -> bool:
+    """Turns the docked keyboard on or off for the fields focused from now on; True when on.
+    A barcode scanner typing like a keyboard still reaches the fields either way."""
+    on = mode == "on" or (mode == "auto" and not keyboard_attached())
+    Config.set("kivy", "keyboard_mode", "systemanddock" if on else "system")
+    Window._vkeyboard_cls = KioskKeyboard
+    Window.use_syskeyboard = True
+    Window.single_vkeyboard = True
+    Window.allow_vkeyboard = Window.docked_vkeyboard = on
+    return on
+
+
+class KioskKeyboard(VKeyboard):
+    """Kivy's VKeyboard in the kiosk's language, with rows as tall as a touch target where the
+    screen allows (Kivy's own is 200 units high, scaled to the window's width)."""
+
+    def setup_mode_dock(self, *largs: Any) -> None:
+        window = self.get_parent_window()
+        self.layout = LAYOUTS.get(tr.lang, "qwerty")
+        tall = min(ROWS * theme.TOUCH, window.height * MOST_OF_SCREEN)
+        self.height = tall * self.width / window.width  # docking scales the keyboard to the window's width
+        super().setup_mode_dock(*largs)
+
+
+def shown_keyboard() -> VKeyboard | None:
+    return next((w for w in Window.children if isinstance(w, VKeyboard)), None)
+
+
+class KeyboardDock:
+    """While the keyboard shows, the app's content moves up just enough for the focused field to
+    sit above the keys; it moves back when the keyboard goes."""
+
+    def __init__(self, content: Any):
+        self.content = content
+        self._place = Clock.create_trigger(self._placed)  # after the keyboard has sized itself
+        Window.bind(children=lambda *_: self._place())
+
+    def _placed(self, _dt: float) -> None:
+        keyboard = shown_keyboard()
+        target = getattr(keyboard, "target", None)
+        if keyboard is None or target is None or target.get_parent_window() is None:
+            self.content.y = 0
+            return
+        bottom = target.to_window(target.x, target.y)[1] - self.content.y
+        top_of_keys = keyboard.y + keyboard.height * keyboard.scale
+        lift = max(0.0, top_of_keys + dp(8) - bottom)
+        self.content.y = min(lift, max(0.0, Window.height - bottom - target.height))
