@@ -157,6 +157,7 @@ class KioskApp(App):
             name, params = "home", {}
         leaving = self.manager.current_screen
         if leaving is not screen and leaving is not None:
+            self.stop_typing()  # the on-screen keyboard goes with the field it was typing into
             leaving.leave()
         screen.setup(**params)
         if self.manager.current != name:
@@ -249,6 +250,14 @@ class KioskApp(App):
         from kivy.uix.behaviors.focus import FocusBehavior
 
         return any(getattr(w, "focus", False) for w in FocusBehavior._keyboards.values() if w is not None)
+
+    def stop_typing(self) -> None:
+        """Unfocuses the field being typed into, which puts any on-screen keyboard away."""
+        from kivy.uix.behaviors.focus import FocusBehavior
+
+        for widget in list(FocusBehavior._keyboards.values()):
+            if widget is not None:
+                widget.focus = False
 
     def _resized(self, window: Any, width: int, height: int) -> None:
         self.portrait = height > width

@@ -22,9 +22,9 @@ from kiosk.ui import theme
 from kiosk.ui.config import keyboard_attached
 from kiosk.ui.i18n import tr
 
-LAYOUTS = {"en": "qwerty", "es": "es_ES"}  # Kivy's layouts; Spanish has ñ
+LAYOUTS = {"en": "en_US", "es": "es_ES"}  # Kivy's layouts: @ for e-mail addresses, ñ and accents for Spanish
 ROWS = 5
-MOST_OF_SCREEN = 0.55  # the keys never take more of the window's height than this
+MOST_OF_SCREEN = 0.62  # the keys never take more of the window's height than this (9 mm keys at 800x480)
 
 
 def use(mode: str) -> bool:
@@ -46,6 +46,7 @@ class KioskKeyboard(VKeyboard):
     def setup_mode_dock(self, *largs: Any) -> None:
         window = self.get_parent_window()
         self.layout = LAYOUTS.get(tr.lang, "qwerty")
+        self.margin_hint = [0.04, 0.01, 0.04, 0.01]  # keys as wide as the screen allows (Kivy's: 6% each side)
         tall = min(ROWS * theme.TOUCH, window.height * MOST_OF_SCREEN)
         self.height = tall * self.width / window.width  # docking scales the keyboard to the window's width
         super().setup_mode_dock(*largs)

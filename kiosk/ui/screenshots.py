@@ -172,8 +172,12 @@ def render(out: Path | None, size: tuple[int, int] = (800, 480), languages: tupl
             driver = Driver.start(homes[languages[0]], size=size, camera=demo_camera())
         else:
             driver.app.scans.use_camera(demo_camera())
+        from kivy.core.window import Window
+
+        from kiosk.ui.keyboard import use as use_keyboard
+
         problems = []
-        keys_on = _keyboard_on()
+        keys_on = bool(Window.allow_vkeyboard)  # scenes may turn the on-screen keyboard on
         for lang in languages:
             for name, scene in scenes():
                 if only and name not in only:
@@ -192,7 +196,8 @@ def render(out: Path | None, size: tuple[int, int] = (800, 480), languages: tupl
                     driver.pump(3)
                 problems += [f"{lang}/{name}: {m}" for m in misfits(driver.roots(), lifted=driver.app.keyboard_dock.content.y)]
                 _close_popups()
-                _put_keyboard_away(keys_on)
+                driver.app.stop_typing()
+                use_keyboard("on" if keys_on else "off")
         driver.app.go_home()
         return problems
     finally:
@@ -227,24 +232,6 @@ def misfits_of(process: "subprocess.Popen") -> list[str]:
     if process.returncode not in (0, 1) or (process.returncode == 1 and not found):
         raise RuntimeError(f"rendering failed ({process.returncode}):\n{stderr[-3000:]}")
     return found
-
-
-def _keyboard_on() -> bool:
-    from kivy.core.window import Window
-
-    return bool(Window.allow_vkeyboard)
-
-
-def _put_keyboard_away(on: bool) -> None:
-    """Ends typing and puts the on-screen keyboard back as the run began."""
-    from kivy.uix.behaviors.focus import FocusBehavior
-
-    from kiosk.ui.keyboard import use
-
-    for widget in list(FocusBehavior._keyboards.values()):
-        if widget is not None:
-            widget.focus = False
-    use("on" if on else "off")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -248,6 +248,7 @@ def test_settings_refuse_bad_input_and_change_nothing(kiosk, ledger):
 
 def test_type_a_name_on_the_on_screen_keyboard(kiosk, ledger):
     from kiosk.ui.keyboard import shown_keyboard, use
+    from kiosk.ui.widgets import KTextInput
 
     use("on")
     try:
@@ -265,6 +266,12 @@ def test_type_a_name_on_the_on_screen_keyboard(kiosk, ledger):
         assert shown_keyboard() is None and field.to_window(*field.pos)[1] == above
         kiosk.tap(kiosk.find("I have read the waiver and accept it"))
         kiosk.tap(kiosk.find("Register"))
+        kiosk.tap(kiosk.find(cls=KTextInput))  # the volunteer screen's look-up field
+        kiosk.pump(3)
+        assert shown_keyboard() is not None
+        kiosk.app.go_home()  # as after idling: the keyboard goes with the screen
+        kiosk.pump(3)
+        assert shown_keyboard() is None and kiosk.app.keyboard_dock.content.y == 0
     finally:
         use("off")
     assert "Ana Ruiz" in {m["name"] for m in ledger.list_members()}
