@@ -28,6 +28,7 @@ APT_PACKAGES=(
     libsdl2-2.0-0 libsdl2-image-2.0-0 libsdl2-mixer-2.0-0 libsdl2-ttf-2.0-0
     libegl1 libgles2 libgbm1 libdrm2 libmtdev1
     libzbar0 fonts-dejavu-core
+    python3-evdev  # USB barcode scanners; PyPI has it only as source, which needs a compiler and kernel headers
 )
 # Only in the Raspberry Pi OS archive; picamera2 cannot be installed with pip.
 PI_APT_PACKAGES=(python3-picamera2)
