@@ -29,6 +29,7 @@ import random
 import tempfile
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -216,6 +217,17 @@ def _waiting(ledger: Ledger) -> int:
 
 # -- one sync ------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Round:
+    """A request sent and its answer, not applied yet."""
+
+    events: list[Event]               # own events the request carried
+    resend_position: str | None       # where resending after a server restore stands once applied
+    answer: SyncResponse
+    bytes_up: int
+    bytes_down: int
+
+
 class SyncClient:
     def __init__(self, ledger: Ledger, *, transport: Transport | None = None, batch: int = BATCH, page: int = PAGE):
         self.ledger = ledger
@@ -224,22 +236,33 @@ class SyncClient:
         self.home = Path(ledger.path).parent
 
     def sync(self, *, max_rounds: int = MAX_ROUNDS, retry_quarantined: bool = False) -> SyncReport:
-        """Rounds until nothing is left to send or fetch; raises a SyncError when a round fails."""
+        """Rounds until nothing is left to send or fetch; raises a SyncError when a round fails.
+
+        While a page is applied, the request for the next one is already on its way when it
+        would only pull: catching up waits on the ledger or on the network, not on both in turn."""
         server, token = self.ledger.meta(META_SERVER), self.ledger.meta(META_TOKEN)
         if not (server and token):
             raise NotEnrolled("this kiosk is not enrolled; run `toolkiosk enroll --server URL --code CODE`")
         if retry_quarantined:
             self.ledger.set_meta({META_QUARANTINE: "{}"})
         report = SyncReport()
-        try:
-            for _ in range(max(1, max_rounds)):
-                answer = self._round(server, token, report)
-                if not (answer.more or answer.rewound or self.ledger.meta(META_RESEND) or self._sendable(1)):
-                    break
-            self._photos(server, token, answer.photos_wanted, report)
-        except SyncError as exc:
-            self.ledger.set_meta({META_LAST_ERROR: str(exc)})
-            raise
+        ahead: Future[_Round] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as pool:
+            try:
+                for _ in range(max(1, max_rounds)):
+                    sent = ahead.result() if ahead is not None else self._send(server, token, *self._next_request())
+                    ahead = None
+                    answer = sent.answer
+                    if answer.more and not (sent.events or answer.rewound or sent.resend_position is not None
+                                            or self._sendable(1)):
+                        ahead = pool.submit(self._send, server, token, self._request([], answer.cursors), [], None)
+                    self._apply(sent, report)
+                    if not (answer.more or answer.rewound or self.ledger.meta(META_RESEND) or self._sendable(1)):
+                        break
+                self._photos(server, token, answer.photos_wanted, report)
+            except SyncError as exc:
+                self.ledger.set_meta({META_LAST_ERROR: str(exc)})
+                raise
         report.waiting = _waiting(self.ledger)
         return report
 
@@ -257,24 +280,34 @@ class SyncClient:
         own = self.ledger.own_events(after_device_seq=int(position), limit=self.batch)
         return own, (str(own[-1].seq) if own else "")
 
-    def _round(self, server: str, token: str, report: SyncReport) -> SyncResponse:
+    def _next_request(self) -> tuple[SyncRequest, list[Event], str | None]:
         resent, next_position = self._resend()
         events = resent or self._sendable(self.batch)
         cursors = json.loads(self.ledger.meta(META_CURSORS) or "{}")
-        request = SyncRequest(PROTOCOL, self.ledger.library["slug"], self.ledger.device["id"],
-                              [e.to_wire() for e in events], cursors, self.page,
-                              device_seq=int(self.ledger.meta("next_seq")) - 1, software_version=__version__,
-                              wall_ms=clock.wall_ms(), outbox=max(0, _waiting(self.ledger) - len(events)))
+        return self._request(events, cursors), events, next_position
+
+    def _request(self, events: list[Event], cursors: dict[str, int]) -> SyncRequest:
+        return SyncRequest(PROTOCOL, self.ledger.library["slug"], self.ledger.device["id"],
+                           [e.to_wire() for e in events], cursors, self.page,
+                           device_seq=int(self.ledger.meta("next_seq")) - 1, software_version=__version__,
+                           wall_ms=clock.wall_ms(), outbox=max(0, _waiting(self.ledger) - len(events)))
+
+    def _send(self, server: str, token: str, request: SyncRequest, events: list[Event],
+              next_position: str | None) -> _Round:
+        """One request and its parsed answer; nothing is written here."""
         body = protocol.encode(request.to_json())
-        reply = self.transport.request("POST", server + protocol.SYNC_PATH, body=body,
-                                       headers=_headers(token))
-        report.requests += 1
-        report.bytes_up += len(body)
-        report.bytes_down += len(reply.body)
+        reply = self.transport.request("POST", server + protocol.SYNC_PATH, body=body, headers=_headers(token))
         try:
             answer = protocol.parse_sync_response(_answer(reply))
         except ProtocolError as exc:
             raise ServerFailed(exc.message) from None
+        return _Round(events, next_position, answer, len(body), len(reply.body))
+
+    def _apply(self, sent: _Round, report: SyncReport) -> None:
+        answer, events, next_position = sent.answer, sent.events, sent.resend_position
+        report.requests += 1
+        report.bytes_up += sent.bytes_up
+        report.bytes_down += sent.bytes_down
         failpoints.reach("client.before_apply")
         skip = quarantined(self.ledger)
         for rejection in answer.rejected:
@@ -298,7 +331,6 @@ class SyncClient:
         report.duplicates += counts["duplicates"]
         report.availability += len(answer.availability)
         self._want_photos(answer.events)
-        return answer
 
     # -- photos, outside the event stream: never in the way of a sync ------------------
 

@@ -68,13 +68,14 @@ def create_app(storage: Storage, *, now_ms: Callable[[], int] = clock.wall_ms) -
               openapi_extra={**_body(protocol.SYNC_REQUEST_SCHEMA), "security": [{"bearer": []}]},
               responses={200: _json(protocol.SYNC_RESPONSE_SCHEMA), **_errors(400, 401, 403, 404, 413, 415, 422, 426)})
     async def sync(request: Request) -> Response:
-        device = await _device(request)
-        req = protocol.parse_sync_request(protocol.decode(await _read(request), request.headers.get("content-encoding")))
-        answer = await run_in_threadpool(_round, storage, device, req, now_ms)
-        body = answer.to_json()
-        if "gzip" in request.headers.get("accept-encoding", ""):
-            return Response(protocol.encode(body), media_type="application/json", headers={"Content-Encoding": "gzip"})
-        return Response(protocol.encode(body, compress=False), media_type="application/json")
+        token = _token(request)
+        body = await _read(request)
+        gzip = "gzip" in request.headers.get("accept-encoding", "")
+        # one trip to a worker thread for the whole round: the token, the body's gzip and JSON, the
+        # database and the answer's encoding, so the event loop only moves bytes
+        answer = await run_in_threadpool(_sync, storage, token, body, request.headers.get("content-encoding"), gzip,
+                                         now_ms)
+        return Response(answer, media_type="application/json", headers={"Content-Encoding": "gzip"} if gzip else None)
 
     @app.put(protocol.PHOTO_PATH, summary="Upload a tool photo, addressed by its SHA-256",
              openapi_extra={"requestBody": {"content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}},
@@ -112,12 +113,24 @@ def create_app(storage: Storage, *, now_ms: Callable[[], int] = clock.wall_ms) -
     app.openapi = _openapi  # type: ignore[method-assign]
 
     async def _device(request: Request) -> Device:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("send the device token as 'Authorization: Bearer <token>'; enroll with `toolkiosk enroll`")
-        return await run_in_threadpool(storage.authenticate, token.strip())
+        return await run_in_threadpool(storage.authenticate, _token(request))
 
     return app
+
+
+def _token(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send the device token as 'Authorization: Bearer <token>'; enroll with `toolkiosk enroll`")
+    return token.strip()
+
+
+def _sync(storage: Storage, token: str, body: bytes, content_encoding: str | None, gzip: bool,
+          now_ms: Callable[[], int]) -> bytes:
+    """A sync request's body in, the answer's body out: authenticated before anything is decoded."""
+    device = storage.authenticate(token)
+    req = protocol.parse_sync_request(protocol.decode(body, content_encoding))
+    return protocol.encode(_round(storage, device, req, now_ms).to_json(), compress=gzip)
 
 
 def _round(storage: Storage, device: Device, req: protocol.SyncRequest, now_ms: Callable[[], int]) -> SyncResponse:
