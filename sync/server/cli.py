@@ -2,6 +2,7 @@
 
     toolkiosk-server --data DIR library add maple --name "Maple Street Tool Library"
     toolkiosk-server --data DIR library partner maple oak
+    toolkiosk-server --data DIR library unpartner maple oak
     toolkiosk-server --data DIR device invite maple --name "front desk"   # prints a one-time code
     toolkiosk-server --data DIR device revoke maple "front desk"
     toolkiosk-server --data DIR serve --host 0.0.0.0 --port 8080
@@ -50,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a")
     p.add_argument("b")
     p.set_defaults(handler=_library_partner)
+    p = library.add_parser("unpartner", help="end a partnership: each library stops seeing the other's catalog")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.set_defaults(handler=_library_unpartner)
 
     device = commands.add_parser("device", help="kiosks allowed to sync").add_subparsers(
         dest="action", metavar="ACTION", required=True)
@@ -132,6 +137,12 @@ def _library_list(args: argparse.Namespace, storage: Storage) -> int:
 def _library_partner(args: argparse.Namespace, storage: Storage) -> int:
     storage.add_partners(args.a, args.b)
     print(f"{args.a} and {args.b} now see each other's catalog (never each other's members)")
+    return 0
+
+
+def _library_unpartner(args: argparse.Namespace, storage: Storage) -> int:
+    storage.remove_partners(args.a, args.b)
+    print(f"{args.a} and {args.b} no longer see each other's catalog; their kiosks keep what they had")
     return 0
 
 

@@ -72,6 +72,12 @@ class SQLStorage(Storage):
             for x, y in ((a, b), (b, a)):
                 tx.run("INSERT INTO partners (a, b) VALUES (?, ?) ON CONFLICT DO NOTHING", (x, y))
 
+    def remove_partners(self, a: str, b: str) -> None:
+        with self.db.write() as tx:
+            self._library(tx, a), self._library(tx, b)
+            if not tx.run("DELETE FROM partners WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)", (a, b, b, a)):
+                raise NotFound(f"{a} and {b} are not partners")
+
     def partners(self, slug: str) -> list[str]:
         with self.db.read() as tx:
             return self._partners(tx, slug)

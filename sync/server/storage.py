@@ -72,6 +72,10 @@ class Storage(ABC):
         """Each library sees the other's catalog and availability."""
 
     @abstractmethod
+    def remove_partners(self, a: str, b: str) -> None:
+        """Ends a partnership: neither library's kiosks hear of the other's catalog from then on."""
+
+    @abstractmethod
     def partners(self, slug: str) -> list[str]: ...
 
     @abstractmethod
