@@ -247,8 +247,14 @@ def parse_enroll_request(obj: Any) -> EnrollRequest:
 
 # -- events --------------------------------------------------------------------------
 
-def check_event(wire: dict[str, Any]) -> Event:
-    """An event from a kiosk, its envelope checked and, for types this software knows, its payload too.
+def payload_text(payload: dict[str, Any]) -> str:
+    """A payload as the server stores it: compact JSON, text as is."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+def check_event(wire: dict[str, Any]) -> tuple[Event, str]:
+    """An event from a kiosk, its envelope checked and, for types this software knows, its payload too;
+    with its payload_text, made once for the size check and the storage.
 
     Raises InvalidInput with the reason. A payload the kiosks' projections
     could not apply must never be stored: it would stop every kiosk that pulls it.
@@ -260,11 +266,12 @@ def check_event(wire: dict[str, Any]) -> Event:
         raise InvalidInput("seq must be positive, hlc non-negative and v at least 1")
     if len(event.type) > 64 or len(event.entity) > 200:
         raise InvalidInput("type or entity too long")
-    if len(json.dumps(event.payload)) > MAX_EVENT_BYTES:
+    text = payload_text(event.payload)
+    if len(text.encode()) > MAX_EVENT_BYTES:
         raise InvalidInput(f"the payload is over {MAX_EVENT_BYTES} bytes")
     if event.known:
         _check_payload(event)
-    return event
+    return event, text
 
 
 def _check_payload(event: Event) -> None:

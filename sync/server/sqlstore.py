@@ -170,9 +170,10 @@ class SQLStorage(Storage):
     def ingest(self, device: Device, events: list[dict[str, Any]]) -> IngestResult:
         result = IngestResult()
         candidates: list[Event] = []
+        texts: dict[str, str] = {}   # payloads as stored, by event id
         for wire in events:
             try:
-                event = check_event(wire)
+                event, text = check_event(wire)
             except InvalidInput as exc:
                 result.rejected.append(Rejection(wire["id"], "invalid", str(exc)))
                 continue
@@ -186,6 +187,7 @@ class SQLStorage(Storage):
                 result.rejected.append(Rejection(event.id, "server_only", "only the server opens conflicts"))
             else:
                 candidates.append(event)
+                texts.setdefault(event.id, text)  # a second copy of an id is compared, never stored
         if not candidates:
             return result
         now = self._now()
@@ -198,7 +200,7 @@ class SQLStorage(Storage):
                 head += 1
                 result.acks[event.id] = head
                 rows.append((head, event))
-            self._insert_events(tx, rows, now)
+            self._insert_events(tx, rows, now, texts)
             result.stored = len(rows)
             head, server_seq, result.conflicts = self._derive(tx, device.library, rows, head, server_seq, now)
             tx.run("UPDATE libraries SET head = ?, server_seq = ? WHERE slug = ?", (head, server_seq, device.library))
@@ -240,11 +242,12 @@ class SQLStorage(Storage):
         result.rejected.extend(flags)
         return list(fresh.values()), flags
 
-    def _insert_events(self, tx: Tx, rows: list[tuple[int, Event]], now: int) -> None:
+    def _insert_events(self, tx: Tx, rows: list[tuple[int, Event]], now: int, texts: dict[str, str] | None = None) -> None:
+        texts = texts or {}
         tx.insert("events", ("library", "lseq", "id", "device", "device_seq", "hlc", "type", "version", "entity",
                              "payload", "catalog", "received_ms"),
                   [(e.library, lseq, e.id, e.device, e.seq, e.hlc, e.type, e.version, e.entity,
-                    json.dumps(e.payload, separators=(",", ":"), ensure_ascii=False), int(protocol.is_catalog(e)), now)
+                    texts.get(e.id) or protocol.payload_text(e.payload), int(protocol.is_catalog(e)), now)
                    for lseq, e in rows])
 
     # -- what the server derives ----------------------------------------------------------
@@ -472,8 +475,8 @@ class SQLStorage(Storage):
             head, seq = lib["head"] + 1, lib["server_seq"] + 1
             event = Event(uuid7(), library, SERVER_DEVICE.format(library=library), seq,
                           clock.tick(last["hlc"] or 0, now), type_, EVENT_TYPES[type_][0], entity, payload)
-            check_event(event.to_wire())
-            self._insert_events(tx, [(head, event)], now)
+            _, text = check_event(event.to_wire())
+            self._insert_events(tx, [(head, event)], now, {event.id: text})
             head, seq, _ = self._derive(tx, library, [(head, event)], head, seq, now)
             tx.run("UPDATE libraries SET head = ?, server_seq = ? WHERE slug = ?", (head, seq, library))
         return event
@@ -518,7 +521,7 @@ class SQLStorage(Storage):
                     row = tx.one("SELECT payload FROM events WHERE id = ?", (loan["opened_event"],))
                     payload = protocol.redact_member(json.loads(row["payload"]))
                     tx.run("UPDATE events SET payload = ? WHERE id = ?",
-                           (json.dumps(payload, separators=(",", ":"), ensure_ascii=False), loan["opened_event"]))
+                           (protocol.payload_text(payload), loan["opened_event"]))
                 tx.many("UPDATE loans SET forgotten = 1 WHERE id = ?", [(loan["id"],) for loan in loans])
                 forgotten += len(loans)
         return forgotten
