@@ -11,6 +11,8 @@ import json
 import secrets
 import sqlite3
 import threading
+
+import sqlite_utils
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,6 +45,7 @@ class SyncBatch:
 class Ledger:
     def __init__(self, conn: sqlite3.Connection, path: Path, wall: Callable[[], int] = clock.wall_ms):
         self._conn = conn
+        self.db = sqlite_utils.Database(conn)
         self.path = path
         self._wall = wall
         self._lock = threading.RLock()
@@ -130,13 +133,13 @@ class Ledger:
     def events(self, *, after_seq: int = 0, limit: int | None = None) -> list[Event]:
         """Events in local arrival order."""
         sql = "SELECT * FROM events WHERE seq > ? ORDER BY seq" + (f" LIMIT {int(limit)}" if limit else "")
-        return [Event.from_row(_row_dict(r)) for r in self._query(sql, (after_seq,))]
+        return [Event.from_row(r) for r in self._query(sql, (after_seq,))]
 
     # -- time ----------------------------------------------------------------------
 
     def today(self) -> date:
         """Today by the later of the wall clock and the last stamp: a Pi that booted at 1970 still knows the date."""
-        last = int(self._query("SELECT value FROM meta WHERE key = 'hlc'")[0]["value"])
+        last = int(self._scalar("SELECT value FROM meta WHERE key = 'hlc'"))
         return clock.stamp_date(max(clock.pack(self._wall(), 0), last))
 
     # -- settings ------------------------------------------------------------------
@@ -226,7 +229,7 @@ class Ledger:
         loan = self._query(
             "SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_by IS NULL ORDER BY opened_hlc LIMIT 1",
             (tool["library"], code))
-        tool["loan"] = _row_dict(loan[0]) if loan else None
+        tool["loan"] = loan[0] if loan else None
         return tool
 
     def find_tool(self, text: str) -> dict[str, Any] | None:
@@ -241,7 +244,7 @@ class Ledger:
             row = rows[0] if rows else None
         return None if row is None else self.tool(row["code"])
 
-    def _tool_row(self, code: str, library: str | None = None) -> sqlite3.Row | None:
+    def _tool_row(self, code: str, library: str | None = None) -> dict[str, Any] | None:
         rows = self._query("SELECT * FROM tools WHERE library = ? AND code = ?", (library or self.library["slug"], code))
         return rows[0] if rows else None
 
@@ -316,19 +319,19 @@ class Ledger:
         row = self._member_row(code)
         if row is None:
             raise NotFound(f"no member has the card {code}")
-        return _row_dict(row)
+        return row
 
     def find_member(self, code: str) -> dict[str, Any] | None:
         row = self._member_row(code.strip())
-        return None if row is None else _row_dict(row)
+        return row
 
-    def _member_row(self, code: str) -> sqlite3.Row | None:
+    def _member_row(self, code: str) -> dict[str, Any] | None:
         rows = self._query("SELECT * FROM members WHERE library = ? AND code = ?", (self.library["slug"], code))
         return rows[0] if rows else None
 
     def list_members(self) -> list[dict[str, Any]]:
-        return [_row_dict(r) for r in self._query(
-            "SELECT * FROM members WHERE library = ? AND name IS NOT NULL ORDER BY name, code", (self.library["slug"],))]
+        return self._query(
+            "SELECT * FROM members WHERE library = ? AND name IS NOT NULL ORDER BY name, code", (self.library["slug"],))
 
     # -- lending -------------------------------------------------------------------
 
@@ -345,8 +348,8 @@ class Ledger:
         return None if row is None else _tool_dict(row)
 
     def _open_loan_count(self, member_code: str) -> int:
-        return self._query("SELECT count(*) AS n FROM loans WHERE library = ? AND member_code = ? AND closed_by IS NULL",
-                           (self.library["slug"], member_code))[0]["n"]
+        return self._scalar("SELECT count(*) FROM loans WHERE library = ? AND member_code = ? AND closed_by IS NULL",
+                            (self.library["slug"], member_code))
 
     def checkout(self, member_code: str, tool_codes: Sequence[str], today: date | None = None) -> list[dict[str, Any]]:
         """All or nothing: if any tool is refused, none go out and every reason is raised."""
@@ -392,7 +395,7 @@ class Ledger:
                     fields["notes"] = "Parts missing: " + ", ".join(missing_parts)
                 self._append("tool.edited", f"tool:{tool_code}", {"code": tool_code, "fields": fields})
         closed = self._query("SELECT * FROM loans WHERE closed_by = ?", (event.id,))
-        return {"tool": self.tool(tool_code), "loans": [_row_dict(r) for r in closed], "known_loan": bool(closed)}
+        return {"tool": self.tool(tool_code), "loans": closed, "known_loan": bool(closed)}
 
     def renew(self, tool_code: str, today: date | None = None) -> dict[str, Any]:
         with self._lock, write_transaction(self._conn, self.path):
@@ -402,7 +405,7 @@ class Ledger:
                 (self.library["slug"], tool_code)).fetchall()
             if not rows:
                 raise NotFound(f"the tool {tool_code} is not on loan")
-            loan = _row_dict(rows[0])
+            loan = dict(rows[0])
             refusal = rules.renewal_refusal(loan, self.settings, today)
             if refusal:
                 raise Refused([refusal])
@@ -414,7 +417,7 @@ class Ledger:
         rows = self._query(_LOAN_SELECT + " WHERE l.id = ?", (loan_id,))
         if not rows:
             raise NotFound(f"no loan {loan_id}")
-        return _row_dict(rows[0])
+        return rows[0]
 
     def loans(self, *, member_code: str | None = None, tool_code: str | None = None,
               open_only: bool = True) -> list[dict[str, Any]]:
@@ -427,7 +430,7 @@ class Ledger:
             args.append(tool_code)
         if open_only:
             sql += " AND l.closed_by IS NULL"
-        return [_row_dict(r) for r in self._query(sql + " ORDER BY l.due, l.opened_hlc", tuple(args))]
+        return self._query(sql + " ORDER BY l.due, l.opened_hlc", tuple(args))
 
     def overdue(self, as_of: date | None = None) -> list[dict[str, Any]]:
         """Open loans past their due date, oldest first, with whom to contact."""
@@ -451,9 +454,8 @@ class Ledger:
     def conflicts(self, *, include_resolved: bool = False) -> list[dict[str, Any]]:
         sql = "SELECT * FROM conflicts WHERE library = ?" + ("" if include_resolved else " AND status = 'open'")
         result = []
-        for row in self._query(sql + " ORDER BY detected_hlc", (self.library["slug"],)):
-            conflict = _row_dict(row)
-            conflict["loans"] = [self.loan(i) for i in (row["loan_a"], row["loan_b"]) if i and self._has_loan(i)]
+        for conflict in self._query(sql + " ORDER BY detected_hlc", (self.library["slug"],)):
+            conflict["loans"] = [self.loan(i) for i in (conflict["loan_a"], conflict["loan_b"]) if i and self._has_loan(i)]
             result.append(conflict)
         return result
 
@@ -469,14 +471,14 @@ class Ledger:
                 raise NotFound(f"no conflict {conflict_id}")
             self._append("conflict.resolved", f"conflict:{conflict_id}",
                          {"conflict_id": conflict_id, "resolution": resolution.strip(), "note": note})
-        return _row_dict(self._query("SELECT * FROM conflicts WHERE id = ?", (conflict_id,))[0])
+        return dict(self._query("SELECT * FROM conflicts WHERE id = ?", (conflict_id,))[0])
 
     # -- statistics and privacy ----------------------------------------------------
 
     def stats(self, today: date | None = None) -> dict[str, Any]:
         today = today or self.today()
         lib = self.library["slug"]
-        one = lambda sql, *a: self._query(sql, (lib, *a))[0][0]  # noqa: E731
+        one = lambda sql, *a: self._scalar(sql, (lib, *a))  # noqa: E731
         by_status = {r["status"]: r["n"] for r in self._query(
             "SELECT status, count(*) AS n FROM tools WHERE library = ? AND name IS NOT NULL GROUP BY status", (lib,))}
         return {
@@ -487,10 +489,10 @@ class Ledger:
             "loans_overdue": one("SELECT count(*) FROM loans WHERE library = ? AND closed_by IS NULL AND due < ?",
                                  today.isoformat()),
             "conflicts_open": one("SELECT count(*) FROM conflicts WHERE library = ? AND status = 'open'"),
-            "most_borrowed": [dict(r) for r in self._query(
+            "most_borrowed": self._query(
                 """SELECT l.tool_code, t.name, count(*) AS loans FROM loans l
                    LEFT JOIN tools t ON t.library = l.library AND t.code = l.tool_code
-                   WHERE l.library = ? GROUP BY l.tool_code ORDER BY loans DESC, l.tool_code LIMIT 10""", (lib,))],
+                   WHERE l.library = ? GROUP BY l.tool_code ORDER BY loans DESC, l.tool_code LIMIT 10""", (lib,)),
             "never_borrowed": one(
                 """SELECT count(*) FROM tools t WHERE t.library = ? AND t.name IS NOT NULL AND NOT EXISTS
                    (SELECT 1 FROM loans l WHERE l.library = t.library AND l.tool_code = t.code)"""),
@@ -518,17 +520,17 @@ class Ledger:
         rows = self._query(
             f"SELECT * FROM events WHERE device = ? AND server_seq IS NULL{skip} ORDER BY device_seq LIMIT ?",
             (self.device["id"], *exclude, limit))
-        return [Event.from_row(_row_dict(r)) for r in rows]
+        return [Event.from_row(r) for r in rows]
 
     def own_events(self, *, after_device_seq: int = 0, limit: int = 500) -> list[Event]:
         """Own events by device sequence, acknowledged or not: what a server restored from an older copy lost."""
         rows = self._query("SELECT * FROM events WHERE device = ? AND device_seq > ? ORDER BY device_seq LIMIT ?",
                            (self.device["id"], after_device_seq, limit))
-        return [Event.from_row(_row_dict(r)) for r in rows]
+        return [Event.from_row(r) for r in rows]
 
     def outbox_size(self) -> int:
-        return self._query("SELECT count(*) FROM events WHERE device = ? AND server_seq IS NULL",
-                           (self.device["id"],))[0][0]
+        return self._scalar("SELECT count(*) FROM events WHERE device = ? AND server_seq IS NULL",
+                            (self.device["id"],))
 
     def apply_sync(self, batch: SyncBatch) -> dict[str, int]:
         """Acknowledgements, new events and cursors in one transaction: a cut-off sync is simply repeated."""
@@ -579,23 +581,27 @@ class Ledger:
         snapshot = {}
         for table in schema.PROJECTION_TABLES:
             columns = "rowid, *" if table == "tools_fts" else "*"
-            rows = [tuple(r) for r in self._query(f"SELECT {columns} FROM {table}")]
+            rows = [tuple(r.values()) for r in self._query(f"SELECT {columns} FROM {table}")]
             if table in ("tools", "tools_fts"):  # rowids depend on arrival order; compare content
                 rows = [r[1:] if table == "tools_fts" else r for r in rows]
             snapshot[table] = sorted(rows, key=repr)
         return snapshot
 
     def integrity_check(self) -> str:
-        return self._query("PRAGMA integrity_check")[0][0]
+        return self._scalar("PRAGMA integrity_check")
 
     # -- plumbing ------------------------------------------------------------------
 
-    def _query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+    def _query(self, sql: str, args: tuple = ()) -> list[dict[str, Any]]:
+        """Rows as dicts (sqlite-utils), with SQLite's failures in plain words."""
         with self._lock:
             try:
-                return self._conn.execute(sql, args).fetchall()
+                return list(self.db.query(sql, args))
             except sqlite3.Error as exc:
                 raise translate(exc, self.path) from None
+
+    def _scalar(self, sql: str, args: tuple = ()) -> Any:
+        return next(iter(self._query(sql, args)[0].values()))
 
 
 # Partner tools show the availability the server reported; own tools their own status.
@@ -635,12 +641,8 @@ def _as_sqlite_error(exc: OSError) -> sqlite3.Error:
     return sqlite3.OperationalError(f"{exc.strerror or exc}: read-only" if exc.errno in (13, 30) else str(exc))
 
 
-def _row_dict(row: sqlite3.Row) -> dict[str, Any]:
-    return {key: row[key] for key in row.keys()}
-
-
-def _tool_dict(row: sqlite3.Row) -> dict[str, Any]:
-    tool = _row_dict(row)
+def _tool_dict(row: dict[str, Any]) -> dict[str, Any]:
+    tool = dict(row)
     if "availability" in tool:
         tool["status"] = tool.pop("availability")
     tool["kit"] = json.loads(tool["kit"]) if tool.get("kit") else []

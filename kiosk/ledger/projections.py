@@ -244,15 +244,22 @@ def _refresh_tool_status(conn: sqlite3.Connection, library: str, tool: str) -> N
 
 
 def _conflict_opened(conn: sqlite3.Connection, event: Event) -> None:
-    """A conflict the server found; kept even where this replica derives it too."""
+    """A conflict the server found. Its fields are the server's whether or not this replica
+    derived the same conflict first, and its later loan stays provisional: both hold in any order."""
     p = event.payload
+    fields = (p["kind"], p["tool"], p.get("loan_a"), p.get("loan_b"), p.get("return_event"), event.hlc)
     conn.execute(
         """INSERT OR IGNORE INTO conflicts (id, library, kind, tool_code, loan_a, loan_b, return_event, detected_hlc)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        (p["conflict_id"], event.library, p["kind"], p["tool"], p.get("loan_a"), p.get("loan_b"), p.get("return_event"),
-         event.hlc),
+        (p["conflict_id"], event.library, *fields),
     )
-    conn.execute("UPDATE conflicts SET server_reported = 1 WHERE id = ?", (p["conflict_id"],))
+    conn.execute(
+        """UPDATE conflicts SET server_reported = 1, kind = ?, tool_code = ?, loan_a = ?, loan_b = ?, return_event = ?,
+               detected_hlc = ? WHERE id = ?""",
+        (*fields, p["conflict_id"]),
+    )
+    if p["kind"] == "double_checkout" and p.get("loan_b"):
+        conn.execute("UPDATE loans SET provisional = 1 WHERE id = ?", (p["loan_b"],))
     _mark_resolution(conn, p["conflict_id"])
 
 

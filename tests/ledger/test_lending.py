@@ -191,3 +191,39 @@ def test_a_kiosk_restored_from_a_backup_continues_its_sequence_after_its_own_eve
     sequences = [e.seq for e in restored.events() if e.device == restored.device["id"]]
     assert sequences == list(range(1, len(sequences) + 1))
     assert {t["code"] for t in restored.list_tools()} == {"T1", "T2", "T3"}
+
+
+def test_a_server_reported_conflict_gives_the_same_tables_in_any_arrival_order(tmp_path):
+    import itertools
+
+    from kiosk.ledger import Ledger
+
+    origin = Ledger.create(tmp_path / "origin", library="maple", name="Maple")
+    origin.add_tool("T1", "Saw")
+    base = origin.events()
+    stamp = int(origin.meta("hlc"))
+
+    def event(type_, device, hlc, payload, entity):
+        return Event(uuid7(), "maple", device, 1, stamp + hlc, type_, 1, entity, payload)
+
+    first = event("loan.opened", "KIOSKA", 10, {"loan_id": "A", "tool": "T1", "member": "M1", "due": "2026-11-30",
+                                                 "at": "2026-11-19"}, "loan:A")
+    second = event("loan.opened", "KIOSKB", 10**9, {"loan_id": "B", "tool": "T1", "member": "M2", "due": "2026-11-30",
+                                                     "at": "2026-11-20"}, "loan:B")
+    back = event("loan.returned", "KIOSKC", 20, {"tool": "T1", "loan_id": None, "condition": "ok", "at": "2026-11-19"},
+                 "tool:T1")
+    reported = event("conflict.opened", "server:maple", 2 * 10**9, {"conflict_id": "double:A:B", "kind": "double_checkout",
+                                                                     "tool": "T1", "loan_a": "A", "loan_b": "B"},
+                     "conflict:double:A:B")
+    snapshots = []
+    for n, order in enumerate(itertools.permutations([first, second, back, reported])):
+        replica = Ledger.create(tmp_path / f"r{n}", library="maple", name="Maple")
+        replica.apply_sync(SyncBatch(acks={}, events=base, meta={}))
+        for e in order:
+            replica.apply_sync(SyncBatch(acks={}, events=[e], meta={}))
+        snapshot = replica.projection_snapshot()
+        snapshots.append({t: snapshot[t] for t in ("loans", "conflicts", "returns", "tools")})
+        replica.close()
+    assert all(s == snapshots[0] for s in snapshots)
+    [conflict] = snapshots[0]["conflicts"]
+    assert conflict[0] == "double:A:B"

@@ -14,7 +14,7 @@ def select(table: str) -> str:
 
 
 def kiosk_rows(ledger, table: str) -> list[tuple]:
-    return [tuple(r) for r in ledger._query(select(table))]
+    return [tuple(r) for r in ledger.db.execute(select(table)).fetchall()]
 
 
 def view_rows(view, table: str) -> list[tuple]:
