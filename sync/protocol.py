@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from kiosk.ledger.codes import LIBRARY_SLUG, LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import (
     CONDITIONS, EVENT_TYPES, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
@@ -47,7 +48,7 @@ MAX_ID_LENGTH = 64
 MAX_HLC = (1 << 63) - 1
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-SLUG = re.compile(r"^[a-z0-9]{2,12}$")
+SLUG = LIBRARY_SLUG
 # A tool's photo field that names its file by content: photos/<sha256>.<ext>
 PHOTO_FIELD = re.compile(r"^photos/([0-9a-f]{64})\.(jpg|jpeg|png|webp)$")
 
@@ -176,7 +177,7 @@ def parse_sync_request(obj: Any) -> SyncRequest:
                             "Upgrade toolkiosk on this kiosk.")
     library, device = body.get("library"), body.get("device")
     if not isinstance(library, str) or not SLUG.match(library):
-        raise ProtocolError(422, "invalid", "'library' must be a library slug (2 to 12 lowercase letters or digits)")
+        raise ProtocolError(422, "invalid", f"'library' must be a library slug ({LIBRARY_SLUG_RULE})")
     if not isinstance(device, str) or not 0 < len(device) <= MAX_ID_LENGTH:
         raise ProtocolError(422, "invalid", "'device' must be the kiosk's device id")
     events = body.get("events", [])

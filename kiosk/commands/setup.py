@@ -13,7 +13,7 @@ from kiosk.ledger import Ledger, LedgerError
 def add_commands(subparsers) -> None:
     common = [subparsers.common_parent]
     p = subparsers.add_parser("init", parents=common, help="set up a new library in the home folder")
-    p.add_argument("--library", required=True, metavar="SLUG", help="short name, e.g. maple (2-12 lowercase letters/digits)")
+    p.add_argument("--library", required=True, metavar="SLUG", help="short name, e.g. maple (2 to 8 lowercase letters or digits)")
     p.add_argument("--name", required=True, help="the library's full name")
     p.add_argument("--device", metavar="NAME", help="this kiosk's name, e.g. 'Front counter'")
     p.set_defaults(handler=init)

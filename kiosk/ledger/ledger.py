@@ -28,7 +28,6 @@ from kiosk.ledger.ids import uuid7
 from kiosk.ledger.store import connect, translate, write_transaction
 
 DB_NAME = "ledger.db"
-SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,8 @@ class Ledger:
     def create(cls, home: Path | str, *, library: str, name: str, device_name: str | None = None,
                wall: Callable[[], int] = clock.wall_ms) -> "Ledger":
         """Sets up a new library in an empty home folder."""
-        if not (2 <= len(library) <= 12 and set(library) <= SLUG_CHARS):
-            raise InvalidInput("the library slug must be 2 to 12 lowercase letters or digits, for example 'maple'")
+        if not codes.LIBRARY_SLUG.match(library):
+            raise InvalidInput(f"the library slug must be {codes.LIBRARY_SLUG_RULE}, for example 'maple'")
         home = Path(home)
         path = home / DB_NAME
         if path.exists():

@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     library = commands.add_parser("library", help="libraries and their partnerships").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = library.add_parser("add", help="add a library")
-    p.add_argument("slug", help="2 to 12 lowercase letters or digits, as the kiosks were set up with")
+    p.add_argument("slug", help="2 to 8 lowercase letters or digits, as the kiosks were set up with")
     p.add_argument("--name", required=True)
     p.set_defaults(handler=_library_add)
     library.add_parser("list", help="list the libraries").set_defaults(handler=_library_list)

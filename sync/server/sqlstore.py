@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Callable
 
 from kiosk.ledger import clock, rules
+from kiosk.ledger.codes import LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import EVENT_TYPES, Event
 from kiosk.ledger.ids import uuid7
@@ -36,7 +37,7 @@ class SQLStorage(Storage):
 
     def add_library(self, slug: str, name: str) -> dict[str, Any]:
         if not protocol.SLUG.match(slug or ""):
-            raise Invalid("a library slug is 2 to 12 lowercase letters or digits, for example 'maple'")
+            raise Invalid(f"a library slug is {LIBRARY_SLUG_RULE}, for example 'maple'")
         if not name.strip():
             raise Invalid("a library needs a name")
         with self.db.write() as tx:

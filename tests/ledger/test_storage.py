@@ -134,3 +134,11 @@ def test_wal_and_durable_commits_are_on(tmp_path):
     conn = connect(tmp_path / "x.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_library_slugs_stay_short_enough_for_labels_to_scan(tmp_path):
+    from kiosk.ledger import InvalidInput
+
+    Ledger.create(tmp_path / "ok", library="maple8ch", name="Maple").close()
+    with pytest.raises(InvalidInput, match="2 to 8 lowercase letters or digits"):
+        Ledger.create(tmp_path / "long", library="maplestreet", name="Maple")

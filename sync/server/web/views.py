@@ -10,7 +10,6 @@ deleting the file rebuilds it from the log.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from datetime import date
@@ -18,12 +17,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kiosk.ledger import projections, rules, schema
+from kiosk.ledger.codes import LIBRARY_SLUG
 from kiosk.ledger.events import Event
 from kiosk.ledger.store import connect, write_transaction
 from sync.server.web.source import EventSource
 
 BATCH = 1000
-SLUG = re.compile(r"^[a-z0-9]{2,12}$")  # the kiosk's rule for library slugs; also a safe file name
+SLUG = LIBRARY_SLUG  # the kiosk's rule for library slugs; also a safe file name
 
 
 class LibraryView:
