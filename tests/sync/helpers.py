@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import uvicorn
 
@@ -35,12 +35,12 @@ def free_port() -> int:
 class ServerThread:
     """The real ASGI app on uvicorn, in a thread of this process, speaking HTTP on 127.0.0.1."""
 
-    def __init__(self, storage: Storage, **app_options):
+    def __init__(self, storage: Storage, app: Any = None, **app_options):
         self.storage = storage
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(storage, **app_options), host="127.0.0.1", port=self.port, log_level="error",
-                                access_log=False, lifespan="off")
+        config = uvicorn.Config(app or create_app(storage, **app_options), host="127.0.0.1", port=self.port,
+                                log_level="error", access_log=False, lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=lambda: asyncio.run(self._server.serve()), daemon=True)
 

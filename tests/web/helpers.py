@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
 import time
 from datetime import datetime
 from http.cookies import SimpleCookie
@@ -12,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 
 from sync.server import create_app
 from sync.server.storage import Storage
 from sync.server.web import WebConfig, mount_web
 from sync.server.web.adapter import StorageSource
 from sync.server.web.reminders.channels import LoggingSmsGateway
-from tests.sync.helpers import free_port
+from tests.sync.helpers import ServerThread
 
 PASSWORD = "a long enough password"
 CSRF = re.compile(r'<form[^>]*action="([^"]+)"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)">')
@@ -46,29 +43,20 @@ class WebServer:
 
     def __init__(self, storage: Storage, data_dir: Path, clock: Clock, **config: Any):
         self.storage = storage
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.base = self.url + "/web"
         app = create_app(storage)
         self.sms = LoggingSmsGateway()
         self.state = mount_web(app, StorageSource(storage), WebConfig(data_dir=data_dir, now=clock, **config),
                                sms=self.sms)
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error",
-                                                     access_log=False, lifespan="off"))
-        self._thread = threading.Thread(target=lambda: asyncio.run(self._server.serve()), daemon=True)
+        self._http = ServerThread(storage, app=app)
+        self.port, self.url = self._http.port, self._http.url
+        self.base = self.url + "/web"
 
     def __enter__(self) -> "WebServer":
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.01)
+        self._http.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
+        self._http.__exit__(*exc)
         self.state.close()
 
 
