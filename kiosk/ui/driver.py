@@ -50,6 +50,7 @@ class Driver:
         self.app.service = KioskService(Ledger.open(home), Path(home))
         old.close()
         self.app.go_home()
+        self.app.last_activity = time.monotonic()  # a fresh start: idling home mid-scene would spoil it
         self.pump(2)
 
     # -- the loop -------------------------------------------------------------------
@@ -119,7 +120,7 @@ class Driver:
 
         keyboard = shown_keyboard()
         if keyboard is None:
-            raise LookupError("no on-screen keyboard is shown")
+            raise LookupError(f"no on-screen keyboard is shown on {self.screen.name}")
         for char in text:
             capital = char.isupper()
             if capital:

@@ -124,7 +124,8 @@ def scenes() -> Iterator[tuple[str, Scene]]:
         use("on")
         staff(d, "volunteer")
         d.app.go("member_form")
-        d.tap(d.screen.ids.email.ids.input)
+        d.screen.ids.email.ids.input.focus = True  # as a tap does; tests tap through the form's list
+        d.pump(3)
         d.press_keys("ana.ruiz")
     yield "member-register-keyboard", typing
     yield "member-renew", lambda d, c: (staff(d), d.app.go("member_form", code=c.member_expired))
@@ -230,7 +231,7 @@ def misfits_of(process: "subprocess.Popen") -> list[str]:
     stdout, stderr = process.communicate()
     found = [line[len(MISFIT):] for line in stdout.splitlines() if line.startswith(MISFIT)]
     if process.returncode not in (0, 1) or (process.returncode == 1 and not found):
-        raise RuntimeError(f"rendering failed ({process.returncode}):\n{stderr[-3000:]}")
+        raise RuntimeError(f"rendering {' '.join(process.args)} failed ({process.returncode}):\n{stderr[-3000:]}")
     return found
 
 
