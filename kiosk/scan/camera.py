@@ -9,18 +9,20 @@ thread, so they keep working meanwhile.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Callable
 
 from kiosk.scan.events import CAMERA, StatusEvent
+from kiosk.scan.loop import ThreadLoop
 from kiosk.scan.sources.base import Frame, FrameSource, SourceLost, SourceUnavailable
 
 log = logging.getLogger(__name__)
 
 
-class CameraReader:
+class CameraReader(ThreadLoop):
     """Reads ``source`` on a thread, calling ``on_frame(frame, captured_at)`` for each frame."""
+
+    thread_name = "scan-camera"
 
     def __init__(
         self,
@@ -31,6 +33,7 @@ class CameraReader:
         retry_after: float = 0.5,
         retry_max: float = 5.0,
     ):
+        super().__init__()
         self.source = source
         self.on_frame = on_frame
         self.on_status = on_status
@@ -39,19 +42,6 @@ class CameraReader:
         self.state = "starting"
         self._latest: tuple[int, Frame] | None = None
         self._serial = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="scan-camera", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout)
-            self._thread = None
 
     @property
     def latest_frame(self) -> tuple[int, Frame] | None:

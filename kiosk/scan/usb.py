@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 import select
-import threading
 import time
 from typing import Callable, Sequence
 
 from kiosk.scan.events import USB_SCANNER, StatusEvent
+from kiosk.scan.loop import ThreadLoop
 from kiosk.scan.keys import KEY_ENTER, KeyTranslator
 
 RETRY_REFUSED = 30.0  # seconds before a device we may not read (permissions, held elsewhere) is tried again
@@ -50,8 +50,10 @@ def matches(name: str, path: str, wanted: Sequence[str]) -> bool:
     return False
 
 
-class UsbScanners:
+class UsbScanners(ThreadLoop):
     """Reads every matching scanner on one thread; ``on_text(text, device_name)`` gets each scanned line."""
+
+    thread_name = "scan-usb"
 
     def __init__(
         self,
@@ -61,6 +63,7 @@ class UsbScanners:
         *,
         rescan_every: float = 2.0,
     ):
+        super().__init__()
         self.on_text = on_text
         self.on_status = on_status
         self.wanted = tuple(wanted)
@@ -69,24 +72,14 @@ class UsbScanners:
         self._translators: dict[str, KeyTranslator] = {}
         self._refused: dict[str, float] = {}  # path -> when to try it again
         self._not_scanners: set[tuple[str, float]] = set()  # (path, node's ctime): a replugged device gets a new node
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     @property
     def connected(self) -> list[str]:
         """Names of the scanners being read now."""
         return [getattr(d, "name", path) for path, d in list(self._devices.items())]
 
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="scan-usb", daemon=True)
-        self._thread.start()
-
     def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout)
-            self._thread = None
+        super().stop(timeout)
         for path in list(self._devices):
             self._close(path)
 
