@@ -31,15 +31,14 @@ def apply(conn: sqlite3.Connection, event: Event) -> bool:
 
 def _winning_fields(conn: sqlite3.Connection, entity: str, fields: dict[str, Any], event: Event) -> dict[str, Any]:
     """The fields whose clock this event beats; their clocks move to the event."""
-    winners = {}
-    for name, value in fields.items():
-        row = conn.execute("SELECT hlc, device FROM field_clocks WHERE entity = ? AND field = ?", (entity, name)).fetchone()
-        if row is None or (event.hlc, event.device) > (row["hlc"], row["device"]):
-            conn.execute(
-                "INSERT OR REPLACE INTO field_clocks (entity, field, hlc, device) VALUES (?, ?, ?, ?)",
-                (entity, name, event.hlc, event.device),
-            )
-            winners[name] = value
+    if not fields:
+        return {}
+    clocks = {row["field"]: (row["hlc"], row["device"]) for row in
+              conn.execute("SELECT field, hlc, device FROM field_clocks WHERE entity = ?", (entity,))}
+    stamp = (event.hlc, event.device)
+    winners = {name: value for name, value in fields.items() if name not in clocks or stamp > clocks[name]}
+    conn.executemany("INSERT OR REPLACE INTO field_clocks (entity, field, hlc, device) VALUES (?, ?, ?, ?)",
+                     [(entity, name, event.hlc, event.device) for name in winners])
     return winners
 
 
