@@ -222,7 +222,7 @@ def render_elsewhere(size: tuple[int, int], out: Path | None = None, only: set[s
     command += ["--only", *sorted(only)] if only else []
     if shutil.which("xvfb-run"):
         command = ["xvfb-run", "-a", "-s", "-screen 0 {}x{}x24".format(*size), *command]
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_HOME": tempfile.mkdtemp(prefix="kivy-home-")}
+    env = {**os.environ, "KIVY_NO_ARGS": "1"}  # configure() sets what matters over any cached config.ini
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
