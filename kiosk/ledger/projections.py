@@ -142,10 +142,15 @@ def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
     if p.get("loan_id"):
         candidates = conn.execute("SELECT * FROM loans WHERE id = ?", (p["loan_id"],)).fetchall()
     else:
+        # loans opened before it that are open, or closed by a later return: only those it may close
         candidates = conn.execute(
-            """SELECT * FROM loans WHERE library = ? AND tool_code = ? AND (opened_hlc, opened_device, opened_seq) < (?, ?, ?)
-               AND (closed_by IS NULL OR (closed_hlc, closed_device, closed_seq) > (?, ?, ?))""",
-            (event.library, p["tool"], *key, *key),
+            """SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL
+                   AND (opened_hlc, opened_device, opened_seq) < (?, ?, ?)
+               UNION ALL
+               SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?
+                   AND (opened_hlc, opened_device, opened_seq) < (?, ?, ?)
+                   AND (closed_hlc, closed_device, closed_seq) > (?, ?, ?)""",
+            (event.library, p["tool"], *key, event.library, p["tool"], event.hlc, *key, *key),
         ).fetchall()
     since = event.hlc
     for loan in candidates:
@@ -173,7 +178,7 @@ def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since
     gain or lose their loan; everything older stands as it was.
     """
     alive = conn.execute(
-        """SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_by IS NULL
+        """SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL
            UNION ALL SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?""",
         (library, tool, library, tool, since_hlc),
     ).fetchall()
@@ -188,8 +193,8 @@ def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since
                 "double_checkout", first["id"], second["id"], None, second["opened_hlc"])
     for ret in conn.execute(
         """SELECT * FROM returns r WHERE library = ? AND tool_code = ? AND hlc >= ?
-           AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.library = r.library AND l.tool_code = r.tool_code
-                           AND l.closed_by = r.event_id)""",
+           AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.closed_by = r.event_id
+                           AND l.library = r.library AND l.tool_code = r.tool_code)""",
         (library, tool, since_hlc),
     ):
         found[f"return:{ret['event_id']}"] = ("return_without_loan", ret["loan_id"], None, ret["event_id"], ret["hlc"])
@@ -235,7 +240,7 @@ def _refresh_tool_status(conn: sqlite3.Connection, library: str, tool: str) -> N
     conn.execute(
         """UPDATE tools SET status = CASE
                WHEN EXISTS (SELECT 1 FROM loans WHERE library = tools.library AND tool_code = tools.code
-                            AND closed_by IS NULL) THEN 'on_loan'
+                            AND closed_hlc IS NULL) THEN 'on_loan'
                ELSE service_status END
            WHERE library = ? AND code = ?""",
         (library, tool),

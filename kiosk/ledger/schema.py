@@ -78,6 +78,7 @@ CREATE TABLE loans (
 ) WITHOUT ROWID;
 CREATE INDEX loans_tool ON loans (library, tool_code, opened_hlc);
 CREATE INDEX loans_tool_closed ON loans (library, tool_code, closed_hlc);
+CREATE INDEX loans_closed_by ON loans (closed_by) WHERE closed_by IS NOT NULL;
 CREATE INDEX loans_open_member ON loans (library, member_code) WHERE closed_by IS NULL;
 CREATE INDEX loans_open_due ON loans (due) WHERE closed_by IS NULL;
 CREATE INDEX loans_closed_at ON loans (closed_at) WHERE member_code IS NOT NULL;
