@@ -36,9 +36,10 @@ test: setup-test
 bench: setup-test
 	KIVY_NO_ARGS=1 $(XVFB) $(BIN)/python -m tests.benchmarks $(BENCH_ARGS)
 
-## Render every kiosk screen (800x480, English and Spanish) and every web page (phone and desktop) to PNG files.
+## Render every kiosk screen (English and Spanish, five screen sizes) and every web page (phone and desktop) to PNG files.
 screenshots: setup-test
-	KIVY_NO_ARGS=1 $(XVFB) $(BIN)/python -m kiosk.ui.screenshots --out screenshots/kiosk
+	KIVY_NO_ARGS=1 $(XVFB) $(BIN)/python -m kiosk.ui.screenshots --out screenshots/kiosk \
+		--size 800x480 1024x600 480x800 1920x1080 1080x1920
 	$(BIN)/python -m sync.server.web.screenshots --out screenshots/web
 
 clean:
