@@ -10,12 +10,13 @@ which is wrong for fields inside lists and forms; the dock measures in window co
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from kivy.clock import Clock
 from kivy.config import Config
 from kivy.core.window import Window
 from kivy.metrics import dp
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.vkeyboard import VKeyboard
 
 from kiosk.ui import theme
@@ -63,6 +64,7 @@ class KeyboardDock:
     def __init__(self, content: Any):
         self.content = content
         self._place = Clock.create_trigger(self._placed)  # after the keyboard has sized itself
+        self._scrolled_to: Any = None
         Window.bind(children=lambda *_: self._place())
 
     def _placed(self, _dt: float) -> None:
@@ -70,8 +72,22 @@ class KeyboardDock:
         target = getattr(keyboard, "target", None)
         if keyboard is None or target is None or target.get_parent_window() is None:
             self.content.y = 0
+            self._scrolled_to = None
+            return
+        scroller = next((w for w in _ancestors(target) if isinstance(w, ScrollView)), None)
+        if scroller is not None and self._scrolled_to is not target:
+            # a field below the fold of its list: bring it into the list's view first, then lift
+            self._scrolled_to = target
+            scroller.scroll_to(target, padding=dp(12), animate=False)
+            self._place()
             return
         bottom = target.to_window(target.x, target.y)[1] - self.content.y
         top_of_keys = keyboard.y + keyboard.height * keyboard.scale
         lift = max(0.0, top_of_keys + dp(8) - bottom)
         self.content.y = min(lift, max(0.0, Window.height - bottom - target.height))
+
+
+def _ancestors(widget: Any) -> Iterator[Any]:
+    while widget is not None and widget.parent is not widget:
+        widget = widget.parent
+        yield widget

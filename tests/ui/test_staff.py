@@ -275,3 +275,25 @@ def test_type_a_name_on_the_on_screen_keyboard(kiosk, ledger):
     finally:
         use("off")
     assert "Ana Ruiz" in {m["name"] for m in ledger.list_members()}
+
+
+def test_typing_in_a_lower_field_keeps_it_above_the_keyboard(kiosk, ledger):
+    from kivy.core.window import Window
+
+    from kiosk.ui.keyboard import shown_keyboard, use
+
+    use("on")
+    try:
+        sign_in(kiosk, "volunteer", "1234")
+        kiosk.tap(kiosk.find("Register a member"))
+        field = kiosk.screen.ids.email.ids.input
+        field.focus = True
+        kiosk.pump(4)
+        keys = shown_keyboard()
+        assert keys is not None and keys.target == field
+        bottom = field.to_window(*field.pos)[1]
+        assert keys.to_parent(0, keys.height)[1] <= bottom and bottom + field.height <= Window.height
+        kiosk.press_keys("ana@example.org")
+        assert field.text == "ana@example.org"
+    finally:
+        use("off")
