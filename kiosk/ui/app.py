@@ -4,17 +4,20 @@
 
 Every scan reaches :meth:`KioskApp.on_scan` on the Kivy thread; the screen on
 show may take it (a basket takes tools), otherwise it is routed from home (a
-card starts a session, a tool out on loan is returned). An exception anywhere
-in the UI loop is logged and the kiosk goes home; the ledger's writes are
-whole transactions, so a failed one leaves nothing behind.
+card starts a session, a tool out on loan is returned). A screen with
+unfinished business (tools scanned but not borrowed) is asked before it is
+left; idling shows a "Still there?" countdown before the kiosk goes home. An
+exception anywhere in the UI loop is logged and the kiosk goes home; the
+ledger's writes are whole transactions, so a failed one leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from kivy.app import App
 from kivy.base import ExceptionManager, ExceptionManagerBase
@@ -23,6 +26,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.ledger import Ledger
+from kiosk.ui import theme
 from kiosk.ui.i18n import _, tr
 from kiosk.ui.service import KioskService, Scan
 
@@ -48,6 +52,7 @@ class KioskApp(App):
     portrait = BooleanProperty(False)
     sync_text = StringProperty("")
     sync_ok = BooleanProperty(False)
+    sync_shown = BooleanProperty(False)  # only a kiosk with a sync server says how syncing goes
     camera_text = StringProperty("")
     role = StringProperty("")          # "", "volunteer" or "coordinator"
     last_activity = NumericProperty(0.0)
@@ -55,9 +60,11 @@ class KioskApp(App):
     sync_status = ObjectProperty(None, allownone=True)
 
     def __init__(self, service: KioskService, *, camera: str | None = None, start_sync: bool = True,
-                 start_camera: bool = True, **kwargs: Any):
+                 start_camera: bool = True, clock: Callable[[], float] = time.monotonic, **kwargs: Any):
+        """``clock`` tells the idle time (seconds, any origin): tests move it instead of waiting."""
         super().__init__(**kwargs)
         self.service = service
+        self.clock = clock
         self.camera_spec = camera
         self._start_sync = start_sync
         self._start_camera = start_camera
@@ -65,7 +72,9 @@ class KioskApp(App):
         self.watchdog: Any = None
         self.scans: Any = None
         self.feedback: Any = None
-        self.screens: dict[str, Any] = {}
+        self.screens: Any = None   # kiosk.ui.screens.Screens
+        self.manager: Any = None
+        self.still_there: Any = None  # the idle countdown while it shows
 
     # -- building --------------------------------------------------------------------
 
@@ -74,15 +83,11 @@ class KioskApp(App):
         from kivy.metrics import Metrics
         from kivy.uix.boxlayout import BoxLayout
         from kivy.uix.floatlayout import FloatLayout
-        from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-        from kiosk.ui import screens
         from kiosk.ui.feedback import Feedback
         from kiosk.ui.keyboard import KeyboardDock, KioskKeyboard
         from kiosk.ui.scanning import ScanInput
         from kiosk.ui.widgets import Flash, Toast
-
-        from kiosk.ui import theme
 
         Window.clearcolor = theme.BACKGROUND
         self.portrait = Window.height > Window.width
@@ -90,24 +95,19 @@ class KioskApp(App):
         Metrics.density = max(1.0, min(Window.width / design[0], Window.height / design[1]))
         Builder.load_file(str(HERE / "widgets.kv"))
         self.scans = ScanInput(self.on_scan, self.on_camera_status)
-        self.manager = ScreenManager(transition=NoTransition())
-        for name, cls in screens.load(Builder).items():
-            screen = cls(name=name)
-            self.screens[name] = screen
-            self.manager.add_widget(screen)
         # The toast is a banner above the screen that pushes it down while shown: it covers
         # nothing (a greeting, a Finish button), and the screen's own layout makes room.
         self.toast = Toast()
-        column = BoxLayout(orientation="vertical")
+        self.column = column = BoxLayout(orientation="vertical")
         column.add_widget(self.toast)
-        column.add_widget(self.manager)
+        self._new_screens()
         root = FloatLayout()
         root.add_widget(column)
         self.flash = Flash()
         root.add_widget(self.flash)
         Window._vkeyboard_cls = KioskKeyboard  # used when configure() turned the on-screen keyboard on
         self.keyboard_dock = KeyboardDock(column)
-        self.feedback = Feedback(self.flash)
+        self.feedback = Feedback(self.flash, volume=lambda: self.service.volume())
         tr.on_switch(self._language_switched)
         self.switch_language(self.service.local("language"))
         self.sync_text = _("Offline · not connected")
@@ -117,12 +117,13 @@ class KioskApp(App):
 
     def on_start(self) -> None:
         ExceptionManager.add_handler(self)
-        self.last_activity = time.monotonic()
-        Clock.schedule_interval(self._check_idle, 1.0)
+        self.last_activity = self.clock()
+        Clock.schedule_interval(self.idle_tick, 1.0)
         Clock.schedule_once(lambda _dt: self._after_first_frame(), 0)
         self.go_home()
 
     def _after_first_frame(self) -> None:
+        Clock.schedule_interval(lambda _dt: self.screens.make_next(), 0)  # the other screens, one a frame
         self.feedback.load()
         if self._start_camera:
             from kiosk.ui.scanning import start_camera
@@ -146,16 +147,33 @@ class KioskApp(App):
 
     # -- navigation ------------------------------------------------------------------
 
+    def _new_screens(self) -> None:
+        """A new set of screens, made as they are needed with the look in use; the old set goes."""
+        from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+        from kiosk.ui.screens import Screens
+
+        if self.manager is not None:
+            self.manager.current_screen.dispatch("on_leave")  # it stops what it runs (the camera preview)
+            self.column.remove_widget(self.manager)
+        self.manager = ScreenManager(transition=NoTransition())
+        self.screens = Screens(self.manager, Builder)
+        self.column.add_widget(self.manager)
+
     @property
     def current(self):
         return self.manager.current_screen
 
-    def go(self, name: str, **params: Any):
+    def go(self, name: str, *, force: bool = False, **params: Any):
+        """Shows a screen. The screen on show may first ask about its unfinished business
+        (then it stays, and goes on once answered); ``force`` leaves without asking."""
         screen = self.screens[name]
         if screen.roles and self.role not in screen.roles:
             screen = self.screens["home"]
             name, params = "home", {}
         leaving = self.manager.current_screen
+        if not force and leaving is not None and not leaving.may_leave(name, lambda: self.go(name, force=True, **params)):
+            return leaving
         if leaving is not screen and leaving is not None:
             self.stop_typing()  # the on-screen keyboard goes with the field it was typing into
             leaving.leave()
@@ -166,11 +184,37 @@ class KioskApp(App):
             screen.refresh()
         return screen
 
-    def go_home(self, *_: Any) -> None:
-        """Back to the start: the member's session and any staff login end."""
+    def go_home(self, *_: Any, force: bool = False) -> None:
+        """Back to the start: the member's session, its banner, its larger text and any staff
+        login end. The screen on show may ask first, as in :meth:`go`."""
+        leaving = self.manager.current_screen
+        if not force and leaving is not None and not leaving.may_leave("home", lambda: self.go_home(force=True)):
+            return
         self.role = ""
+        self.toast.hide()
         self.switch_language(self.service.local("language"))
-        self.go("home")
+        if theme.large:
+            self.use_large_text(False)
+        else:
+            self.go("home", force=True)
+
+    def use_large_text(self, on: bool) -> None:
+        """Larger text and higher contrast for this session (going home ends it): the screens,
+        the banner and the window are made anew in that look, starting at home."""
+        from kivy.core.window import Window
+
+        from kiosk.ui.widgets import Toast
+
+        if self.manager.current_screen is not None:
+            self.manager.current_screen.leave()
+        theme.use_large(on)
+        Window.clearcolor = theme.BACKGROUND
+        toast = Toast()
+        self.column.remove_widget(self.toast)
+        self.column.add_widget(toast, index=len(self.column.children))
+        self.toast = toast
+        self._new_screens()
+        self.go("home", force=True)
 
     def switch_language(self, lang: str) -> None:
         tr.switch(lang)
@@ -189,13 +233,16 @@ class KioskApp(App):
 
     def on_scan(self, text: str, source: str = "keyboard") -> None:
         """Every scan, on the Kivy thread: the screen on show first, then the routes from home."""
-        self.last_activity = time.monotonic()
+        self.last_activity = self.clock()
+        self._end_countdown()
         scan = self.service.identify(text)
         if not self.current.handle_scan(scan):
             self.route(scan)
 
     def route(self, scan: Scan) -> None:
-        """What a scan means when nobody is in the middle of something."""
+        """What a scan means when nobody is in the middle of something: a new session, which
+        starts without the last one's banner."""
+        self.toast.hide()
         if scan.kind == "member":
             self.go("member", code=scan.member["code"])
         elif scan.kind == "tool" and scan.tool["status"] == "on_loan":
@@ -205,15 +252,27 @@ class KioskApp(App):
         else:
             self.refuse(_("We don't know this code. Please give the item to a volunteer."))
 
-    def accept(self, message: str = "") -> None:
-        self.feedback.give(True)
+    def accept(self, message: str = "", sound: str = "accepted") -> None:
+        """A good result: its sound (``sound``: "accepted" or "returned"), a green frame and ``message``."""
+        self.feedback.give(sound)
         if message:
             self.toast.show(message, ok=True)
 
     def refuse(self, message: str = "") -> None:
-        self.feedback.give(False)
+        self.feedback.give("refused")
         if message:
             self.toast.show(message, ok=False, seconds=6.0)
+
+    def help(self) -> None:
+        """Need help?: says where to find a volunteer, chimes, and runs the library's help hook."""
+        from kiosk.ui.widgets import Dialog
+
+        self.feedback.give("help")
+        called = self.service.call_for_help(self.manager.current)
+        text = self.service.local("help_where") or _("Please ask at the front desk: a volunteer will help you.")
+        if called:
+            text += "\n" + _("We are letting a volunteer know.")
+        Dialog(_("Need help?"), text, [(_("Close"), "ok", None)]).show()
 
     def on_camera_status(self, state: str, message: str) -> None:
         self.camera_text = "" if state in ("ready", "ended") else {
@@ -226,22 +285,63 @@ class KioskApp(App):
     # -- idle, touches and the keyboard ----------------------------------------------------
 
     def _touched(self, *_: Any) -> None:
-        self.last_activity = time.monotonic()
+        self.last_activity = self.clock()
+        if self.still_there is not None:  # a touch anywhere answers "Still there?"
+            Clock.schedule_once(self.idle_tick, 0)
 
-    def _check_idle(self, _dt: float) -> None:
+    def idle_tick(self, _dt: float = 0) -> None:
+        """Once a second: after the idle timeout a "Still there?" countdown, then home.
+        At home, larger text left on by someone who walked away goes back to normal."""
+        idle = self.clock() - self.last_activity
+        timeout, warning = self.service.idle_timeout(), self.service.idle_warning()
         if self.manager.current == "home":
+            self._end_countdown()
+            if idle >= timeout and theme.large:
+                self.use_large_text(False)
             return
-        if time.monotonic() - self.last_activity >= self.service.idle_timeout():
-            log.info("idle for %.0f s on %s: back home", self.service.idle_timeout(), self.manager.current)
-            self.go_home()
+        if idle < timeout:
+            self._end_countdown()
+        elif idle < timeout + warning:
+            self._count_down(math.ceil(timeout + warning - idle))
+        else:
+            log.info("idle for %.0f s on %s: back home", idle, self.manager.current)
+            self._end_countdown()
+            self.close_dialogs()
+            self.go_home(force=True)
+
+    def _count_down(self, seconds: int) -> None:
+        from kiosk.ui.widgets import Dialog
+
+        text = _("Going back to the start in {seconds} s.").format(seconds=seconds)
+        unfinished = self.current.unfinished()
+        if unfinished:
+            text += "\n" + unfinished
+        if self.still_there is None:
+            self.still_there = Dialog(_("Still there?"), text, [(_("I'm still here"), "ok", None)]).show()
+            self.still_there.bind(on_dismiss=lambda *_: setattr(self, "still_there", None))
+        self.still_there.text = text
+
+    def _end_countdown(self) -> None:
+        if self.still_there is not None:
+            self.still_there.dismiss(animation=False)
+            self.still_there = None
+
+    def close_dialogs(self) -> None:
+        """Closes every question and notice over the screen."""
+        from kivy.core.window import Window
+        from kivy.uix.modalview import ModalView
+
+        for widget in list(Window.children):
+            if isinstance(widget, ModalView):
+                widget.dismiss(animation=False)
 
     def _typed(self, window: Any, text: str) -> None:
-        self.last_activity = time.monotonic()
+        self.last_activity = self.clock()
         if not self._text_field_focused():
             self.scans.on_textinput(text)
 
     def _key_down(self, window: Any, key: int, scancode: int, codepoint: str, modifiers: list) -> bool:
-        self.last_activity = time.monotonic()
+        self.last_activity = self.clock()
         if key in (13, 271) and not self._text_field_focused():
             return self.scans.on_enter()
         return False
@@ -265,7 +365,6 @@ class KioskApp(App):
     # -- sync and watchdog -----------------------------------------------------------------
 
     def _begin_sync(self) -> None:
-        self.sync_text = _("Offline · not connected")
         try:
             from sync.client import SyncLoop, is_enrolled
         except ImportError:
@@ -278,6 +377,7 @@ class KioskApp(App):
 
     def on_sync_status(self, status: Any) -> None:
         self.sync_ok = bool(status.online and not status.error)
+        self.sync_shown = bool(status.enrolled)
         waiting = int(status.waiting or 0)
         if not status.enrolled:
             self.sync_text = _("Offline · not connected")
@@ -309,7 +409,8 @@ class KioskApp(App):
             return ExceptionManagerBase.RAISE
         log.error("a screen failed; back home", exc_info=exc)
         try:
-            self.go_home()
+            self.close_dialogs()
+            self.go_home(force=True)
             self.refuse(_("Something went wrong. Please try again, or ask a volunteer."))
         except Exception:
             log.exception("going home after a failure failed too")

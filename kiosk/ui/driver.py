@@ -44,13 +44,15 @@ class Driver:
         return driver
 
     def use_home(self, home: Path) -> None:
-        """Points the running app at another library and starts over at home."""
-        self.app.go_home()  # the screen on show finishes its business with the old library first
+        """Points the running app at another library and starts over at home, dropping any
+        question a screen was asking."""
+        self.app.close_dialogs()
+        self.app.go_home(force=True)  # the screen on show finishes its business with the old library first
         old = self.app.service
         self.app.service = KioskService(Ledger.open(home), Path(home))
         old.close()
-        self.app.go_home()
-        self.app.last_activity = time.monotonic()  # a fresh start: idling home mid-scene would spoil it
+        self.app.go_home(force=True)
+        self.app.last_activity = self.app.clock()  # a fresh start: idling home mid-scene would spoil it
         self.pump(2)
 
     # -- the loop -------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Finds text that does not fit: a label whose text needs more room than its widget has,
-or that sits outside the window (outside a scrolling list)."""
+or that sits outside the window (outside a scrolling list). kiosk.ui.placement finds the
+widgets that are out of sight, covered, or cut under a heading."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def misfits(roots: Iterable[Any], lifted: float = 0.0) -> list[Misfit]:
         if isinstance(root, VKeyboard):  # Kivy's keys, laid out by Kivy
             continue
         for widget in root.walk(restrict=True):
-            if not isinstance(widget, Label) or not widget.text.strip() or not _shown(widget):
+            if not isinstance(widget, Label) or not widget.text.strip() or not shown(widget):
                 continue
             need_w, need_h = needed_size(widget)
             size = (round(widget.width), round(widget.height))
@@ -77,7 +78,7 @@ def misfits(roots: Iterable[Any], lifted: float = 0.0) -> list[Misfit]:
     return found
 
 
-def _shown(widget: Any) -> bool:
+def shown(widget: Any) -> bool:
     node = widget
     while node is not None and node.parent is not node:
         if getattr(node, "opacity", 1) == 0:

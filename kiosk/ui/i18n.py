@@ -148,6 +148,11 @@ def _(text: str) -> str:
     return tr._(text)
 
 
+def translate(text: str, lang: str) -> str:
+    """``text`` in ``lang`` rather than in the language on screen (a note written for the volunteers)."""
+    return tr._catalog(lang if lang in LANGUAGES else "en").gettext(text)
+
+
 def N_(text: str) -> str:
     """Marks text for the catalog where it is translated later (tables of messages)."""
     return text
@@ -167,6 +172,13 @@ def long_date(day: date | str) -> str:
     if day.year == date.today().year:
         return _("{day} {month}").format(day=day.day, month=month)
     return _("{day} {month} {year}").format(day=day.day, month=month, year=day.year)
+
+
+def long_day(day: date | str) -> str:
+    """A date as the borrower screens write it: 'Wednesday 10 December', 'miércoles 10 de diciembre'."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return _("{weekday} {date}").format(weekday=weekday_in_sentence(day), date=long_date(day))
 
 
 def weekday_in_sentence(day: date) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.ledger import Refusal
-from kiosk.ui.i18n import N_, _, long_date
+from kiosk.ui.i18n import N_, _, long_day
 
 REFUSALS = {
     "unknown_member": N_("We don't know this card. A volunteer can register you."),
@@ -26,6 +26,16 @@ REFUSALS = {
     "retired": N_("{name} has been retired from lending."),
     "renewal_limit": N_("This loan has been renewed {limit} times already. Please bring the tool back."),
     "too_overdue": N_("This tool was due on {due}. Please bring it back; it cannot be renewed."),
+}
+
+# The same reasons on a basket row, under the tool's name: short, and without repeating it
+ROW_REFUSALS = {
+    "unknown_tool": N_("We don't know this tool. Please give it to a volunteer."),
+    "on_loan": N_("Already on loan: please give it to a volunteer."),
+    "in_repair": N_("Waiting for repair: it cannot go out."),
+    "missing": N_("Marked missing: please give it to a volunteer."),
+    "retired": N_("Retired from lending: it cannot go out."),
+    "over_limit": N_("Over your limit of {limit} tools at once: please leave it here."),
 }
 
 STATUSES = {
@@ -46,12 +56,37 @@ def refusal_text(refusal: Refusal, tool: dict[str, Any] | None = None, **known: 
     params.setdefault("name", (tool or {}).get("name") or _("This tool"))
     for key in ("expires", "due"):
         if params.get(key):
-            params[key] = long_date(params[key])
+            params[key] = long_day(params[key])
     try:
         return _(template).format(**params)
     except (KeyError, IndexError):
         return refusal.message
 
 
+def row_refusal_text(refusal: Refusal, tool: dict[str, Any] | None = None) -> str:
+    """Why a tool in a list cannot go out, the tool's name being already on the row."""
+    template = ROW_REFUSALS.get(refusal.reason)
+    return _(template).format(**refusal.params) if template else refusal_text(refusal, tool)
+
+
 def status_text(status: str) -> str:
     return _(STATUSES.get(status, status))
+
+
+def copy_text(tool: dict[str, Any] | None) -> str:
+    """Which copy a tool is, for telling apart two of the same name: its shelf and the end of its label."""
+    if not tool:
+        return ""
+    code = tool.get("code") or ""
+    parts = code.split("-")
+    # our labels end in the minting kiosk's sequence and a check character (DEMO-TDEMO0-05Z-M)
+    end = "-".join(parts[-2:]) if len(parts) == 4 else code if len(code) <= 8 else code[-6:]
+    label = _("label …{end}").format(end=end) if end != code else _("label {code}").format(code=code)
+    shelf = tool.get("shelf")
+    return _("Shelf {shelf}").format(shelf=shelf) + " · " + label if shelf else label
+
+
+def kit_text(tool: dict[str, Any] | None) -> str:
+    """The parts that go with a tool, or '' when it comes alone."""
+    parts = (tool or {}).get("kit") or []
+    return _("In the kit: {parts}").format(parts=", ".join(parts)) if parts else ""

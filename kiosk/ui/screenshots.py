@@ -90,22 +90,70 @@ def scenes() -> Iterator[tuple[str, Scene]]:
 
     def checkin_parts(d: Any, c: DemoCodes) -> None:
         d.scan(c.tool_out_kit)
-        d.screen.answer("missing-parts")
+        rows = d.screen.ids.parts.children
+        for row, answer in zip(reversed(rows), ("here", "missing", "here")):
+            row.answer = answer
     yield "checkin-parts", checkin_parts
+
+    def checkin_condition(d: Any, c: DemoCodes) -> None:
+        d.scan(c.tool_out_kit)
+        for row in d.screen.ids.parts.children:
+            row.answer = "here"
+        d.screen.parts_done()
+    yield "checkin-condition", checkin_condition
+
+    def checkin_repair(d: Any, c: DemoCodes) -> None:
+        checkin_condition(d, c)
+        d.screen.answer("repair")
+        d.screen.problem = "It does not work"
+    yield "checkin-repair", checkin_repair
 
     def member(d: Any, c: DemoCodes) -> None:
         d.scan(c.member)
-        d.scan(c.tool)
-        d.scan(c.tool_repair)
+        for code in (c.shelf_tools[0], c.shelf_tools[1], c.tool, c.tool_repair):
+            d.scan(code)
     yield "member-basket", member
+
+    def leaving(d: Any, c: DemoCodes) -> None:
+        d.scan(c.member)
+        d.scan(c.shelf_tools[0])
+        d.scan(c.tool)
+        d.app.go_home()
+    yield "member-leaving", leaving
+
+    def still_there(d: Any, c: DemoCodes) -> None:
+        d.scan(c.member)
+        d.scan(c.tool)
+        d.app.last_activity = d.app.clock() - d.app.service.idle_timeout() - 3
+        d.app.idle_tick()
+    yield "member-still-there", still_there
     yield "member-refused", lambda d, c: d.scan(c.member_expired)
+
+    def helping(d: Any, c: DemoCodes) -> None:
+        d.scan(c.member)
+        d.app.help()
+    yield "help", helping
 
     def receipt(d: Any, c: DemoCodes) -> None:
         d.scan(c.member)
         d.scan(c.shelf_tools[0])
         d.scan(c.shelf_tools[1])
+        d.scan(c.tool)
         d.screen.confirm()
     yield "receipt", receipt
+
+    def large(then: Scene) -> Scene:
+        def scene(d: Any, c: DemoCodes) -> None:
+            d.app.use_large_text(True)
+            then(d, c)
+        return scene
+    yield "home-large", large(lambda d, c: None)
+    yield "member-basket-large", large(member)
+    yield "member-refused-large", large(lambda d, c: d.scan(c.member_expired))
+    yield "checkin-large", large(lambda d, c: d.scan(c.tool_out_kit))
+    yield "checkin-repair-large", large(checkin_repair)
+    yield "tool-available-large", large(lambda d, c: d.scan(c.tool))
+    yield "receipt-large", large(receipt)
     yield "pin", lambda d, c: d.app.go("pin")
     yield "volunteer", lambda d, c: (staff(d, "volunteer"), d.app.go("volunteer"))
     yield "tool-add", lambda d, c: (staff(d), d.app.go("tool_form"))
@@ -161,6 +209,7 @@ def render(out: Path | None, size: tuple[int, int] = (800, 480), languages: tupl
     the misfits found, one line each. A running ``driver`` is reused (tests)."""
     from kiosk.ui.driver import Driver
     from kiosk.ui.fit import misfits
+    from kiosk.ui.placement import misplaced
 
     work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
     try:
@@ -195,23 +244,15 @@ def render(out: Path | None, size: tuple[int, int] = (800, 480), languages: tupl
                     driver.screenshot(out / lang / f"{name}.png")
                 else:
                     driver.pump(3)
-                problems += [f"{lang}/{name}: {m}" for m in misfits(driver.roots(), lifted=driver.app.keyboard_dock.content.y)]
-                _close_popups()
+                roots, lifted = driver.roots(), driver.app.keyboard_dock.content.y
+                problems += [f"{lang}/{name}: {m}" for m in misfits(roots, lifted) + misplaced(roots, lifted)]
+                driver.app.close_dialogs()
                 driver.app.stop_typing()
                 use_keyboard("on" if keys_on else "off")
-        driver.app.go_home()
+        driver.app.go_home(force=True)
         return problems
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _close_popups() -> None:
-    from kivy.core.window import Window
-    from kivy.uix.modalview import ModalView
-
-    for widget in list(Window.children):
-        if isinstance(widget, ModalView):
-            widget.dismiss(animation=False)
 
 
 def render_elsewhere(size: tuple[int, int], out: Path | None = None, only: set[str] | None = None) -> "subprocess.Popen":

@@ -27,7 +27,8 @@ from kiosk.ledger.codes import code_kind
 log = logging.getLogger(__name__)
 
 LOCAL_DEFAULTS: dict[str, str] = {
-    "idle_timeout": "60",         # seconds without a touch or scan before going home
+    "idle_timeout": "60",         # seconds without a touch or scan before "Still there?"
+    "idle_warning": "20",         # seconds "Still there?" counts down before going home
     "language": "en",             # the language home returns to
     "camera": "",                 # frame source spec; empty: the first camera found
     "scanner": "",                # keyboard-wedge device; empty: any that looks like one
@@ -36,7 +37,13 @@ LOCAL_DEFAULTS: dict[str, str] = {
     "label_stock": "62mm",         # a thermal roll; 5160 and l7160 are sheets
     "receipt_seconds": "8",
     "keyboard": "auto",           # on-screen keyboard: auto, on, off
+    "volume": "80",               # of the result sounds, 0 to 100
+    "help_command": "",           # run when a borrower taps Need help? (a chime, a light, a message)
+    "help_where": "",             # where to find a volunteer; empty: the front desk
+    "scan_where": "",             # where the camera and scanner are; empty: the camera picture on screen
 }
+VOLUME_RANGE = (0, 100)
+ONE_MORE_TOOL = ("", {"status": "available"})  # asks the rules whether the member may take one more tool
 DEFAULT_PINS = {"volunteer": "1234", "coordinator": "4321"}
 ROLES = ("volunteer", "coordinator")
 
@@ -74,8 +81,8 @@ class BasketItem:
 @dataclass
 class MemberView:
     member: dict[str, Any]
-    loans: list[dict[str, Any]] = field(default_factory=list)  # each with days_overdue
-    refusals: list[Refusal] = field(default_factory=list)      # about the member, not a tool
+    loans: list[dict[str, Any]] = field(default_factory=list)  # each with days_overdue, tool and renewal_refusal
+    refusals: list[Refusal] = field(default_factory=list)      # why the member can borrow nothing today
 
     @property
     def first_name(self) -> str:
@@ -108,39 +115,56 @@ class KioskService:
     # -- borrowers -------------------------------------------------------------------
 
     def member_view(self, code: str) -> MemberView:
+        """The member, their loans (each with whether the rules let it be renewed), and why they
+        can borrow nothing today (membership, waiver, a full limit), if so."""
         member = self.ledger.member(code)
-        today = self.today()
+        settings, today = self.ledger.settings, self.today()
         loans = []
         for loan in self.ledger.loans(member_code=code):
             loan = dict(loan)
             loan["days_overdue"] = rules.days_overdue(loan["due"], today)
             loan["tool"] = self.ledger.find_tool(loan["tool_code"])
+            loan["renewal_refusal"] = rules.renewal_refusal(loan, settings, today)
             loans.append(loan)
-        refusals = [r for r in self.ledger.checkout_refusals(code, []) if r.subject == code and r.reason != "over_limit"]
+        refusals = [r for r in rules.checkout_refusals(member, code, [ONE_MORE_TOOL], len(loans), settings, today)
+                    if r.subject == code]
         return MemberView(member, loans, refusals)
 
-    def basket(self, member_code: str, codes: Sequence[str]) -> tuple[list[BasketItem], list[Refusal]]:
-        """Each tool with its due date or the reason it cannot go out, and the reasons about the member."""
+    def basket(self, member_code: str, codes: Sequence[str]) -> list[BasketItem]:
+        """Each tool, in the order scanned, with its due date or the reason it cannot go out.
+        Past the member's loan limit, the tools scanned last wait here."""
         refusals = self.ledger.checkout_refusals(member_code, list(codes))
         by_tool = {r.subject: r for r in refusals if r.subject in codes and r.subject != member_code}
         settings, today = self.ledger.settings, self.today()
-        items, seen = [], set()
+        items = []
         for code in codes:
             tool = self.ledger.find_tool(code)
-            refusal = by_tool.get(code) if code not in seen else None
-            seen.add(code)
+            refusal = by_tool.get(code)
             due = None if tool is None or refusal else rules.due_date(today, rules.loan_days(tool, settings), settings)
             items.append(BasketItem(code, tool, due, refusal))
-        # The member's own reasons (limit, membership) count only the tools that can go
-        going = [item.code for item in items if item.refusal is None]
-        about_member = [r for r in self.ledger.checkout_refusals(member_code, going) if r.subject == member_code]
-        return items, about_member
+        going = [item for item in items if item.refusal is None]
+        over = next((r for r in self.ledger.checkout_refusals(member_code, [i.code for i in going])
+                     if r.reason == "over_limit"), None)
+        if over is not None:
+            room = max(0, over.params["limit"] - over.params["out"])
+            for item in going[room:]:
+                item.due, item.refusal = None, Refusal(item.code, "over_limit", over.message, over.params)
+        return items
 
     def checkout(self, member_code: str, codes: Sequence[str]) -> list[dict[str, Any]]:
         return self.ledger.checkout(member_code, list(codes))
 
-    def checkin(self, code: str, condition: str, missing_parts: Sequence[str] = (), note: str | None = None) -> dict:
-        return self.ledger.checkin(code, condition=condition, note=note, missing_parts=list(missing_parts))
+    def checkin(self, code: str, condition: str, missing_parts: Sequence[str] = (), note: str | None = None,
+                problem: str | None = None) -> dict:
+        """Records the return; ``problem`` (what is wrong with a tool needing repair) goes into the
+        tool's notes for the volunteer who mends it."""
+        returned = self.ledger.checkin(code, condition=condition, note=note, missing_parts=list(missing_parts))
+        if problem:
+            tool = returned["tool"]
+            line = f"{self.today().isoformat()} returned needing repair: {problem}"
+            notes = f"{tool['notes']}\n{line}" if tool.get("notes") else line
+            returned["tool"] = self.ledger.edit_tool(code, notes=notes)
+        return returned
 
     def renew(self, tool_code: str) -> dict[str, Any]:
         return self.ledger.renew(tool_code)
@@ -232,17 +256,17 @@ class KioskService:
         return path
 
     def _print(self, command: str, path: Path) -> None:
-        if not command.strip():
-            return
+        if command.strip():
+            _in_background([*shlex.split(command), str(path)], f"printing {path}")
 
-        def run() -> None:
-            try:
-                subprocess.run([*shlex.split(command), str(path)], check=True, timeout=60,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            except (OSError, subprocess.SubprocessError) as exc:
-                log.warning("printing %s failed: %s", path, exc)
-
-        threading.Thread(target=run, name="print", daemon=True).start()
+    def call_for_help(self, screen: str) -> bool:
+        """Runs the library's help hook (a shell command; $TOOLKIOSK_SCREEN names the screen) without
+        waiting for it; False when none is set."""
+        command = self.local("help_command").strip()
+        if not command:
+            return False
+        _in_background(["/bin/sh", "-c", command], "the help hook", env={**os.environ, "TOOLKIOSK_SCREEN": screen})
+        return True
 
     def categories(self) -> list[str]:
         return self.ledger.categories()
@@ -313,10 +337,23 @@ class KioskService:
         self.ledger.set_meta({f"ui.{k}": str(v) for k, v in values.items()})
 
     def idle_timeout(self) -> float:
+        return self._seconds("idle_timeout", least=5.0)
+
+    def idle_warning(self) -> float:
+        return self._seconds("idle_warning", least=1.0)
+
+    def _seconds(self, key: str, least: float) -> float:
         try:
-            return max(5.0, float(self.local("idle_timeout")))
+            return max(least, float(self.local(key)))
         except ValueError:
-            return float(LOCAL_DEFAULTS["idle_timeout"])
+            return float(LOCAL_DEFAULTS[key])
+
+    def volume(self) -> int:
+        """The result sounds' volume, 0 to 100."""
+        try:
+            return min(VOLUME_RANGE[1], max(VOLUME_RANGE[0], int(self.local("volume"))))
+        except ValueError:
+            return int(LOCAL_DEFAULTS["volume"])
 
     def check_pin(self, role: str, pin: str) -> bool:
         stored = self.ledger.meta(f"ui.pin.{role}")
@@ -340,6 +377,17 @@ class KioskService:
                 found += [p for p in sorted(base.iterdir()) if p.is_dir() and os.access(p, os.W_OK) and p not in found
                           and p != Path("/media") / user]
         return found
+
+
+def _in_background(command: list[str], what: str, env: dict[str, str] | None = None) -> None:
+    """Runs a command on a thread of its own, so the screen never waits for a printer or a hook."""
+    def run() -> None:
+        try:
+            subprocess.run(command, check=True, timeout=60, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning("%s failed: %s", what, exc)
+
+    threading.Thread(target=run, name=what, daemon=True).start()
 
 
 def _pin_digest(salt: str, pin: str) -> str:

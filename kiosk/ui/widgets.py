@@ -7,11 +7,13 @@ from typing import Any, Callable
 from kivy.animation import Animation
 from kivy.clock import Clock
 from kivy.graphics.texture import Texture
-from kivy.properties import BooleanProperty, ColorProperty, ObjectProperty, StringProperty
+from kivy.factory import Factory
+from kivy.properties import BooleanProperty, ColorProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.image import Image
 from kivy.uix.label import Label
+from kivy.uix.modalview import ModalView
 from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 
@@ -76,18 +78,39 @@ class Page(BoxLayout):
 
 
 class TopBar(BoxLayout):
+    """A screen's title, and its Back (``back``), Need help? (``help``) and Home buttons."""
+
     title = StringProperty("")
+    back = BooleanProperty(False)
+    help = BooleanProperty(False)
+
+    def __init__(self, **kwargs: Any):
+        self.register_event_type("on_back")
+        super().__init__(**kwargs)
+
+    def on_back(self, *_: Any) -> None:
+        pass
 
 
 class Photo(Image):
     pass
 
 
+class Mark(Widget):
+    """A tick ("yes": going out, here) or a cross ("no": refused, missing), drawn rather than
+    typed (the kiosk's font has no such signs), so a meaning never rests on colour alone."""
+
+    kind = OptionProperty("", options=["", "yes", "no"])
+
+
 class ToolRow(BoxLayout):
-    """One tool in a list: photo, name, a line that turns red when ``alert``, and an optional button."""
+    """One tool in a list: photo, name, a line that turns red when ``alert``, the copy it is
+    (``subtitle``), a tick or cross (``mark``), and an optional button."""
 
     title = StringProperty("")
     detail = StringProperty("")
+    subtitle = StringProperty("")
+    mark = StringProperty("")
     photo = StringProperty("")
     alert = BooleanProperty(False)
     code = StringProperty("")
@@ -100,6 +123,35 @@ class ToolRow(BoxLayout):
 
     def on_action_press(self, *_: Any) -> None:
         pass
+
+
+class Dialog(ModalView):
+    """A question or a notice over the screen; each answer is a button that closes it and acts.
+
+        Dialog(_("Still there?"), text, [(_("I'm still here"), "ok", None)]).open()
+
+    A style is "ok" (the main answer), "primary" or "quiet".
+    """
+
+    title = StringProperty("")
+    text = StringProperty("")
+
+    def __init__(self, title: str, text: str, answers: list[tuple[str, str, Callable[[], Any] | None]], **kwargs: Any):
+        super().__init__(title=title, text=text, **kwargs)
+        box = self.ids.answers
+        for label, style, action in answers:
+            button = Factory.get({"ok": "OkButton", "primary": "KButton", "quiet": "QuietButton"}[style])(text=label)
+            button.bind(on_release=lambda _b, act=action: self.answer(act))
+            box.add_widget(button)
+
+    def show(self) -> "Dialog":
+        self.open(animation=False)
+        return self
+
+    def answer(self, action: Callable[[], Any] | None) -> None:
+        self.dismiss(animation=False)
+        if action is not None:
+            action()
 
 
 class Flash(Widget):

@@ -77,7 +77,8 @@ def kiosk(driver, seeded, camera_image, tmp_path):
     driver.app.toast.hide()
     driver.pump(2)
     yield driver
-    driver.app.go_home()
+    driver.app.close_dialogs()
+    driver.app.go_home(force=True)
     driver.pump()
 
 

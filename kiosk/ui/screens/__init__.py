@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 HERE = Path(__file__).resolve().parent
 
@@ -27,11 +27,46 @@ SCREENS = {
 }
 
 
-def load(builder: Any) -> dict[str, type]:
-    """Imports every screen and loads its .kv rules; returns the screen classes by name."""
-    classes = {}
-    for name, (module_name, class_name) in SCREENS.items():
+_loaded: dict[str, type] = {}  # screen classes whose .kv rules are loaded, by screen name
+
+
+def screen_class(name: str, builder: Any) -> type:
+    """Imports a screen and loads its .kv rules, once."""
+    if name not in _loaded:
+        module_name, class_name = SCREENS[name]
         module = importlib.import_module(f"kiosk.ui.screens.{module_name}")
         builder.load_file(str(HERE / f"{module_name}.kv"))
-        classes[name] = getattr(module, class_name)
-    return classes
+        _loaded[name] = getattr(module, class_name)
+    return _loaded[name]
+
+
+class Screens(Mapping[str, Any]):
+    """The app's screens by name, each made the first time it is needed, so a cold start
+    makes home alone; the others follow one per frame (:meth:`make_next`) or on demand."""
+
+    def __init__(self, manager: Any, builder: Any):
+        self.manager = manager
+        self._builder = builder
+        self._made: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in SCREENS:
+            raise KeyError(name)
+        if name not in self._made:
+            screen = self._made[name] = screen_class(name, self._builder)(name=name)
+            self.manager.add_widget(screen)
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SCREENS)
+
+    def __len__(self) -> int:
+        return len(SCREENS)
+
+    def make_next(self) -> bool:
+        """Makes one screen not made yet; False when all are."""
+        name = next((n for n in SCREENS if n not in self._made), None)
+        if name is None:
+            return False
+        self[name]
+        return True

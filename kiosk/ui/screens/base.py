@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from kivy.app import App
 from kivy.uix.screenmanager import Screen
@@ -30,6 +30,15 @@ class KioskScreen(Screen):
     def handle_scan(self, scan: Scan) -> bool:
         """True when this screen used the scan; False lets the app route it from home."""
         return False
+
+    def may_leave(self, destination: str, then: Callable[[], Any]) -> bool:
+        """True when the screen can be left for ``destination`` now. A screen holding unfinished
+        business asks first, returns False, and calls ``then`` once the question is answered."""
+        return True
+
+    def unfinished(self) -> str:
+        """What leaving now would drop, in words for the "Still there?" countdown; empty if nothing."""
+        return ""
 
     def leave(self) -> None:
         """The screen is left (for home, after idling, or elsewhere): forget what it held."""

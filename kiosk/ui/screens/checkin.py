@@ -1,75 +1,138 @@
-"""A tool on loan scanned with no card: it is returned, with one question about its condition.
+"""A tool on loan scanned with no card: it is returned, with a few questions.
 
-The return is written when the question is answered. Leaving without an
-answer (another scan, idling) still returns it, as "ok" with a note, since
-the tool is back on the counter either way.
+A kit's parts come first, each here or missing; then how the tool is; a tool
+that needs repair says what is wrong, which goes into its notes for the
+volunteer who mends it. Back steps through the questions. The return is
+written when they are answered. Leaving without an answer (Home, another
+scan, idling) still returns it, as "ok" with a note, since the tool is back
+on the counter either way.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kivy.factory import Factory
-from kivy.properties import BooleanProperty, DictProperty, ListProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, OptionProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.ui.i18n import _
+from kiosk.ui.i18n import N_, _, translate
+from kiosk.ui.messages import copy_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.service import Scan
 
 UNANSWERED_NOTE = "returned without a condition answer"
+PROBLEMS = (N_("It does not work"), N_("It is damaged or broken"), N_("It is blunt or worn"), N_("Something else"))
+
+
+class PartRow(BoxLayout):
+    """One part of a kit: here or missing."""
+
+    part = StringProperty("")
+    answer = StringProperty("")  # "", "here" or "missing"
 
 
 class CheckinScreen(KioskScreen):
     tool = DictProperty({})
     photo = StringProperty("")
-    asking_parts = BooleanProperty(False)  # the kit checklist is showing
-    missing = ListProperty([])
     greeting = StringProperty("")
+    copy = StringProperty("")
+    step = OptionProperty("condition", options=["parts", "condition", "repair"])
+    parts_answered = BooleanProperty(False)
+    parts_missing = BooleanProperty(False)
+    problem = StringProperty("")      # the chosen one of PROBLEMS
     done = BooleanProperty(False)
 
     def setup(self, tool: dict[str, Any] | None = None, then: dict[str, Any] | None = None, **_: Any) -> None:
         """``then``: the screen to go back to afterwards (a member's session), as go() arguments with its name."""
         self.tool = tool or {}
         self.then = dict(then or {})
-        self.asking_parts = False
-        self.missing = []
+        self.step = "parts" if self.tool.get("kit") else "condition"
+        self.answers: dict[str, str] = {}
+        self.problem = ""
+        self.ids.problem_text.text = ""
         self.done = False
+        self._fill_parts()
         self.app.accept()
 
     def refresh(self) -> None:
         self.photo = self.service.photo_path(self.tool)
+        photo = self.ids.photo  # no grey "No photo" box: the questions need the room
+        photo.size_hint = ((1, 0.4) if self.app.portrait else (0.28, 1)) if self.photo else (None, None)
+        photo.opacity = 1 if self.photo else 0
+        if not self.photo:
+            photo.size = (0, 0)
         self.greeting = _("Thank you for bringing back the {name}.").format(name=self.tool.get("name", ""))
-        self._fill_kit()
+        self.copy = copy_text(self.tool)
 
-    def _fill_kit(self) -> None:
-        box = self.ids.kit
+    # -- the kit's parts -------------------------------------------------------------------
+
+    def _fill_parts(self) -> None:
+        box = self.ids.parts
         box.clear_widgets()
         for part in self.tool.get("kit") or []:
-            button = Factory.MarkButton(text=part, selected=part in self.missing)
-            button.bind(on_release=lambda b, p=part: self.toggle_part(p))
-            box.add_widget(button)
+            row = PartRow(part=part, answer=self.answers.get(part, ""))
+            row.bind(answer=self._part_answered)
+            box.add_widget(row)
+        self._part_answered()
 
-    def toggle_part(self, part: str) -> None:
-        self.missing = [p for p in self.missing if p != part] if part in self.missing else [*self.missing, part]
-        for button in self.ids.kit.children:
-            button.selected = button.text in self.missing
+    def _part_answered(self, row: PartRow | None = None, answer: str = "") -> None:
+        if row is not None:
+            self.answers[row.part] = answer
+        parts = self.tool.get("kit") or []
+        self.parts_answered = all(self.answers.get(p) for p in parts)
+        self.parts_missing = any(self.answers.get(p) == "missing" for p in parts)
+
+    def parts_done(self) -> None:
+        if not self.parts_answered:
+            return
+        missing = [p for p in self.tool.get("kit") or [] if self.answers.get(p) == "missing"]
+        if missing:
+            self._finish("missing-parts", missing)
+        else:
+            self.step = "condition"
+
+    # -- the answers -------------------------------------------------------------------------
 
     def answer(self, condition: str) -> None:
-        if condition == "missing-parts" and self.tool.get("kit") and not self.asking_parts:
-            self.asking_parts = True
+        """From "How is it?": ok, repair (asks what is wrong first) or missing-parts."""
+        if condition == "repair":
+            self.step = "repair"
+        else:
+            self._finish(condition, [])
+
+    def repair_done(self) -> None:
+        typed = self.ids.problem_text.text.strip()
+        if not (self.problem or typed):
             return
-        self._record(condition, self.missing if condition == "missing-parts" else [])
-        self.app.accept(_("Returned. Thank you!"))
-        if self.then:
-            self.app.go(self.then.pop("name"), **self.then)
+        lang = self.service.local("language")  # the volunteers' language, not the borrower's
+        words = [translate(self.problem, lang)] if self.problem else []
+        self._finish("repair", [], problem=": ".join(words + ([typed] if typed else [])))
+
+    def back(self) -> None:
+        if self.step == "repair":
+            self.step = "condition"
+        elif self.step == "condition" and self.tool.get("kit"):
+            self.step = "parts"
+        else:
+            self._go_on()
+
+    def _finish(self, condition: str, missing: list[str], problem: str | None = None) -> None:
+        self._record(condition, missing, problem=problem)
+        self._go_on()
+        self.app.accept(_("Returned. Thank you!"), sound="returned")
+
+    def _go_on(self) -> None:
+        then = dict(self.then)
+        if then:
+            self.app.go(then.pop("name"), **then)
         else:
             self.app.go_home()
 
-    def _record(self, condition: str, missing: list[str], note: str | None = None) -> None:
+    def _record(self, condition: str, missing: list[str], note: str | None = None, problem: str | None = None) -> None:
         if self.done or not self.tool:
             return
         self.done = True
-        self.service.checkin(self.tool["code"], condition, missing, note)
+        self.service.checkin(self.tool["code"], condition, missing, note, problem=problem)
         self.app.request_sync()
 
     def handle_scan(self, scan: Scan) -> bool:
@@ -80,3 +143,4 @@ class CheckinScreen(KioskScreen):
         if self.tool and not self.done:
             self._record("ok", [], UNANSWERED_NOTE)
         self.tool = {}
+        self.app.stop_typing()

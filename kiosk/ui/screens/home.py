@@ -1,4 +1,5 @@
-"""Home: what the counter shows all day. Scan a card or a tool, or type a card number."""
+"""Home: what the counter shows all day. Borrowing starts with a card, returning with the tool
+itself; where to hold them, today's hours, larger text, help and the staff door."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ from kiosk.ui.screens.base import KioskScreen
 class HomeScreen(KioskScreen):
     library = StringProperty("")
     hours = StringProperty("")
+    where = StringProperty("")
 
     def refresh(self) -> None:
         self.library = self.service.ledger.library["name"]
         self.hours = self._opening_text()
+        self.where = self.service.local("scan_where") or (
+            _("Hold the barcode up to the camera: its picture is below.") if self.app.portrait
+            else _("Hold the barcode up to the camera: its picture is on the right."))
 
     def _opening_text(self) -> str:
         """Today's hours, or when the library next opens."""

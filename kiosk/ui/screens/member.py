@@ -1,24 +1,30 @@
-"""A member's session: what they have out (renew it), then the tools they take (the basket)."""
+"""A member's session: what they have out (renew it), then the tools they take (the basket).
+
+A member who cannot borrow today sees why first, and what to do; the tools
+they scan then stay off the basket. Tools scanned but not borrowed are never
+dropped silently: leaving asks "Borrow them / Put them back".
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from kiosk.ledger import LedgerError, Refused
-from kiosk.ui.i18n import _, long_date
-from kiosk.ui.messages import refusal_text
+from kiosk.ui.i18n import _, long_day
+from kiosk.ui.messages import copy_text, kit_text, refusal_text, row_refusal_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.service import BasketItem, MemberView, Scan
-from kiosk.ui.widgets import ToolRow
+from kiosk.ui.widgets import Dialog, ToolRow
 
 
 class MemberScreen(KioskScreen):
     code = StringProperty("")
     basket = ListProperty([])          # tool codes in the order scanned
     greeting = StringProperty("")
-    problem = StringProperty("")       # why this member cannot borrow today, if so
+    blocked = BooleanProperty(False)   # the member cannot borrow today
+    problem = StringProperty("")       # why, and what to do
     loans_title = StringProperty("")
     confirm_text = StringProperty("")
     can_confirm = BooleanProperty(False)
@@ -35,41 +41,61 @@ class MemberScreen(KioskScreen):
         if not self.code:
             return
         self.view = self.service.member_view(self.code)
-        self.items, about_member = self.service.basket(self.code, self.basket)
+        self.blocked = bool(self.view.refusals)
+        if self.blocked:
+            self.basket = []
+        self.items = self.service.basket(self.code, self.basket)
         self.greeting = _("Hello, {name}!").format(name=self.view.first_name)
-        problems = self.view.refusals + [r for r in about_member if r.reason == "over_limit"]
-        self.problem = "\n".join(refusal_text(r) for r in problems)
+        self.problem = "\n".join(refusal_text(r) if r.reason != "over_limit" else
+                                 _("You have {limit} tools out, the most you may have at once. "
+                                   "Bring one back, then you can borrow again.").format(**r.params)
+                                 for r in self.view.refusals)
         self.loans_title = _("You have out:") if self.view.loans else _("You have nothing out.")
-        going = [i for i in self.items if i.refusal is None]
-        self.can_confirm = bool(going) and not about_member
+        going = self.going()
+        self.can_confirm = bool(going)
         self.confirm_text = (_("Borrow {count} tools").format(count=len(going)) if len(going) > 1
                              else _("Borrow 1 tool") if going else _("Borrow"))
         self._show_loans()
         self._show_basket()
 
+    def going(self) -> list[BasketItem]:
+        return [item for item in self.items if item.refusal is None]
+
     def _show_loans(self) -> None:
         box = self.ids.loans
         box.clear_widgets()
         for loan in self.view.loans:
+            refusal, due = loan["renewal_refusal"], long_day(loan["due"])
             late = loan["days_overdue"] > 0
-            detail = (_("Overdue: it was due on {date}") if late else _("Due on {date}")).format(date=long_date(loan["due"]))
+            if refusal is None:  # the rules allow a renewal: offer it
+                detail = (_("Overdue: it was due on {date}") if late else _("Due on {date}")).format(date=due)
+            elif late:
+                detail = _("Overdue, please bring it back: it was due {date}.").format(date=due)
+            else:
+                detail = _("Due on {date}. It cannot be renewed again.").format(date=due)
             row = ToolRow(title=loan.get("tool_name") or loan["tool_code"], detail=detail, alert=late,
-                          photo=self.service.photo_path(loan.get("tool")), code=loan["tool_code"], action=_("Renew"))
+                          subtitle=copy_text(loan.get("tool")), photo=self.service.photo_path(loan.get("tool")),
+                          code=loan["tool_code"], action=_("Renew") if refusal is None else "")
+            row.with_photo = bool(row.photo)
             row.bind(on_action_press=lambda r: self.renew(r.code))
             box.add_widget(row)
 
     def _show_basket(self) -> None:
         box = self.ids.basket
         box.clear_widgets()
-        for item in self.items:
-            name = (item.tool or {}).get("name") or item.code
-            detail = (refusal_text(item.refusal, item.tool) if item.refusal
-                      else _("Due back on {date}").format(date=long_date(item.due)))
-            row = ToolRow(title=name, detail=detail, alert=item.refusal is not None, code=item.code,
-                          photo=self.service.photo_path(item.tool), action=_("Remove"))
+        for item in reversed(self.items):  # the newest scan on top, where the eye is
+            tool = item.tool or {}
+            going = item.refusal is None
+            detail = (_("Due back on {date}").format(date=long_day(item.due)) if going
+                      else row_refusal_text(item.refusal, item.tool))
+            subtitle = "\n".join(x for x in (copy_text(item.tool), kit_text(item.tool)) if x)
+            row = ToolRow(title=tool.get("name") or item.code, detail=detail, alert=not going, subtitle=subtitle,
+                          mark="yes" if going else "no", code=item.code, photo=self.service.photo_path(item.tool),
+                          action=_("Remove"))
+            row.with_photo = bool(row.photo)
             row.bind(on_action_press=lambda r: self.remove(r.code))
             box.add_widget(row)
-        self.ids.basket_scroll.scroll_y = 0  # the tool just scanned is the last row: keep it in sight
+        self.ids.basket_scroll.scroll_y = 1
         self.ids.basket_hint.opacity = 0 if self.items else 1
 
     def handle_scan(self, scan: Scan) -> bool:
@@ -77,24 +103,27 @@ class MemberScreen(KioskScreen):
             if scan.member["code"] == self.code:
                 self.app.accept()
                 return True
-            return False  # another card: the app starts that member's session
+            return False  # another card: the app starts that member's session, after asking about the basket
         if scan.kind != "tool":
             self.app.refuse(_("We don't know this code. Please give the item to a volunteer."))
             return True
         tool = scan.tool
-        if tool["code"] in self.basket:
-            self.app.refuse(_("This tool is already in your basket."))
-            return True
         if tool["status"] == "on_loan" and (tool.get("loan") or {}).get("member_code") == self.code:
             self.app.go("checkin", tool=tool, then={"name": "member", "code": self.code, "basket": self.basket})
+            return True
+        if self.blocked:  # the reason is on screen already; the tool stays off the basket
+            self.app.refuse()
+            return True
+        if tool["code"] in self.basket:
+            self.app.refuse(_("This tool is already in your basket."))
             return True
         self.basket.append(tool["code"])
         self.refresh()
         item = next(i for i in self.items if i.code == tool["code"])
         if item.refusal is None:
             self.app.accept()
-        else:
-            self.app.refuse(refusal_text(item.refusal, item.tool))
+        else:  # its row, on top, says why: the message is shown once
+            self.app.refuse()
         return True
 
     def remove(self, code: str) -> None:
@@ -111,11 +140,12 @@ class MemberScreen(KioskScreen):
                                          due=loan and loan["due"], limit=limit))
             return
         self.app.request_sync()
-        self.app.accept(_("Renewed: now due on {date}").format(date=long_date(renewed["due"])))
+        self.app.accept(_("Renewed: now due on {date}").format(date=long_day(renewed["due"])))
         self.refresh()
 
-    def confirm(self) -> None:
-        going = [i.code for i in self.items if i.refusal is None]
+    def confirm(self, then: Callable[[], Any] | None = None) -> None:
+        """Borrows the tools that can go; ``then`` is where the receipt leads (home by default)."""
+        going = [i.code for i in self.going()]
         if not going:
             return
         try:
@@ -128,7 +158,36 @@ class MemberScreen(KioskScreen):
             self.app.refuse(str(exc))
             return
         self.app.request_sync()
-        self.app.go("receipt", member=self.view.member, loans=loans)
+        self.basket, self.items = [], []
+        self.app.go("receipt", member=self.view.member, loans=loans, then=then)
+
+    # -- leaving with tools scanned but not borrowed -------------------------------------
+
+    def may_leave(self, destination: str, then: Callable[[], Any]) -> bool:
+        going = self.going()
+        if not going or destination == "checkin":  # a return in the middle of a session keeps the basket
+            return True
+        question = (_("{count} tools are not borrowed yet.").format(count=len(going)) if len(going) > 1
+                    else _("1 tool is not borrowed yet."))
+        Dialog(question, _("Take them with you, or leave them here on the counter?") if len(going) > 1
+               else _("Take it with you, or leave it here on the counter?"), [
+            (_("Borrow them") if len(going) > 1 else _("Borrow it"), "ok",
+             lambda: self.confirm(then=None if destination == "home" else then)),
+            (_("Put them back") if len(going) > 1 else _("Put it back"), "quiet", lambda: self._put_back(then)),
+        ]).show()
+        return False
+
+    def _put_back(self, then: Callable[[], Any]) -> None:
+        self.basket = []
+        self.items = []
+        then()
+
+    def unfinished(self) -> str:
+        count = len(self.going())
+        if not count:
+            return ""
+        return (_("{count} tools are not borrowed yet: they will be put back.").format(count=count) if count > 1
+                else _("1 tool is not borrowed yet: it will be put back."))
 
     def leave(self) -> None:
         self.code = ""

@@ -1,4 +1,5 @@
-"""A tool scanned with no card: where it lives, and whether it can go out."""
+"""A tool scanned with no card: which copy it is, where it lives, what comes with it, and
+whether it can go out."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
 from kiosk.ledger.rules import tool_refusal
 from kiosk.ui.i18n import _
-from kiosk.ui.messages import refusal_text, status_text
+from kiosk.ui.messages import copy_text, kit_text, refusal_text, status_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.service import Scan
 
@@ -18,7 +19,8 @@ class ToolScreen(KioskScreen):
     photo = StringProperty("")
     title = StringProperty("")
     details = StringProperty("")
-    shelf = StringProperty("")
+    copy = StringProperty("")
+    kit = StringProperty("")
     message = StringProperty("")
     lendable = BooleanProperty(True)
 
@@ -30,7 +32,8 @@ class ToolScreen(KioskScreen):
         self.title = tool.get("name", "")
         self.photo = self.service.photo_path(tool)
         self.details = " · ".join(x for x in (tool.get("brand"), tool.get("model"), tool.get("category")) if x)
-        self.shelf = _("Shelf {shelf}").format(shelf=tool["shelf"]) if tool.get("shelf") else ""
+        self.copy = copy_text(tool)
+        self.kit = kit_text(tool)
         refusal = tool_refusal(tool.get("code", ""), tool)
         self.lendable = refusal is None
         self.message = (_("Scan your card to borrow this") if refusal is None
