@@ -222,7 +222,7 @@ class KioskApp(App):
 
     def _language_switched(self, lang: str) -> None:
         if self.sync_status is not None:
-            self.on_sync_status(self.sync_status)
+            self.show_sync_status(self.sync_status)
         elif self.sync_loop is None:
             self.sync_text = _("Offline · not connected")
         screen = self.manager.current_screen
@@ -319,7 +319,7 @@ class KioskApp(App):
         if self.still_there is None:
             self.still_there = Dialog(_("Still there?"), text, [(_("I'm still here"), "ok", None)]).show()
             self.still_there.bind(on_dismiss=lambda *_: setattr(self, "still_there", None))
-        self.still_there.text = text
+        self.still_there.message = text
 
     def _end_countdown(self) -> None:
         if self.still_there is not None:
@@ -372,10 +372,12 @@ class KioskApp(App):
         if not is_enrolled(self.service.home):
             return
         self.sync_loop = SyncLoop(self.service.home, interval=60.0,
-                                  on_status=lambda status: Clock.schedule_once(lambda _dt: self.on_sync_status(status)))
+                                  on_status=lambda status: Clock.schedule_once(lambda _dt: self.show_sync_status(status)))
         self.sync_loop.start()
 
-    def on_sync_status(self, status: Any) -> None:
+    def show_sync_status(self, status: Any) -> None:
+        """Shows what the sync loop reports. (Not named on_sync_status: Kivy calls a method of that
+        name, with other arguments, whenever the sync_status property changes.)"""
         self.sync_ok = bool(status.online and not status.error)
         self.sync_shown = bool(status.enrolled)
         waiting = int(status.waiting or 0)

@@ -99,7 +99,7 @@ class Driver:
         from kivy.uix.scrollview import ScrollView
 
         scroll = next((n for n in _ancestors(widget) if isinstance(n, ScrollView)), None)
-        if scroll is not None:  # a finger scrolls a list first to reach a row below
+        if scroll is not None and not _within(widget, scroll):  # a finger scrolls a list first to reach a row below
             scroll.scroll_to(widget, animate=False)
             self.pump(2)
         x, y = widget.to_window(*widget.center)
@@ -189,6 +189,13 @@ class Driver:
         if numbered and numbered[-1] != path:
             numbered[-1].replace(path)
         return path
+
+
+def _within(widget: Any, scroll: Any) -> bool:
+    """The widget shows whole in the scrolling list's window (scrolling a short list moves it needlessly)."""
+    x, y = widget.to_window(widget.x, widget.y)
+    sx, sy = scroll.to_window(scroll.x, scroll.y)
+    return sx <= x and sy <= y and x + widget.width <= sx + scroll.width and y + widget.height <= sy + scroll.height
 
 
 def _ancestors(widget: Any) -> Iterator[Any]:

@@ -37,13 +37,17 @@ class Feedback:
                 sounds[result] = None
         self._sounds = sounds
 
+    def sound(self, result: str) -> Any:
+        """The loaded sound of a result, or None (no audio, or not loaded yet)."""
+        return (self._sounds or {}).get(result)
+
     def give(self, result: str) -> None:
         """``result``: "accepted", "refused", "returned" or "help"."""
         self.last = result
         frame = RESULTS[result]
         if frame is not None:
             self.flash.show(frame)
-        sound = (self._sounds or {}).get(result)
+        sound = self.sound(result)
         volume = self.volume() / 100
         if sound is not None and volume > 0:
             sound.stop()

@@ -10,7 +10,7 @@ no bindings behind.
 
     from kiosk.ui.i18n import tr, _
     tr.switch("es")
-    _("Scan your card or a tool")
+    _("Borrowing? Scan your card.")
 """
 
 from __future__ import annotations

@@ -16,9 +16,12 @@ class InputError(ValueError):
     """What is wrong with the form, in words for the person at the screen."""
 
 
-def whole_number(text: str, least: int, what: str) -> int:
-    """``text`` as a whole number of at least ``least``; ``what`` names the field in the message."""
+def whole_number(text: str, least: int, what: str, most: int | None = None) -> int:
+    """``text`` as a whole number from ``least`` (to ``most``); ``what`` names the field in the message."""
     text = text.strip()
+    if most is not None and (not text.isdigit() or not least <= int(text) <= most):
+        raise InputError(_("{field}: please enter a whole number from {least} to {most}.")
+                         .format(field=what, least=least, most=most))
     if not text.isdigit() or int(text) < least:
         raise InputError(_("{field}: please enter a whole number, {least} or more.").format(field=what, least=least))
     return int(text)

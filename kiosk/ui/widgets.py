@@ -128,16 +128,17 @@ class ToolRow(BoxLayout):
 class Dialog(ModalView):
     """A question or a notice over the screen; each answer is a button that closes it and acts.
 
-        Dialog(_("Still there?"), text, [(_("I'm still here"), "ok", None)]).open()
+        Dialog(_("Still there?"), message, [(_("I'm still here"), "ok", None)]).show()
 
     A style is "ok" (the main answer), "primary" or "quiet".
     """
 
     title = StringProperty("")
-    text = StringProperty("")
+    message = StringProperty("")
 
-    def __init__(self, title: str, text: str, answers: list[tuple[str, str, Callable[[], Any] | None]], **kwargs: Any):
-        super().__init__(title=title, text=text, **kwargs)
+    def __init__(self, title: str, message: str, answers: list[tuple[str, str, Callable[[], Any] | None]],
+                 **kwargs: Any):
+        super().__init__(title=title, message=message, **kwargs)
         box = self.ids.answers
         for label, style, action in answers:
             button = Factory.get({"ok": "OkButton", "primary": "KButton", "quiet": "QuietButton"}[style])(text=label)

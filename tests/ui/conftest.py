@@ -16,6 +16,7 @@ import pytest
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="kivy-home-")  # no cached config.ini overrides the kiosk's
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # the sounds load and play with no sound card
 
 if not os.environ.get("DISPLAY"):
     pytest.skip("the kiosk UI tests need a screen: run them under xvfb-run", allow_module_level=True)
@@ -55,6 +56,14 @@ def photo_file(tmp_path_factory) -> Path:
     return path
 
 
+class StillClock:
+    """The app's idle clock in tests: it stands still, so a slow machine never idles a screen
+    away mid-test; a test that wants idle time sets the last activity back instead."""
+
+    def __call__(self) -> float:
+        return 1000.0
+
+
 @pytest.fixture(scope="session")
 def driver(seeded, camera_image, tmp_path_factory):
     from kiosk.ui.driver import Driver
@@ -62,7 +71,9 @@ def driver(seeded, camera_image, tmp_path_factory):
 
     home = tmp_path_factory.mktemp("first") / "library"
     shutil.copytree(seeded[0], home)
-    return Driver.start(home, camera=StillCamera.from_path(camera_image))
+    driver = Driver.start(home, camera=StillCamera.from_path(camera_image))
+    driver.app.clock = StillClock()
+    return driver
 
 
 @pytest.fixture

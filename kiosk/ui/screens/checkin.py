@@ -10,7 +10,7 @@ on the counter either way.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from kivy.properties import BooleanProperty, DictProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -73,6 +73,7 @@ class CheckinScreen(KioskScreen):
             row = PartRow(part=part, answer=self.answers.get(part, ""))
             row.bind(answer=self._part_answered)
             box.add_widget(row)
+        self.ids.parts_scroll.scroll_y = 1
         self._part_answered()
 
     def _part_answered(self, row: PartRow | None = None, answer: str = "") -> None:
@@ -138,6 +139,18 @@ class CheckinScreen(KioskScreen):
     def handle_scan(self, scan: Scan) -> bool:
         self.leave()
         return False
+
+    def may_leave(self, destination: str, then: Callable[[], Any]) -> bool:
+        """Home in the middle of a member's session goes back to it first, which asks about its basket."""
+        if destination == "home" and self.then.get("basket"):
+            session = dict(self.then)
+            return self.app.go(session.pop("name"), force=True, **session).may_leave(destination, then)
+        return True
+
+    def unfinished(self) -> str:
+        if not self.then.get("basket"):
+            return ""
+        return self.app.screens[self.then["name"]].unfinished_basket(self.then["code"], self.then["basket"])
 
     def leave(self) -> None:
         if self.tool and not self.done:

@@ -167,13 +167,15 @@ class MemberScreen(KioskScreen):
         going = self.going()
         if not going or destination == "checkin":  # a return in the middle of a session keeps the basket
             return True
-        question = (_("{count} tools are not borrowed yet.").format(count=len(going)) if len(going) > 1
-                    else _("1 tool is not borrowed yet."))
-        Dialog(question, _("Take them with you, or leave them here on the counter?") if len(going) > 1
-               else _("Take it with you, or leave it here on the counter?"), [
-            (_("Borrow them") if len(going) > 1 else _("Borrow it"), "ok",
-             lambda: self.confirm(then=None if destination == "home" else then)),
-            (_("Put them back") if len(going) > 1 else _("Put it back"), "quiet", lambda: self._put_back(then)),
+        many = len(going) > 1
+        question = _("{count} tools are not borrowed yet.").format(count=len(going)) if many else \
+            _("1 tool is not borrowed yet.")
+        text = (_("Take them with you, or leave them here on the counter?") if many
+                else _("Take it with you, or leave it here on the counter?"))
+        borrow, put_back = (_("Borrow them"), _("Put them back")) if many else (_("Borrow it"), _("Put it back"))
+        Dialog(question, text, [
+            (borrow, "ok", lambda: self.confirm(then=None if destination == "home" else then)),
+            (put_back, "quiet", lambda: self._put_back(then)),
         ]).show()
         return False
 
@@ -183,7 +185,14 @@ class MemberScreen(KioskScreen):
         then()
 
     def unfinished(self) -> str:
-        count = len(self.going())
+        return self._not_borrowed_text(len(self.going()))
+
+    def unfinished_basket(self, code: str, basket: list[str]) -> str:
+        """What :meth:`unfinished` says of a session this screen is not showing (a return in its middle)."""
+        return self._not_borrowed_text(sum(1 for item in self.service.basket(code, basket) if item.refusal is None))
+
+    @staticmethod
+    def _not_borrowed_text(count: int) -> str:
         if not count:
             return ""
         return (_("{count} tools are not borrowed yet: they will be put back.").format(count=count) if count > 1

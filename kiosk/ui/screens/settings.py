@@ -15,8 +15,9 @@ from kiosk.ui import settings_input as read
 from kiosk.ui.i18n import WEEKDAYS, _
 from kiosk.ui.keyboard import use as use_keyboard
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.service import VOLUME_RANGE
 
-LOCAL_TEXTS = ("camera", "scanner", "receipt_command", "label_command")
+LOCAL_TEXTS = ("camera", "scanner", "receipt_command", "label_command", "help_command", "help_where", "scan_where")
 
 
 class DayRow(BoxLayout):
@@ -55,7 +56,7 @@ class SettingsScreen(KioskScreen):
         self.ids.waiver_text.text = settings["waiver_text"]
         self.waiver_version = settings["waiver_version"]
         self.renew_waiver = False
-        for name in (*LOCAL_TEXTS, "idle_timeout"):
+        for name in (*LOCAL_TEXTS, "idle_timeout", "idle_warning", "volume"):
             self.ids[name].text = service.local(name)
         self.language = service.local("language")
         self.keyboard = service.local("keyboard")
@@ -135,6 +136,9 @@ class SettingsScreen(KioskScreen):
         library["waiver_version"] = read.next_version(self.waiver_version) if self.renew_waiver else self.waiver_version
         local = {name: ids[name].text.strip() for name in LOCAL_TEXTS}
         local["idle_timeout"] = str(read.whole_number(ids.idle_timeout.text, 10, _("Back to home after (seconds)")))
+        local["idle_warning"] = str(read.whole_number(ids.idle_warning.text, 5, _("“Still there?” counts down (seconds)")))
+        least, most = VOLUME_RANGE
+        local["volume"] = str(read.whole_number(ids.volume.text, least, _("Sound volume (0 to 100)"), most=most))
         local.update(language=self.language, keyboard=self.keyboard)
         pins = {role: ids[f"pin_{role}"].text.strip() for role in ("volunteer", "coordinator")}
         if any(pin and not (pin.isdigit() and 4 <= len(pin) <= 8) for pin in pins.values()):
