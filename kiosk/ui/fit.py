@@ -73,7 +73,7 @@ def misfits(roots: Iterable[Any], lifted: float = 0.0) -> list[Misfit]:
                 found.append(Misfit(widget.text, name, size, needed, "text larger than its widget"))
             elif widget.text_size[0] is not None and _longest_word(widget) > widget.text_size[0] + SLACK:
                 found.append(Misfit(widget.text, name, size, needed, "a word is broken across lines"))
-            elif not _in_scroll(widget) and not _in_window(widget, lifted):
+            elif scroll_of(widget) is None and not _in_window(widget, lifted):
                 found.append(Misfit(widget.text, name, size, needed, "outside the window"))
     return found
 
@@ -87,13 +87,14 @@ def shown(widget: Any) -> bool:
     return widget.width > 0 and widget.height > 0
 
 
-def _in_scroll(widget: Any) -> bool:
+def scroll_of(widget: Any) -> ScrollView | None:
+    """The scrolling list the widget is in, if any."""
     node = widget.parent
     while node is not None and node.parent is not node:
         if isinstance(node, ScrollView):
-            return True
+            return node
         node = node.parent
-    return False
+    return None
 
 
 def _in_window(widget: Any, lifted: float) -> bool:

@@ -14,11 +14,10 @@ from kivy.core.window import Window
 from kivy.uix.button import Button
 from kivy.uix.image import Image
 from kivy.uix.label import Label
-from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 from kivy.uix.vkeyboard import VKeyboard
 
-from kiosk.ui.fit import SLACK, Misfit, shown
+from kiosk.ui.fit import SLACK, Misfit, scroll_of, shown
 from kiosk.ui.widgets import ToolRow
 
 Rect = tuple[float, float, float, float]  # left, bottom, right, top in window coordinates
@@ -48,7 +47,7 @@ def _seen(root: Any) -> Iterator[tuple[Any, Rect, str | None]]:
         if not _meant_to_be_seen(widget) or not shown(widget):
             continue
         rect = _window_rect(widget)
-        scroll = _scroll_of(widget)
+        scroll = scroll_of(widget)
         if scroll is None:
             yield widget, rect, None
             continue
@@ -121,11 +120,3 @@ def _ancestors(widget: Any) -> set[int]:
         node = node.parent
     return found
 
-
-def _scroll_of(widget: Any) -> ScrollView | None:
-    node = widget.parent
-    while node is not None and node.parent is not node:
-        if isinstance(node, ScrollView):
-            return node
-        node = node.parent
-    return None
