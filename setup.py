@@ -48,7 +48,7 @@ setup(
         "kiosk.ui.screens": ["*.kv"],
         "sync.server.web.templates": ["*.html"],
         "sync.server.web.static": ["*.css"],
-        ASSETS: ["README.md", "sounds/*.wav", "fonts/*", "icons/*.png", "labels/*.toml", "demo/*"],
+        ASSETS: ["sounds/*.wav", "fonts/*", "icons/*.png", "labels/*.toml", "demo/*"],
     },
     # the .po sources stay out of the wheel: it carries the .mo compiled from them
     exclude_package_data={ASSETS: ["locale/*/LC_MESSAGES/*.po"]},
