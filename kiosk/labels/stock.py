@@ -60,7 +60,7 @@ LENGTHS = ("label", "page", "origin", "pitch")  # pairs in the stock's unit; Sto
 COUNTS = ("description", "columns", "rows", "dpi", "along_roll")
 
 
-def _stock(name: str, entry: dict[str, Any]) -> Stock:
+def parse_stock(name: str, entry: dict[str, Any]) -> Stock:
     """One stock of stocks.toml, its lengths turned into millimetres."""
     unknown = set(entry) - {*LENGTHS, *COUNTS, "unit", "aliases"}
     if unknown:
@@ -71,7 +71,7 @@ def _stock(name: str, entry: dict[str, Any]) -> Stock:
 
 
 _ENTRIES = tomllib.loads(assets.path("labels", "stocks.toml").read_text(encoding="utf-8"))
-STOCKS: dict[str, Stock] = {name: _stock(name, entry) for name, entry in _ENTRIES.items()}
+STOCKS: dict[str, Stock] = {name: parse_stock(name, entry) for name, entry in _ENTRIES.items()}
 ALIASES = {alias: name for name, entry in _ENTRIES.items() for alias in entry.get("aliases", ())}
 
 
