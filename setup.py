@@ -40,17 +40,19 @@ class BuildWithCatalogs(build_py):
             mo.write_bytes(compile_mo(read_po(po)))
 
 
+# assets/ and each folder in it, as packages of their own: every file there ships but the .po sources
+ASSET_PACKAGES = [ASSETS, *(f"{ASSETS}.{name}" for name in find_namespace_packages("assets", exclude=["*__pycache__"]))]
+
 setup(
-    packages=find_namespace_packages(include=["kiosk*", "sync*"], exclude=["*.__pycache__"]) + [ASSETS],
+    packages=find_namespace_packages(include=["kiosk*", "sync*"], exclude=["*.__pycache__"]) + ASSET_PACKAGES,
     package_dir={ASSETS: "assets"},
     package_data={
         "kiosk.ui": ["*.kv"],
         "kiosk.ui.screens": ["*.kv"],
         "sync.server.web.templates": ["*.html"],
         "sync.server.web.static": ["*.css"],
-        ASSETS: ["sounds/*.wav", "fonts/*", "icons/*.png", "labels/*.toml", "demo/*"],
+        **{name: ["*"] for name in ASSET_PACKAGES},
     },
-    # the .po sources stay out of the wheel: it carries the .mo compiled from them
-    exclude_package_data={ASSETS: ["locale/*/LC_MESSAGES/*.po"]},
+    exclude_package_data={"": ["*.po"]},  # the wheel carries the .mo compiled from them instead
     cmdclass={"build_py": BuildWithCatalogs},
 )
