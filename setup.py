@@ -16,7 +16,8 @@ from pathlib import Path
 from setuptools import find_namespace_packages, setup
 from setuptools.command.build_py import build_py
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # kiosk.po, from this tree: nothing is installed yet
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # kiosk.po, from this tree: nothing is installed yet
 from kiosk.po import compile_mo, read_po  # noqa: E402
 
 ASSETS = "kiosk.assets"
@@ -41,7 +42,8 @@ class BuildWithCatalogs(build_py):
 
 
 # assets/ and each folder in it, as packages of their own: every file there ships but the .po sources
-ASSET_PACKAGES = [ASSETS, *(f"{ASSETS}.{name}" for name in find_namespace_packages("assets", exclude=["*__pycache__"]))]
+ASSET_FOLDERS = find_namespace_packages(HERE / "assets", exclude=["*__pycache__"])
+ASSET_PACKAGES = [ASSETS, *(f"{ASSETS}.{folder}" for folder in ASSET_FOLDERS)]
 
 setup(
     packages=find_namespace_packages(include=["kiosk*", "sync*"], exclude=["*.__pycache__"]) + ASSET_PACKAGES,
