@@ -6,14 +6,13 @@ when someone asks for help. The volume is a kiosk setting (0 to 100)."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, Callable
 
 from kivy.core.audio import SoundLoader
 
+from kiosk import assets
 from kiosk.ui.widgets import Flash
 
-SOUNDS = Path(__file__).resolve().parents[1] / "assets" / "sounds"
 RESULTS = {"accepted": True, "refused": False, "returned": True, "help": None}  # result -> frame: green, red, none
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ class Feedback:
         sounds = {}
         for result in RESULTS:
             try:
-                sounds[result] = SoundLoader.load(str(SOUNDS / f"{result}.wav"))
+                sounds[result] = SoundLoader.load(str(assets.path("sounds", f"{result}.wav")))
             except Exception:  # no audio device: the frame still shows
                 log.warning("sound %s could not be loaded", result, exc_info=True)
                 sounds[result] = None

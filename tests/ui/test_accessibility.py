@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk import assets
 from kiosk.ui import theme
-from kiosk.ui.feedback import RESULTS, SOUNDS
+from kiosk.ui.feedback import RESULTS
 
 
 def test_large_text_is_one_tap_from_home_and_ends_with_the_session(kiosk, codes):
@@ -34,7 +35,7 @@ def test_large_text_left_on_at_home_goes_back_to_normal_when_idle(kiosk):
 
 
 def test_each_result_has_its_own_sound_at_the_volume_set(kiosk, codes, ledger):
-    assert len({(SOUNDS / f"{result}.wav").read_bytes() for result in RESULTS}) == len(RESULTS)
+    assert len({assets.path("sounds", f"{result}.wav").read_bytes() for result in RESULTS}) == len(RESULTS)
     kiosk.app.service.set_local({"volume": "30"})
     feedback = kiosk.app.feedback
 
