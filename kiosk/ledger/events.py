@@ -47,6 +47,7 @@ SETTINGS_FIELDS: dict[str, type | tuple] = {
     "renewal_grace_days": int, "retention_days": int, "waiver_version": str, "waiver_text": str,
 }
 CONDITIONS = ("ok", "repair", "missing-parts")
+PROBLEM_MAX_LENGTH = 300  # what is wrong with a tool returned for repair, in the borrower's words
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from kiosk.ledger import rules
 from kiosk.ledger.catalog import Catalog, tool_dict
 from kiosk.ledger.errors import InvalidInput, NotFound, Refusal, Refused
-from kiosk.ledger.events import CONDITIONS
+from kiosk.ledger.events import CONDITIONS, PROBLEM_MAX_LENGTH
 from kiosk.ledger.ids import uuid7
 from kiosk.ledger.members import Members
 from kiosk.ledger.store import write_transaction
@@ -56,11 +56,18 @@ class Lending(Catalog, Members):
         return [self.loan(i) for i in loan_ids]
 
     def checkin(self, tool_code: str, condition: str = "ok", note: str | None = None,
-                missing_parts: Sequence[str] = (), today: date | None = None) -> dict[str, Any]:
+                missing_parts: Sequence[str] = (), today: date | None = None,
+                problem: str | None = None) -> dict[str, Any]:
         """Returns a tool by its code alone. A tool this kiosk did not know was out is
-        recorded all the same: the return closes that loan when it arrives."""
+        recorded all the same: the return closes that loan when it arrives. ``problem``, what
+        is wrong with a tool returned for repair, is added to the tool's notes for whoever mends it."""
         if condition not in CONDITIONS:
             raise InvalidInput(f"condition must be one of {', '.join(CONDITIONS)}")
+        problem = (problem or "").strip()
+        if problem and condition != "repair":
+            raise InvalidInput("only a tool returned for repair has a problem to note")
+        if len(problem) > PROBLEM_MAX_LENGTH:
+            raise InvalidInput(f"say what is wrong in at most {PROBLEM_MAX_LENGTH} characters")
         with self._lock, write_transaction(self._conn, self.path):
             tool = self._tool_row(tool_code)
             if tool is None:
@@ -77,6 +84,9 @@ class Lending(Catalog, Members):
                 fields = {"status": status}
                 if missing_parts:
                     fields["notes"] = "Parts missing: " + ", ".join(missing_parts)
+                if problem:
+                    line = f"{(today or self.today()).isoformat()} returned needing repair: {problem}"
+                    fields["notes"] = f"{tool['notes']}\n{line}" if tool.get("notes") else line
                 self._append("tool.edited", f"tool:{tool_code}", {"code": tool_code, "fields": fields})
         closed = self._query("SELECT * FROM loans WHERE closed_by = ?", (event.id,))
         return {"tool": self.tool(tool_code), "loans": closed, "known_loan": bool(closed)}

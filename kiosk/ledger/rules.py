@@ -70,23 +70,11 @@ def checkout_refusals(
     today: date,
 ) -> list[Refusal]:
     """Every reason the member cannot take these tools today; empty means yes."""
-    refusals: list[Refusal] = []
     if member is None:
         return [Refusal(member_code, "unknown_member", f"No member has the card {member_code}. A volunteer can register you.")]
-    if member.get("status") == "suspended":
-        refusals.append(Refusal(member_code, "suspended", "This membership is suspended. Please speak to a coordinator."))
-    expires = member.get("expires")
-    if expires and expires < today.isoformat():
-        refusals.append(Refusal(member_code, "membership_expired",
-                                f"Your membership ended on {_long_date(expires)}. A volunteer can renew it.",
-                                {"expires": expires}))
-    current = settings.get("waiver_version") or DEFAULT_SETTINGS["waiver_version"]
-    if member.get("waiver_version") != current:
-        refusals.append(Refusal(member_code, "waiver_missing",
-                                "You have not signed the current waiver yet. A volunteer can help you sign it.",
-                                {"waiver_version": current}))
+    refusals = membership_refusals(member, member_code, settings, today)
     tools = list(tools)
-    limit = member.get("loan_limit") or settings.get("loan_limit") or DEFAULT_SETTINGS["loan_limit"]
+    limit = loan_limit(member, settings)
     if open_loan_count + len(tools) > limit:
         refusals.append(Refusal(member_code, "over_limit",
                                 f"You may have {limit} tools out at once; you have {open_loan_count} and are taking {len(tools)}. "
@@ -101,6 +89,43 @@ def checkout_refusals(
         if refusal:
             refusals.append(refusal)
     return refusals
+
+
+def borrowing_refusals(member: Mapping[str, Any], member_code: str, open_loan_count: int,
+                       settings: Mapping[str, Any], today: date) -> list[Refusal]:
+    """Why the member can take no tool at all today, whatever they bring to the counter: their
+    membership, the waiver, or as many tools out as they may have. Empty when they may borrow."""
+    refusals = membership_refusals(member, member_code, settings, today)
+    limit = loan_limit(member, settings)
+    if open_loan_count >= limit:
+        refusals.append(Refusal(member_code, "over_limit",
+                                f"You have {open_loan_count} tools out, the most you may have at once. Return one first.",
+                                {"limit": limit, "out": open_loan_count, "taking": 0}))
+    return refusals
+
+
+def membership_refusals(member: Mapping[str, Any], member_code: str, settings: Mapping[str, Any],
+                        today: date) -> list[Refusal]:
+    """What in the membership itself stops borrowing: a suspension, its end, an unsigned waiver."""
+    refusals: list[Refusal] = []
+    if member.get("status") == "suspended":
+        refusals.append(Refusal(member_code, "suspended", "This membership is suspended. Please speak to a coordinator."))
+    expires = member.get("expires")
+    if expires and expires < today.isoformat():
+        refusals.append(Refusal(member_code, "membership_expired",
+                                f"Your membership ended on {_long_date(expires)}. A volunteer can renew it.",
+                                {"expires": expires}))
+    current = settings.get("waiver_version") or DEFAULT_SETTINGS["waiver_version"]
+    if member.get("waiver_version") != current:
+        refusals.append(Refusal(member_code, "waiver_missing",
+                                "You have not signed the current waiver yet. A volunteer can help you sign it.",
+                                {"waiver_version": current}))
+    return refusals
+
+
+def loan_limit(member: Mapping[str, Any], settings: Mapping[str, Any]) -> int:
+    """How many tools the member may have out at once: their own limit, else the library's."""
+    return int(member.get("loan_limit") or settings.get("loan_limit") or DEFAULT_SETTINGS["loan_limit"])
 
 
 def tool_refusal(code: str, tool: Mapping[str, Any] | None) -> Refusal | None:

@@ -43,7 +43,6 @@ LOCAL_DEFAULTS: dict[str, str] = {
     "scan_where": "",             # where the camera and scanner are; empty: the camera picture on screen
 }
 VOLUME_RANGE = (0, 100)
-ONE_MORE_TOOL = ("", {"status": "available"})  # asks the rules whether the member may take one more tool
 DEFAULT_PINS = {"volunteer": "1234", "coordinator": "4321"}
 ROLES = ("volunteer", "coordinator")
 
@@ -126,9 +125,7 @@ class KioskService:
             loan["tool"] = self.ledger.find_tool(loan["tool_code"])
             loan["renewal_refusal"] = rules.renewal_refusal(loan, settings, today)
             loans.append(loan)
-        refusals = [r for r in rules.checkout_refusals(member, code, [ONE_MORE_TOOL], len(loans), settings, today)
-                    if r.subject == code]
-        return MemberView(member, loans, refusals)
+        return MemberView(member, loans, rules.borrowing_refusals(member, code, len(loans), settings, today))
 
     def basket(self, member_code: str, codes: Sequence[str]) -> list[BasketItem]:
         """Each tool, in the order scanned, with its due date or the reason it cannot go out.
@@ -158,13 +155,8 @@ class KioskService:
                 problem: str | None = None) -> dict:
         """Records the return; ``problem`` (what is wrong with a tool needing repair) goes into the
         tool's notes for the volunteer who mends it."""
-        returned = self.ledger.checkin(code, condition=condition, note=note, missing_parts=list(missing_parts))
-        if problem:
-            tool = returned["tool"]
-            line = f"{self.today().isoformat()} returned needing repair: {problem}"
-            notes = f"{tool['notes']}\n{line}" if tool.get("notes") else line
-            returned["tool"] = self.ledger.edit_tool(code, notes=notes)
-        return returned
+        return self.ledger.checkin(code, condition=condition, note=note, missing_parts=list(missing_parts),
+                                   problem=problem)
 
     def renew(self, tool_code: str) -> dict[str, Any]:
         return self.ledger.renew(tool_code)

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from kiosk.ledger import InvalidInput, NotFound, Refused
+from kiosk.ledger.events import PROBLEM_MAX_LENGTH
 from tests.conftest import TODAY
 
 
@@ -39,6 +40,22 @@ def test_checkin_with_condition_sets_status_and_note(stocked_ledger):
         stocked_ledger.checkin("T2", "broken")
     with pytest.raises(NotFound):
         stocked_ledger.checkin("NOPE")
+
+
+def test_a_repair_problem_is_added_to_the_tools_notes_in_the_same_write(stocked_ledger):
+    stocked_ledger.edit_tool("T1", notes="Blade replaced in May")
+    stocked_ledger.checkout("M1", ["T1", "T2"], today=TODAY)
+    events = len(stocked_ledger.events())
+    with pytest.raises(InvalidInput):  # too long: nothing is written
+        stocked_ledger.checkin("T1", "repair", problem="x" * (PROBLEM_MAX_LENGTH + 1), today=TODAY)
+    with pytest.raises(InvalidInput):  # a tool in good order has no problem to note
+        stocked_ledger.checkin("T1", "ok", problem="It does not work", today=TODAY)
+    assert len(stocked_ledger.events()) == events and stocked_ledger.tool("T1")["status"] == "on_loan"
+    tool = stocked_ledger.checkin("T1", "repair", problem="It does not work: sparks", today=TODAY)["tool"]
+    assert tool["status"] == "in_repair"
+    assert tool["notes"] == f"Blade replaced in May\n{TODAY.isoformat()} returned needing repair: It does not work: sparks"
+    assert stocked_ledger.checkin("T2", "repair", problem="Blunt", today=TODAY)["tool"]["notes"] == (
+        f"{TODAY.isoformat()} returned needing repair: Blunt")
 
 
 def test_renew_moves_the_due_date_until_the_limit(stocked_ledger):

@@ -64,3 +64,16 @@ def test_overdue_days_and_retention():
     assert rules.forget_before(date(2026, 11, 19), SETTINGS) == date(2026, 8, 21)
     assert rules.opening_hours_today(date(2026, 11, 19), SETTINGS) == "17:00-20:00"
     assert rules.opening_hours_today(date(2026, 11, 20), SETTINGS) is None
+
+
+def test_borrowing_refusals_say_why_a_member_can_take_nothing_today():
+    today = date(2026, 6, 1)
+    member = {"status": "active", "expires": "2027-01-01", "waiver_version": "1"}
+    assert rules.borrowing_refusals(member, "C-1", 4, rules.DEFAULT_SETTINGS, today) == []
+    full = rules.borrowing_refusals(member, "C-1", 5, rules.DEFAULT_SETTINGS, today)
+    assert [(r.reason, r.params["limit"], r.params["out"]) for r in full] == [("over_limit", 5, 5)]
+    own_limit = rules.borrowing_refusals({**member, "loan_limit": 8}, "C-1", 5, rules.DEFAULT_SETTINGS, today)
+    assert own_limit == []
+    lapsed = {"status": "suspended", "expires": "2026-05-31", "waiver_version": "0"}
+    assert [r.reason for r in rules.borrowing_refusals(lapsed, "C-1", 0, rules.DEFAULT_SETTINGS, today)] == [
+        "suspended", "membership_expired", "waiver_missing"]

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from kivy.properties import BooleanProperty, DictProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.ledger.events import PROBLEM_MAX_LENGTH
 from kiosk.ui.i18n import N_, _, translate
 from kiosk.ui.messages import copy_text
 from kiosk.ui.screens.base import KioskScreen
@@ -22,6 +23,7 @@ from kiosk.ui.service import Scan
 
 UNANSWERED_NOTE = "returned without a condition answer"
 PROBLEMS = (N_("It does not work"), N_("It is damaged or broken"), N_("It is blunt or worn"), N_("Something else"))
+TYPED_MAX_LENGTH = PROBLEM_MAX_LENGTH - 50  # the ledger's limit, less room for the choice written before it
 
 
 class PartRow(BoxLayout):
