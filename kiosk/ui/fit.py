@@ -79,11 +79,15 @@ def misfits(roots: Iterable[Any], lifted: float = 0.0) -> list[Misfit]:
 
 
 def shown(widget: Any) -> bool:
+    """Drawn on screen: nothing above it is see-through, and it has a size (or, for a label,
+    text: Kivy draws a label's text even when its widget has no height)."""
     node = widget
     while node is not None and node.parent is not node:
         if getattr(node, "opacity", 1) == 0:
             return False
         node = node.parent
+    if isinstance(widget, Label) and widget.text.strip():
+        return True
     return widget.width > 0 and widget.height > 0
 
 

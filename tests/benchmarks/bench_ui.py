@@ -140,8 +140,9 @@ def _probe_latency(home: Path) -> dict:
     from kiosk.ui.driver import Driver
 
     ledger = Ledger.open(home)
-    members = [m["code"] for m in ledger.list_members() if not ledger.checkout_refusals(m["code"], [])][:SCANS]
     tools = [t["code"] for t in ledger.list_tools(status="available")][:SCANS]
+    # members who may take a tool today: a card, then a tool that goes into the basket
+    members = [m["code"] for m in ledger.list_members() if not ledger.checkout_refusals(m["code"], tools[:1])][:SCANS]
     ledger.close()
     driver = Driver.start(home)
     app = driver.app
@@ -164,7 +165,7 @@ def _probe_latency(home: Path) -> dict:
             while not flips or flips[-1] < started:
                 driver.pump()
             samples.append(flips[-1] - started)
-        app.go_home()
+        app.go_home(force=True)  # the tool put back: the next member starts at home
     # one frame of the same loop with nothing to do, for scale
     driver.settle(0.2)
     frame_times = []

@@ -38,6 +38,7 @@ class CheckinScreen(KioskScreen):
     photo = StringProperty("")
     greeting = StringProperty("")
     copy = StringProperty("")
+    has_kit = BooleanProperty(False)
     step = OptionProperty("condition", options=["parts", "condition", "repair"])
     parts_answered = BooleanProperty(False)
     parts_missing = BooleanProperty(False)
@@ -48,7 +49,8 @@ class CheckinScreen(KioskScreen):
         """``then``: the screen to go back to afterwards (a member's session), as go() arguments with its name."""
         self.tool = tool or {}
         self.then = dict(then or {})
-        self.step = "parts" if self.tool.get("kit") else "condition"
+        self.has_kit = bool(self.tool.get("kit"))
+        self.step = "parts" if self.has_kit else "condition"
         self.answers: dict[str, str] = {}
         self.problem = ""
         self.ids.problem_text.text = ""
@@ -114,7 +116,7 @@ class CheckinScreen(KioskScreen):
     def back(self) -> None:
         if self.step == "repair":
             self.step = "condition"
-        elif self.step == "condition" and self.tool.get("kit"):
+        elif self.step == "condition" and self.has_kit:
             self.step = "parts"
         else:
             self._go_on()

@@ -9,7 +9,7 @@ from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
 from kiosk.ledger.rules import tool_refusal
 from kiosk.ui.i18n import _
-from kiosk.ui.messages import copy_text, kit_text, refusal_text, status_text
+from kiosk.ui.messages import copy_text, kit_text, refusal_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.service import Scan
 
@@ -36,8 +36,7 @@ class ToolScreen(KioskScreen):
         self.kit = kit_text(tool)
         refusal = tool_refusal(tool.get("code", ""), tool)
         self.lendable = refusal is None
-        self.message = (_("Scan your card to borrow this") if refusal is None
-                        else f"{status_text(tool.get('status', ''))}. {refusal_text(refusal, tool)}")
+        self.message = _("Scan your card to borrow this") if refusal is None else refusal_text(refusal, tool)
 
     def handle_scan(self, scan: Scan) -> bool:
         if scan.kind == "member" and self.lendable:
