@@ -142,18 +142,6 @@ def scenes() -> Iterator[tuple[str, Scene]]:
         d.screen.confirm()
     yield "receipt", receipt
 
-    def large(then: Scene) -> Scene:
-        def scene(d: Any, c: DemoCodes) -> None:
-            d.app.use_large_text(True)
-            then(d, c)
-        return scene
-    yield "home-large", large(lambda d, c: None)
-    yield "member-basket-large", large(member)
-    yield "member-refused-large", large(lambda d, c: d.scan(c.member_expired))
-    yield "checkin-large", large(lambda d, c: d.scan(c.tool_out_kit))
-    yield "checkin-repair-large", large(checkin_repair)
-    yield "tool-available-large", large(lambda d, c: d.scan(c.tool))
-    yield "receipt-large", large(receipt)
     yield "pin", lambda d, c: d.app.go("pin")
     yield "volunteer", lambda d, c: (staff(d, "volunteer"), d.app.go("volunteer"))
     yield "tool-add", lambda d, c: (staff(d), d.app.go("tool_form"))
@@ -201,6 +189,20 @@ def scenes() -> Iterator[tuple[str, Scene]]:
         screen.save()
         screen.ids.scroll.scroll_to(screen.ids.version, animate=False)
     yield "settings-refused", settings_refused
+
+    # the larger-text look makes the screens anew: these come last, once every screen has been shown
+    def large(then: Scene) -> Scene:
+        def scene(d: Any, c: DemoCodes) -> None:
+            d.app.use_large_text(True)
+            then(d, c)
+        return scene
+    yield "home-large", large(lambda d, c: None)
+    yield "member-basket-large", large(member)
+    yield "member-refused-large", large(lambda d, c: d.scan(c.member_expired))
+    yield "checkin-large", large(lambda d, c: d.scan(c.tool_out_kit))
+    yield "checkin-repair-large", large(checkin_repair)
+    yield "tool-available-large", large(lambda d, c: d.scan(c.tool))
+    yield "receipt-large", large(receipt)
 
 
 def render(out: Path | None, size: tuple[int, int] = (800, 480), languages: tuple[str, ...] = tuple(LANGUAGES),
