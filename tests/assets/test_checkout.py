@@ -17,5 +17,6 @@ def test_with_no_compiled_catalog_the_po_source_is_read():
 
     assert list(assets.path("locale").rglob("*.mo")) == []
     spanish = read_po(REPO / "assets/locale/es/LC_MESSAGES/kiosk.po")
-    assert load("es").gettext("Scan your card or a tool") == spanish["Scan your card or a tool"] != "Scan your card or a tool"
-    assert load("xx").gettext("Scan your card or a tool") == "Scan your card or a tool"
+    assert load("es").gettext("Borrowing? Scan your card.") == spanish["Borrowing? Scan your card."] != \
+        "Borrowing? Scan your card."
+    assert load("xx").gettext("Borrowing? Scan your card.") == "Borrowing? Scan your card."

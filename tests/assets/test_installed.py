@@ -67,11 +67,11 @@ def test_installed_kiosk_starts_plays_its_sounds_and_speaks_spanish(venv, tmp_pa
     installed = site_packages / "kiosk"
     assert Path(report["kiosk"]).parent == installed and Path(report["assets"]) == installed / "assets"
     assert report["spanish_catalog"] == ["kiosk.mo"]
-    assert SPANISH["Scan your card or a tool"] in report["home"]
-    assert "Scan your card or a tool" not in report["home"]
+    assert SPANISH["Borrowing? Scan your card."] in report["home"]
+    assert "Borrowing? Scan your card." not in report["home"]
     assert report["refusal"] == SPANISH["We don't know this code. Please give the item to a volunteer."]
     sounds = {Path(name): sound for name, sound in report["sounds"].items()}
-    assert set(sounds) == {installed / "assets/sounds/accepted.wav", installed / "assets/sounds/refused.wav"}
+    assert set(sounds) == {installed / f"assets/sounds/{result}.wav" for result in ("accepted", "refused", "returned", "help")}
     assert all(sound["length"] > 0 for sound in sounds.values())
     assert sounds[installed / "assets/sounds/refused.wav"]["played"]
     assert Path(report["icon"]) == installed / "assets/icons/toolkiosk.png"

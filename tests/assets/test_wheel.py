@@ -47,7 +47,7 @@ def test_the_compiled_catalogs_say_what_the_po_files_say(wheel):
             catalog = gettext.GNUTranslations(io.BytesIO(mo))
             texts = {text: value for text, value in read_po(ASSETS / f"locale/{lang}/LC_MESSAGES/kiosk.po").items() if text}
             assert {text: catalog.gettext(text) for text in texts} == texts, lang
-    assert texts["Scan your card or a tool"] == "Escanea tu tarjeta o una herramienta"
+    assert texts["Borrowing? Scan your card."] == "¿Te llevas algo? Escanea tu tarjeta."
 
 
 def test_an_sdist_carries_the_sources_and_a_wheel_built_from_it_the_catalogs(source_tree, tmp_path):

@@ -61,12 +61,13 @@ def test_installed_app_carries_its_assets(installed):
         "print(assets.path())",
         "print(sorted(p.name for p in assets.path('sounds').iterdir()))",
         "print(sorted(p.name for p in assets.path('locale', 'es', 'LC_MESSAGES').iterdir()))",
-        "print(load('es').gettext('Scan your card or a tool'))",
+        "print(load('es').gettext('Borrowing? Scan your card.'))",
         "print(font('title', 40).path)",
     ])).stdout.splitlines()
     site = report[0]
     assert site.startswith("/opt/toolkiosk/venv/lib/") and site.endswith("/site-packages/kiosk/assets")
-    assert report[1:] == ["['accepted.wav', 'refused.wav']", "['kiosk.mo']", "Escanea tu tarjeta o una herramienta",
+    assert report[1:] == ["['accepted.wav', 'help.wav', 'refused.wav', 'returned.wav']", "['kiosk.mo']",
+                          "¿Te llevas algo? Escanea tu tarjeta.",
                           f"{site}/fonts/DejaVuSans-Bold.ttf"]
     demo = in_chroot(root, "/opt/toolkiosk/venv/bin/toolkiosk", "demo", "--no-ui", "--home", "/tmp/demo")
     assert "205 tools, 50 members" in demo.stdout
