@@ -1,6 +1,6 @@
 """The events of the log: their envelope, their types and what each payload holds.
 
-Every change to tools, members, loans, conflicts and settings is one of these.
+Every change to tools, members, loans, holds, conflicts and settings is one of these.
 Types carry a version so kiosks on different software versions keep working
 together: an event of a type or version this code does not know is stored and
 passed on, but not applied.
@@ -27,13 +27,20 @@ EVENT_TYPES: dict[str, tuple[int, str]] = {
     "loan.returned": (1, "library"),
     "conflict.opened": (1, "library"),
     "conflict.resolved": (1, "library"),
+    # holds are member data: they stay within their library
+    "hold.placed": (1, "library"),
+    "hold.set_aside": (1, "library"),
+    "hold.picked_up": (1, "library"),
+    "hold.cancelled": (1, "library"),
+    "hold.expired": (1, "library"),
+    "hold.reordered": (1, "library"),
 }
 
 TOOL_FIELDS: dict[str, type | tuple] = {
     "name": str, "maker_code": str, "category": str, "brand": str, "model": str,
     "serial": str, "description": str, "condition": str, "status": str, "shelf": str,
     "replacement_value": (int, float), "loan_days": int, "kit": list, "photo": str,
-    "notes": str, "keywords": str,
+    "notes": str, "keywords": str, "copy_group": str,
 }
 TOOL_STATUSES = ("available", "in_repair", "missing", "retired")
 MEMBER_FIELDS: dict[str, type | tuple] = {
@@ -45,6 +52,7 @@ SETTINGS_FIELDS: dict[str, type | tuple] = {
     "name": str, "default_loan_days": int, "category_loan_days": dict, "open_weekdays": list,
     "opening_hours": dict, "closed_dates": list, "loan_limit": int, "max_renewals": int,
     "renewal_grace_days": int, "retention_days": int, "waiver_version": str, "waiver_text": str,
+    "hold_pickup_days": int, "max_holds": int,
 }
 CONDITIONS = ("ok", "repair", "missing-parts")
 
