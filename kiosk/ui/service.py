@@ -21,8 +21,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Sequence
 
+from kiosk.codeformat import code_kind
 from kiosk.ledger import Ledger, Refusal, rules
-from kiosk.ledger.codes import code_kind
 
 log = logging.getLogger(__name__)
 
