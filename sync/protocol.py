@@ -221,7 +221,8 @@ def parse_sync_response(obj: Any) -> SyncResponse:
         events = [Event.from_wire(e) for e in body["events"]]
         cursors = {str(k): int(v) for k, v in body["cursors"].items()}
         availability = [{"library": a["library"], "code": a["code"], "status": a["status"],
-                         "due_back": a.get("due_back")} for a in body.get("availability", [])]
+                         "due_back": a.get("due_back"), "waiting": int(a.get("waiting") or 0)}
+                        for a in body.get("availability", [])]
         return SyncResponse(int(body["server_time_ms"]), acks, rejected, events, cursors, bool(body["more"]),
                             availability, [str(p) for p in body.get("photos_wanted", [])],
                             bool(body.get("rewound", False)), int(body.get("protocol", PROTOCOL)))
@@ -470,7 +471,7 @@ SYNC_RESPONSE_SCHEMA: dict[str, Any] = {
         "more": {"type": "boolean"},
         "availability": {"type": "array", "items": {"type": "object", "properties": {
             "library": {"type": "string"}, "code": {"type": "string"}, "status": {"type": "string"},
-            "due_back": {"type": ["string", "null"]}}}},
+            "due_back": {"type": ["string", "null"]}, "waiting": {"type": "integer", "minimum": 0}}}},
         "photos_wanted": {"type": "array", "items": {"type": "string"}},
         "rewound": {"type": "boolean"},
     },

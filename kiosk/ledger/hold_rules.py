@@ -13,16 +13,53 @@ from datetime import date, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 
 from kiosk.ledger.errors import Refusal
+from kiosk.ledger.events import Event
 from kiosk.ledger.rules import DEFAULT_SETTINGS, is_open, member_refusals
 
 HOLD_STATUSES = ("waiting", "ready", "picked_up", "cancelled", "expired")
-ENDED = ("picked_up", "cancelled", "expired")
+ENDINGS = {"hold.picked_up": "picked_up", "hold.cancelled": "cancelled", "hold.expired": "expired"}
 
 # What a hold event may carry, checked where it enters (kiosk and sync ingest).
 HOLD_ID_MAX = 64
 CODE_MAX = 200
 REASON_MAX = 200
 ORDER_MAX = (1 << 63) - 1
+
+
+def hold_state(hold_id: str, events: Iterable[Event]) -> dict[str, Any]:
+    """A hold's state from all its events, in any order (kiosk projection and server alike):
+    the latest set-aside and reorder by (hlc, device) win; the earliest ending
+    (picked up, cancelled, expired) by (hlc, device, seq) ends it, whatever comes later."""
+    events = sorted((e for e in events if e.known and e.payload.get("hold_id") == hold_id), key=lambda e: e.order_key)
+    state: dict[str, Any] = {
+        "member_code": None, "tool_code": None, "any_copy": 0, "placed_hlc": None, "placed_device": None,
+        "placed_seq": None, "placed_at": None, "placed_event": None, "sort_order": None, "reorder_reason": None,
+        "status": "waiting", "set_aside_tool": None, "set_aside_hlc": None, "set_aside_device": None,
+        "set_aside_seq": None, "set_aside_at": None, "set_aside_event": None, "ready_until": None, "ended_by": None,
+        "ended_hlc": None, "ended_device": None, "ended_seq": None, "ended_at": None, "loan_id": None,
+    }
+    placed = next((e for e in events if e.type == "hold.placed"), None)
+    if placed is not None:
+        p = placed.payload
+        state.update(member_code=p.get("member"), tool_code=p["tool"], any_copy=int(bool(p.get("any_copy"))),
+                     placed_hlc=placed.hlc, placed_device=placed.device, placed_seq=placed.seq, placed_at=p["at"],
+                     placed_event=placed.id, sort_order=placed.hlc)
+    for e in events:
+        if e.type == "hold.set_aside":
+            state.update(set_aside_tool=e.payload["tool"], set_aside_hlc=e.hlc, set_aside_device=e.device,
+                         set_aside_seq=e.seq, set_aside_at=e.payload["at"], set_aside_event=e.id,
+                         ready_until=e.payload["ready_until"])
+            state["tool_code"] = state["tool_code"] or e.payload["tool"]
+        elif e.type == "hold.reordered":
+            state.update(sort_order=e.payload["order"], reorder_reason=e.payload.get("reason"))
+    end = next((e for e in events if e.type in ENDINGS), None)
+    if end is not None:
+        state.update(status=ENDINGS[end.type], ended_by=end.id, ended_hlc=end.hlc, ended_device=end.device,
+                     ended_seq=end.seq, ended_at=end.payload["at"],
+                     loan_id=end.payload.get("loan_id") if end.type == "hold.picked_up" else None)
+    elif state["set_aside_hlc"] is not None:
+        state["status"] = "ready"
+    return state
 
 
 def short_name(name: str | None) -> str:

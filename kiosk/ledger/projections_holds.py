@@ -1,11 +1,7 @@
 """How hold events change the holds table, and what holds do to a tool's status and conflicts.
 
-A hold is recomputed from all its own events at each one, so any arrival
-order gives the same row:
-- placed, set aside, reordered: the latest set-aside and the latest reorder by
-  (hlc, device) win;
-- picked up, cancelled, expired end it: the earliest of them by (hlc, device, seq)
-  is its end, whatever else comes later.
+A hold is recomputed from all its own events at each one
+(``hold_rules.hold_state``), so any arrival order gives the same row.
 
 A hold is "set aside" from its latest set-aside until its end. Two holds set
 aside on one tool over the same time, or a hold set aside while the tool was
@@ -20,10 +16,9 @@ from typing import Any, Callable
 
 from kiosk.ledger.derived import mark_resolution, refresh_tool_status
 from kiosk.ledger.events import Event
-from kiosk.ledger.hold_rules import copy_key
+from kiosk.ledger.hold_rules import copy_key, hold_state
 
 Key = tuple[int, str, int]
-ENDINGS = {"hold.picked_up": "picked_up", "hold.cancelled": "cancelled", "hold.expired": "expired"}
 HOLD_CONFLICTS = ("double_set_aside", "set_aside_lent")
 _COLUMNS = (
     "id", "library", "member_code", "tool_code", "any_copy", "placed_hlc", "placed_device", "placed_seq", "placed_at",
@@ -53,32 +48,8 @@ def _hold_event(conn: sqlite3.Connection, event: Event) -> None:
 def _derive(conn: sqlite3.Connection, library: str, hold_id: str) -> dict[str, Any]:
     """The hold's row from every one of its events this replica has."""
     events = [Event.from_row(r) for r in conn.execute(
-        "SELECT * FROM events WHERE entity = ? AND library = ? ORDER BY hlc, device, device_seq",
-        (f"hold:{hold_id}", library))]
-    events = [e for e in events if e.known and e.payload.get("hold_id") == hold_id]
-    row: dict[str, Any] = dict.fromkeys(_COLUMNS)
-    row.update(id=hold_id, library=library, any_copy=0, status="waiting")
-    placed = next((e for e in events if e.type == "hold.placed"), None)
-    if placed is not None:
-        p = placed.payload
-        row.update(member_code=p.get("member"), tool_code=p["tool"], any_copy=int(bool(p.get("any_copy"))),
-                   placed_hlc=placed.hlc, placed_device=placed.device, placed_seq=placed.seq, placed_at=p["at"],
-                   sort_order=placed.hlc)
-    for e in events:  # in clock order: the latest set-aside and reorder win
-        if e.type == "hold.set_aside":
-            row.update(set_aside_tool=e.payload["tool"], set_aside_hlc=e.hlc, set_aside_device=e.device,
-                       set_aside_seq=e.seq, set_aside_at=e.payload["at"], ready_until=e.payload["ready_until"])
-            row["tool_code"] = row["tool_code"] or e.payload["tool"]
-        elif e.type == "hold.reordered":
-            row.update(sort_order=e.payload["order"], reorder_reason=e.payload.get("reason"))
-    end = next((e for e in events if e.type in ENDINGS), None)
-    if end is not None:
-        row.update(status=ENDINGS[end.type], ended_by=end.id, ended_hlc=end.hlc, ended_device=end.device,
-                   ended_seq=end.seq, ended_at=end.payload["at"],
-                   loan_id=end.payload.get("loan_id") if end.type == "hold.picked_up" else None)
-    elif row["set_aside_hlc"] is not None:
-        row["status"] = "ready"
-    return row
+        "SELECT * FROM events WHERE entity = ? AND library = ?", (f"hold:{hold_id}", library))]
+    return {"id": hold_id, "library": library, **hold_state(hold_id, events)}
 
 
 def refresh_tool(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int) -> None:
