@@ -19,7 +19,7 @@ from kiosk.ledger.members import Members
 from kiosk.ledger.store import write_transaction
 
 _HOLD_SELECT = """SELECT h.*, t.name AS tool_name, t.copy_key AS copy_key, m.name AS member_name,
-        s.name AS set_aside_name, s.shelf AS set_aside_shelf
+        s.name AS set_aside_name, s.shelf AS set_aside_shelf, s.copy_key AS set_aside_copy_key
     FROM holds h LEFT JOIN tools t ON t.library = h.library AND t.code = h.tool_code
     LEFT JOIN tools s ON s.library = h.library AND s.code = h.set_aside_tool
     LEFT JOIN members m ON m.library = h.library AND m.code = h.member_code"""
@@ -110,7 +110,7 @@ class Holds(Catalog, Members):
             hold = self._hold_row(hold_id)
             if hold["status"] != "waiting":
                 raise InvalidInput("only a waiting hold can move in line")
-            others = [h for h in self._waiting_rows() if h["id"] != hold_id and hold_rules.competes(h, hold)]
+            others = [h for h in self._waiting_rows(near=hold) if h["id"] != hold_id and hold_rules.competes(h, hold)]
             if not 1 <= position <= len(others) + 1:
                 raise InvalidInput(f"the place in line must be from 1 to {len(others) + 1}")
             if not others:
@@ -123,7 +123,7 @@ class Holds(Catalog, Members):
 
     def hold(self, hold_id: str, today: date | None = None) -> dict[str, Any]:
         row = self._hold_row(hold_id)
-        places = hold_rules.positions(self._waiting_rows()) if row["status"] == "waiting" else {}
+        places = hold_rules.positions(self._waiting_rows(near=row)) if row["status"] == "waiting" else {}
         return hold_view(row, places, today or self.today())
 
     def holds(self, *, member_code: str | None = None, tool_code: str | None = None, current_only: bool = False,
@@ -163,19 +163,23 @@ class Holds(Catalog, Members):
         or set a tool from the open shelf aside (``set_aside``)."""
         as_of = as_of or self.today()
         lib = self.library["slug"]
+        line = _Line(self._waiting_rows())
         items = []
         for row in self._query(_HOLD_SELECT + " WHERE h.library = ? AND h.status = 'ready'", (lib,)):
             live = hold_rules.is_live(row, as_of)
-            nxt = None if live else self._next_for(row["set_aside_tool"], exclude=row["id"])
+            nxt = None if live else line.next_for(row["set_aside_tool"], row["set_aside_copy_key"])
             items.append(_shelf_item(row, row["set_aside_tool"], row["set_aside_name"], row["set_aside_shelf"],
                                      "keep" if live else "next" if nxt else "put_back", nxt, as_of))
-        for tool in self._query(
-                """SELECT DISTINCT o.code, o.name, o.shelf FROM holds h
+        for tool in self._query(  # tools on the open shelf that someone waits for (for them, or for any copy)
+                """SELECT o.code, o.name, o.shelf, o.copy_key FROM holds h
+                   JOIN tools o ON o.library = h.library AND o.code = h.tool_code AND o.status = 'available'
+                   WHERE h.library = ? AND h.status = 'waiting'
+                   UNION
+                   SELECT o.code, o.name, o.shelf, o.copy_key FROM holds h
                    JOIN tools t ON t.library = h.library AND t.code = h.tool_code
-                   JOIN tools o ON o.library = h.library AND o.status = 'available'
-                       AND (o.code = h.tool_code OR (h.any_copy = 1 AND o.copy_key = t.copy_key))
-                   WHERE h.library = ? AND h.status = 'waiting'""", (lib,)):
-            nxt = self._next_for(tool["code"])
+                   JOIN tools o ON o.library = h.library AND o.copy_key = t.copy_key AND o.status = 'available'
+                   WHERE h.library = ? AND h.status = 'waiting' AND h.any_copy = 1""", (lib, lib)):
+            nxt = line.next_for(tool["code"], tool["copy_key"])
             items.append(_shelf_item(None, tool["code"], tool["name"], tool["shelf"], "set_aside", nxt, as_of))
         items.sort(key=lambda i: (i["ready_until"] or "", i["tool_name"] or "", i["tool_code"]))
         return items
@@ -243,17 +247,17 @@ class Holds(Catalog, Members):
             raise NotFound(f"no hold {hold_id}")
         return rows[0]
 
-    def _waiting_rows(self) -> list[dict[str, Any]]:
-        return self._query(_HOLD_SELECT + " WHERE h.library = ? AND h.status = 'waiting' AND h.placed_hlc IS NOT NULL",
-                           (self.library["slug"],))
+    def _waiting_rows(self, near: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Every waiting hold, or only those in the same line as the hold ``near``."""
+        sql, args = _HOLD_SELECT + " WHERE h.library = ? AND h.status = 'waiting' AND h.placed_hlc IS NOT NULL", [
+            self.library["slug"]]
+        if near is not None:
+            sql += " AND (h.tool_code = ? OR t.copy_key = ?)"
+            args += [near["tool_code"], near["copy_key"]]
+        return self._query(sql, tuple(args))
 
     def _waiting_for(self, tool: Mapping[str, Any]) -> list[dict[str, Any]]:
         return self._query(_WAITING_FOR_TOOL, (self.library["slug"], tool["code"], tool.get("copy_key")))
-
-    def _next_for(self, tool_code: str, exclude: str | None = None) -> dict[str, Any] | None:
-        tool = self._tool_row(tool_code)
-        waiting = [h for h in self._waiting_for(tool) if h["id"] != exclude] if tool else []
-        return hold_rules.next_in_line(tool_code, tool.get("copy_key") if tool else None, waiting)
 
     def _copies(self, tool: Mapping[str, Any] | None) -> list[str]:
         """The tool and its copies, by code."""
@@ -262,6 +266,22 @@ class Holds(Catalog, Members):
         rows = self._query("SELECT code FROM tools WHERE library = ? AND copy_key = ? ORDER BY code",
                            (self.library["slug"], tool.get("copy_key")))
         return [r["code"] for r in rows] or [tool["code"]]
+
+
+class _Line:
+    """Every waiting hold, found by the tool it names and, for "any copy", by its group of copies."""
+
+    def __init__(self, waiting: list[dict[str, Any]]):
+        self.by_tool: dict[str, list[dict[str, Any]]] = {}
+        self.by_copies: dict[str, list[dict[str, Any]]] = {}
+        for hold in waiting:
+            self.by_tool.setdefault(hold["tool_code"], []).append(hold)
+            if hold["any_copy"] and hold["copy_key"]:
+                self.by_copies.setdefault(hold["copy_key"], []).append(hold)
+
+    def next_for(self, code: str, copy_key: str | None) -> Mapping[str, Any] | None:
+        candidates = self.by_tool.get(code, []) + self.by_copies.get(copy_key or "", [])
+        return hold_rules.next_in_line(code, copy_key, candidates)
 
 
 def hold_view(row: Mapping[str, Any], places: Mapping[str, int], today: date) -> dict[str, Any]:
