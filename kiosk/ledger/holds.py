@@ -14,18 +14,10 @@ from typing import Any, Mapping
 from kiosk.ledger import hold_rules
 from kiosk.ledger.catalog import Catalog
 from kiosk.ledger.errors import InvalidInput, NotFound, Refused
+from kiosk.ledger.hold_views import HOLD_SELECT as _HOLD_SELECT, WAITING_FOR_TOOL as _WAITING_FOR_TOOL, hold_view
 from kiosk.ledger.ids import uuid7
 from kiosk.ledger.members import Members
 from kiosk.ledger.store import write_transaction
-
-_HOLD_SELECT = """SELECT h.*, t.name AS tool_name, t.copy_key AS copy_key, m.name AS member_name,
-        s.name AS set_aside_name, s.shelf AS set_aside_shelf, s.copy_key AS set_aside_copy_key
-    FROM holds h LEFT JOIN tools t ON t.library = h.library AND t.code = h.tool_code
-    LEFT JOIN tools s ON s.library = h.library AND s.code = h.set_aside_tool
-    LEFT JOIN members m ON m.library = h.library AND m.code = h.member_code"""
-_WAITING_FOR_TOOL = _HOLD_SELECT + """ WHERE h.library = ? AND h.status = 'waiting' AND h.placed_hlc IS NOT NULL
-    AND (h.tool_code = ? OR (h.any_copy = 1 AND t.copy_key = ?))"""
-
 
 class Holds(Catalog, Members):
     # -- placing, cancelling, moving ---------------------------------------------------
@@ -103,10 +95,11 @@ class Holds(Catalog, Members):
                 raise InvalidInput(f"{tool['name']} is not on the open shelf with someone waiting for it")
             return self._settle_tool(tool_code, today)
 
-    def reorder_hold(self, hold_id: str, position: int, reason: str) -> dict[str, Any]:
+    def reorder_hold(self, hold_id: str, position: int, reason: str, today: date | None = None) -> dict[str, Any]:
         """A coordinator moves a waiting hold to another place in line, saying why."""
         reason = _reason(reason, required=True)
         with self._lock, write_transaction(self._conn, self.path):
+            today = today or self.today()
             hold = self._hold_row(hold_id)
             if hold["status"] != "waiting":
                 raise InvalidInput("only a waiting hold can move in line")
@@ -116,7 +109,8 @@ class Holds(Catalog, Members):
             if not others:
                 raise InvalidInput("no one else is waiting for this tool")
             order = hold_rules.reorder_value([h["sort_order"] for h in others], position)
-            self._append("hold.reordered", f"hold:{hold_id}", {"hold_id": hold_id, "order": order, "reason": reason})
+            self._append("hold.reordered", f"hold:{hold_id}",
+                         {"hold_id": hold_id, "order": order, "reason": reason, "at": today.isoformat()})
         return self.hold(hold_id)
 
     # -- reading -------------------------------------------------------------------------
@@ -282,26 +276,6 @@ class _Line:
     def next_for(self, code: str, copy_key: str | None) -> Mapping[str, Any] | None:
         candidates = self.by_tool.get(code, []) + self.by_copies.get(copy_key or "", [])
         return hold_rules.next_in_line(code, copy_key, candidates)
-
-
-def hold_view(row: Mapping[str, Any], places: Mapping[str, int], today: date) -> dict[str, Any]:
-    """A hold as people and scripts see it: the tool concerned, whose it is, place in line, status, window."""
-    set_aside = row["status"] in ("ready", "picked_up") and row["set_aside_tool"]
-    return {
-        "id": row["id"],
-        "tool_code": row["set_aside_tool"] if set_aside else row["tool_code"],
-        "tool_name": row["set_aside_name"] if set_aside else row["tool_name"],
-        "member_code": row["member_code"],
-        "member_name": row["member_name"],
-        "position": places.get(row["id"]),
-        "status": hold_rules.shown_status(row, today),
-        "ready_until": row["ready_until"] if row["status"] in ("ready", "expired") else None,
-        "any_copy": bool(row["any_copy"]),
-        "shelf_name": hold_rules.short_name(row["member_name"]),
-        "placed_at": row["placed_at"],
-        "provisional": bool(row["provisional"]),
-        "reorder_reason": row["reorder_reason"],
-    }
 
 
 def _shelf_item(row: Mapping[str, Any] | None, code: str, name: str | None, shelf: str | None, action: str,
