@@ -29,7 +29,7 @@ from kiosk.ledger import hold_rules
 from kiosk.ledger.codes import LIBRARY_SLUG, LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import (
-    CONDITIONS, EVENT_TYPES, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
+    CONDITIONS, EVENT_TYPES, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields, check_language,
 )
 from kiosk.ledger.rules import check_setting_ranges
 
@@ -290,7 +290,7 @@ def _check_payload(event: Event) -> None:
         _entity(event, f"tool:{code}")
     elif kind in ("member.added", "member.edited"):
         code = _text(p, "code")
-        check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member")
+        check_language(check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member"))
         _entity(event, f"member:{code}")
     elif kind == "loan.opened":
         loan_id = _text(p, "loan_id")

@@ -25,6 +25,7 @@ TOOL_OPTIONS: dict[str, tuple[str, Any]] = {
 MEMBER_OPTIONS: dict[str, tuple[str, Any]] = {
     "--name": ("name", str), "--email": ("email", str), "--phone": ("phone", str),
     "--expires": ("expires", str), "--loan-limit": ("loan_limit", int), "--notes": ("notes", str),
+    "--language": ("language", str),   # en or es: the language of messages to the member
 }
 
 

@@ -45,9 +45,10 @@ TOOL_FIELDS: dict[str, type | tuple] = {
 TOOL_STATUSES = ("available", "in_repair", "missing", "retired")
 MEMBER_FIELDS: dict[str, type | tuple] = {
     "name": str, "email": str, "phone": str, "expires": str, "waiver_version": str,
-    "waiver_accepted_at": str, "loan_limit": int, "status": str, "notes": str,
+    "waiver_accepted_at": str, "loan_limit": int, "status": str, "notes": str, "language": str,
 }
 MEMBER_STATUSES = ("active", "suspended")
+MEMBER_LANGUAGES = ("en", "es")   # the languages messages to members are written in
 SETTINGS_FIELDS: dict[str, type | tuple] = {
     "name": str, "default_loan_days": int, "category_loan_days": dict, "open_weekdays": list,
     "opening_hours": dict, "closed_dates": list, "loan_limit": int, "max_renewals": int,
@@ -126,6 +127,12 @@ def check_fields(fields: dict[str, Any], allowed: dict[str, type | tuple], what:
         if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
             raise InvalidInput(f"{what} field {name!r} must be {_kind_name(kind)}, not {value!r}")
     return fields
+
+
+def check_language(fields: dict[str, Any]) -> None:
+    """A member's language is one messages are written in."""
+    if fields.get("language") is not None and fields["language"] not in MEMBER_LANGUAGES:
+        raise InvalidInput(f"language must be one of {', '.join(MEMBER_LANGUAGES)}")
 
 
 def _kind_name(kind: type | tuple) -> str:

@@ -137,6 +137,7 @@ CREATE INDEX tools_copy_key ON tools (library, copy_key);
 ALTER TABLE conflicts ADD COLUMN hold_a TEXT;
 ALTER TABLE conflicts ADD COLUMN hold_b TEXT;           -- the provisional hold of two set aside at once
 ALTER TABLE partner_availability ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN language TEXT;           -- for pickup notices in the member's language
 
 CREATE TABLE holds (
     id TEXT PRIMARY KEY,

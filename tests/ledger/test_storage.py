@@ -21,7 +21,8 @@ def _as_older_schema(path, version: int) -> None:
             conn.execute(f"DROP INDEX {index}")
         conn.execute("DROP TABLE holds")
         for table, column in (("tools", "copy_group"), ("tools", "copy_key"), ("conflicts", "hold_a"),
-                              ("conflicts", "hold_b"), ("partner_availability", "waiting")):
+                              ("conflicts", "hold_b"), ("partner_availability", "waiting"),
+                              ("members", "language")):
             conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     if version < 2:
         conn.execute("DROP TABLE tools_fts")
