@@ -7,7 +7,6 @@ the hold shelf over 10k holds <= 50 ms. BENCH_SCALE=0.1 shrinks the data sets.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import tempfile
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from kiosk.ledger import Ledger
 from kiosk.ledger.ids import uuid7
-from tests.benchmarks.bench_ledger import _ms, _percentile
+from tests.benchmarks.bench_ledger import RawLog, _ms, _percentile
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 TODAY = date(2026, 11, 19)
@@ -66,15 +65,8 @@ def hold_shelf_figures(root: Path) -> list[dict]:
     ledger = Ledger.create(root / "shelf", library="bench", name="Bench")
     total = int(10_000 * SCALE)
     tools, members = max(50, total // 5), max(50, total // 10)
-    device, lib, stamp, seq = ledger.device["id"], "bench", int(ledger.meta("hlc")), int(ledger.meta("next_seq"))
-    rows = []
-
-    def add(type_: str, entity: str, payload: dict) -> None:
-        nonlocal stamp, seq
-        stamp += 1
-        rows.append((uuid7(), lib, device, seq, stamp, type_, 1, entity, json.dumps(payload, separators=(",", ":"))))
-        seq += 1
-
+    log = RawLog(ledger)
+    add = log.add
     for t in range(tools):
         add("tool.added", f"tool:T{t}", {"code": f"T{t}", "fields": {"name": f"Tool {t}", "shelf": f"S{t % 30}"}})
     for m in range(members):
@@ -96,13 +88,8 @@ def hold_shelf_figures(root: Path) -> list[dict]:
             add("loan.opened", f"loan:{loan_id}", {"loan_id": loan_id, "tool": tool, "member": "M0",
                                                    "due": TODAY.isoformat(), "at": at})
             out.add(tool)
+    log.commit()
     conn = ledger._conn
-    conn.execute("BEGIN")
-    conn.executemany("""INSERT INTO events (id, library, device, device_seq, hlc, type, version, entity, payload)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows)
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'hlc'", (str(stamp),))
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'next_seq'", (str(seq),))
-    conn.execute("COMMIT")
     ledger.rebuild()
     timings = []
     for _ in range(20):
