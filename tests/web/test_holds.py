@@ -88,3 +88,16 @@ def test_a_conflict_between_two_set_asides_is_shown_with_both_holds(maple, kiosk
     page = client(MAPLE_COORDINATOR).get("/web/conflicts").text
     assert "Set aside twice" in page and "Ana Lopez" in page and "Ben Okafor" in page
     assert "First hold keeps the tool" in page
+
+
+def test_partners_see_the_hold_shelf_and_how_many_wait_never_who(maple, oak, client):
+    oak.add_member("O2", "Otto Waiting", expires="2099-01-01")
+    oak.accept_waiver("O2")
+    oak.place_hold("O2", "OT1")             # the log splitter is out: Otto waits
+    oak.place_hold("O1", "OT2")             # the sander is in: set aside for Olga at once
+    sync(oak)
+    page = client(MAPLE_COORDINATOR).get("/web/partners").text
+    splitter = page.split("Oak log splitter")[1].split("</tr>")[0]
+    sander = page.split("Oak floor sander")[1].split("</tr>")[0]
+    assert "1 waiting" in splitter and "On the hold shelf" in sander
+    assert "Otto" not in page and "Olga" not in page and "O2" not in page

@@ -196,7 +196,9 @@ def catalog(view: LibraryView) -> list[dict[str, Any]]:
     rows = view.query(
         """SELECT t.code, t.name, t.category, t.brand, t.model, t.status,
                   (SELECT min(due) FROM loans l WHERE l.library = t.library AND l.tool_code = t.code
-                   AND l.closed_by IS NULL) AS due_back
+                   AND l.closed_by IS NULL) AS due_back,
+                  (SELECT count(*) FROM holds h WHERE h.library = t.library AND h.tool_code = t.code
+                   AND h.status = 'waiting') AS waiting
            FROM tools t WHERE t.library = ? AND t.name IS NOT NULL AND t.status != 'retired'
            ORDER BY t.name COLLATE NOCASE, t.code""",
         (view.library,))
