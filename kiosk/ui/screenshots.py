@@ -167,6 +167,12 @@ def scenes() -> Iterator[tuple[str, Scene]]:
         d.scan(c_out(d))
     yield "waitlist", waitlist
 
+    def find_tool(d: Any, c: DemoCodes) -> None:
+        d.scan(c.member)
+        screen = d.app.go("find_tool", code=c.member)
+        screen.ids.query.text = d.app.service.ledger.tool(c_out(d))["name"]
+    yield "find-tool", find_tool
+
     def member_holds(d: Any, c: DemoCodes) -> None:
         ledger = d.app.service.ledger
         ledger.place_hold(c.member, c_out(d))

@@ -74,3 +74,18 @@ def test_the_volunteers_hold_shelf_says_what_to_do(kiosk, codes, ledger, other_m
     assert ledger.tool(codes.shelf_tools[1])["status"] == "available"
     assert ledger.hold(stale["id"])["status"] == "expired"
     assert [r.code for r in kiosk.screen.ids.rows.children] == [kept["id"]]
+
+
+def test_a_borrower_finds_a_tool_by_name_and_joins_its_waiting_list(kiosk, codes, ledger, other_member):
+    out = ledger.tool(codes.tool_out_kit)
+    kiosk.scan(other_member)
+    kiosk.tap(kiosk.find("Find a tool"))
+    assert kiosk.screen.name == "find_tool"
+    kiosk.type(kiosk.screen.ids.query, out["name"])
+    row = next(r for r in kiosk.screen.ids.rows.children if r.code == out["code"])
+    assert row.detail.startswith("On loan") and row.action == "Waiting list"
+    kiosk.tap(next(w for w in row.walk() if getattr(w, "text", None) == "Waiting list"))
+    assert kiosk.screen.name == "waitlist"
+    kiosk.tap(kiosk.find("Put me on the waiting list"))
+    assert kiosk.screen.name == "member"
+    assert [(h["tool_code"], h["position"]) for h in ledger.holds(member_code=other_member)] == [(out["code"], 1)]

@@ -27,6 +27,7 @@ SCREENS = {
     "waitlist": ("waitlist", "WaitlistScreen"),
     "hold_slip": ("hold_slip", "HoldSlipScreen"),
     "hold_shelf": ("hold_shelf", "HoldShelfScreen"),
+    "find_tool": ("find_tool", "FindToolScreen"),
 }
 
 
