@@ -89,3 +89,24 @@ def test_a_borrower_finds_a_tool_by_name_and_joins_its_waiting_list(kiosk, codes
     kiosk.tap(kiosk.find("Put me on the waiting list"))
     assert kiosk.screen.name == "member"
     assert [(h["tool_code"], h["position"]) for h in ledger.holds(member_code=other_member)] == [(out["code"], 1)]
+
+
+def test_a_coordinator_sets_the_pickup_window_and_holds_per_member_within_their_ranges(kiosk, ledger):
+    from tests.ui.test_staff import open_settings
+
+    screen = open_settings(kiosk)
+    assert (screen.ids.hold_pickup_days.text, screen.ids.max_holds.text) == ("7", "3")
+    before, events = ledger.settings, len(ledger.events())
+    for widget, text, message in (
+            (screen.ids.hold_pickup_days, "0", "Opening days to pick up a hold: please enter a whole number from 1 to 60."),
+            (screen.ids.max_holds, "51", "Holds per member: please enter a whole number from 0 to 50.")):
+        kept = widget.text
+        kiosk.type(widget, text)
+        kiosk.tap(kiosk.find("Save"))
+        assert message in kiosk.texts()
+        assert ledger.settings == before and len(ledger.events()) == events
+        kiosk.type(widget, kept)
+    kiosk.type(screen.ids.hold_pickup_days, "10")
+    kiosk.type(screen.ids.max_holds, "5")
+    kiosk.tap(kiosk.find("Save"))
+    assert (ledger.settings["hold_pickup_days"], ledger.settings["max_holds"]) == (10, 5)
