@@ -113,8 +113,9 @@ def overdue(args, ctx: Context) -> int:
 def conflicts(args, ctx: Context) -> int:
     rows = []
     for c in ctx.ledger.conflicts(include_resolved=args.all):
-        sides = "; ".join(f"{l['member_name'] or l['member_code'] or '?'} since {l['opened_at']} (due {l['due']})"
-                          for l in c["loans"])
+        sides = "; ".join([f"{l['member_name'] or l['member_code'] or '?'} since {l['opened_at']} (due {l['due']})"
+                           for l in c["loans"]] + [f"set aside for {h['member_name'] or h['member_code'] or '?'}"
+                                                   f" until {h['ready_until']}" for h in c["holds"]])
         rows.append({**c, "sides": sides})
     ctx.emit(rows, ["id", "kind", "tool_code", "sides", "status", "resolution"])
     return 0
