@@ -23,6 +23,7 @@ from typing import Any, Sequence
 
 from kiosk.codeformat import code_kind
 from kiosk.ledger import Ledger, Refusal, rules
+from kiosk.ui.hold_service import HoldService
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class MemberView:
         return (self.member.get("name") or "").split(" ")[0]
 
 
-class KioskService:
+class KioskService(HoldService):
     def __init__(self, ledger: Ledger, home: Path):
         self.ledger = ledger
         self.home = Path(home)
@@ -123,7 +124,8 @@ class KioskService:
             loan = dict(loan)
             loan["days_overdue"] = rules.days_overdue(loan["due"], today)
             loan["tool"] = self.ledger.find_tool(loan["tool_code"])
-            loan["renewal_refusal"] = rules.renewal_refusal(loan, settings, today)
+            loan["renewal_refusal"] = rules.renewal_refusal(loan, settings, today,
+                                                            self.ledger.waiting_count(loan["tool_code"]))
             loans.append(loan)
         return MemberView(member, loans, rules.borrowing_refusals(member, code, len(loans), settings, today))
 

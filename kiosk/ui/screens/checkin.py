@@ -122,8 +122,11 @@ class CheckinScreen(KioskScreen):
             self._go_on()
 
     def _finish(self, condition: str, missing: list[str], problem: str | None = None) -> None:
-        self._record(condition, missing, problem=problem)
-        self._go_on()
+        hold = self._record(condition, missing, problem=problem)
+        if hold:  # someone waits for it: the hold shelf, not the open shelf
+            self.app.go("hold_slip", hold=hold, then=self.then)
+        else:
+            self._go_on()
         self.app.accept(_("Returned. Thank you!"), sound="returned")
 
     def _go_on(self) -> None:
@@ -133,12 +136,15 @@ class CheckinScreen(KioskScreen):
         else:
             self.app.go_home()
 
-    def _record(self, condition: str, missing: list[str], note: str | None = None, problem: str | None = None) -> None:
+    def _record(self, condition: str, missing: list[str], note: str | None = None,
+                problem: str | None = None) -> dict[str, Any] | None:
+        """Writes the return; the hold the tool is now set aside for, if any."""
         if self.done or not self.tool:
-            return
+            return None
         self.done = True
-        self.service.checkin(self.tool["code"], condition, missing, note, problem=problem)
+        result = self.service.checkin(self.tool["code"], condition, missing, note, problem=problem)
         self.app.request_sync()
+        return result["hold"]
 
     def handle_scan(self, scan: Scan) -> bool:
         self.leave()

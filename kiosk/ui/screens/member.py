@@ -15,6 +15,8 @@ from kiosk.ledger import LedgerError, Refused
 from kiosk.ui.i18n import _, long_day
 from kiosk.ui.messages import copy_text, kit_text, refusal_text, row_refusal_text
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.hold_service import HOLDABLE
+from kiosk.ui.hold_rows import hold_rows
 from kiosk.ui.service import BasketItem, MemberView, Scan
 from kiosk.ui.widgets import Dialog, ToolRow
 
@@ -29,13 +31,15 @@ class MemberScreen(KioskScreen):
     confirm_text = StringProperty("")
     can_confirm = BooleanProperty(False)
 
-    def setup(self, code: str = "", basket: list[str] | None = None, **_: Any) -> None:
+    def setup(self, code: str = "", basket: list[str] | None = None, **_params: Any) -> None:
         self.code = code
         self.basket = list(basket or [])
         self.view: MemberView | None = None
         self.items: list[BasketItem] = []
         if code:
-            self.app.accept()
+            ready = self.service.ready_holds(code)
+            self.app.accept(_("Your {tool} is waiting for you on the hold shelf.").format(tool=ready[0]["tool_name"])
+                            if ready else "")
 
     def refresh(self) -> None:
         if not self.code:
@@ -50,7 +54,8 @@ class MemberScreen(KioskScreen):
                                  _("You have {limit} tools out, the most you may have at once. "
                                    "Bring one back, then you can borrow again.").format(**r.params)
                                  for r in self.view.refusals)
-        self.loans_title = _("You have out:") if self.view.loans else _("You have nothing out.")
+        self.holds = self.service.member_holds(self.code)
+        self.loans_title = _("You have out:") if self.view.loans or self.holds else _("You have nothing out.")
         going = self.going()
         self.can_confirm = bool(going)
         self.confirm_text = (_("Borrow {count} tools").format(count=len(going)) if len(going) > 1
@@ -71,6 +76,8 @@ class MemberScreen(KioskScreen):
                 detail = (_("Overdue: it was due on {date}") if late else _("Due on {date}")).format(date=due)
             elif late:
                 detail = _("Overdue, please bring it back: it was due {date}.").format(date=due)
+            elif refusal.reason == "someone_waiting":
+                detail = _("Due on {date}. Someone is waiting for it, so it cannot be renewed.").format(date=due)
             else:
                 detail = _("Due on {date}. It cannot be renewed again.").format(date=due)
             row = ToolRow(title=loan.get("tool_name") or loan["tool_code"], detail=detail, alert=late,
@@ -78,6 +85,9 @@ class MemberScreen(KioskScreen):
                           code=loan["tool_code"], action=_("Renew") if refusal is None else "")
             row.with_photo = bool(row.photo)
             row.bind(on_action_press=lambda r: self.renew(r.code))
+            box.add_widget(row)
+        for row in hold_rows(self.holds):
+            row.bind(on_action_press=lambda r: self.cancel_hold(r.code))
             box.add_widget(row)
 
     def _show_basket(self) -> None:
@@ -120,11 +130,23 @@ class MemberScreen(KioskScreen):
         self.basket.append(tool["code"])
         self.refresh()
         item = next(i for i in self.items if i.code == tool["code"])
+        if item.refusal is not None and item.refusal.reason in HOLDABLE:  # offer its waiting list instead
+            self.basket.remove(tool["code"])
+            self.app.refuse(refusal_text(item.refusal, item.tool))
+            self.app.go("waitlist", code=self.code, tool=tool,
+                        then={"name": "member", "code": self.code, "basket": list(self.basket)})
+            return True
         if item.refusal is None:
             self.app.accept()
         else:  # its row, on top, says why: the message is shown once
             self.app.refuse()
         return True
+
+    def cancel_hold(self, hold_id: str) -> None:
+        self.service.cancel_hold(hold_id)
+        self.app.request_sync()
+        self.app.accept(_("Your hold is cancelled."))
+        self.refresh()
 
     def remove(self, code: str) -> None:
         self.basket = [c for c in self.basket if c != code]
@@ -165,7 +187,7 @@ class MemberScreen(KioskScreen):
 
     def may_leave(self, destination: str, then: Callable[[], Any]) -> bool:
         going = self.going()
-        if not going or destination == "checkin":  # a return in the middle of a session keeps the basket
+        if not going or destination in ("checkin", "waitlist"):  # these come back to the session, basket and all
             return True
         many = len(going) > 1
         question = _("{count} tools are not borrowed yet.").format(count=len(going)) if many else \
