@@ -32,6 +32,8 @@ def use(mode: str) -> bool:
     """Turns the docked keyboard on or off for the fields focused from now on; True when on.
     A barcode scanner typing like a keyboard still reaches the fields either way."""
     on = mode == "on" or (mode == "auto" and not keyboard_attached())
+    if not on and Window.allow_vkeyboard:
+        Window.release_all_keyboards()  # while Kivy still knows them as on-screen keys, or they stay drawn
     Config.set("kivy", "keyboard_mode", "systemanddock" if on else "system")
     Window._vkeyboard_cls = KioskKeyboard
     Window.use_syskeyboard = True

@@ -130,6 +130,21 @@ def scenes() -> Iterator[tuple[str, Scene]]:
     yield "member-register-keyboard", typing
     yield "member-renew", lambda d, c: (staff(d), d.app.go("member_form", code=c.member_expired))
 
+    def registered(d: Any, c: DemoCodes) -> None:
+        staff(d, "volunteer")
+        screen = d.app.go("member_form")
+        screen.ids.name.text = "Omar Diallo"
+        screen.accepted = True
+        screen.save()
+    yield "member-registered", registered
+
+    def tool_saved(d: Any, c: DemoCodes) -> None:
+        staff(d, "volunteer")
+        screen = d.app.go("tool_form")
+        screen.ids.name.text = "Tile saw"
+        screen.save(with_label=True)
+    yield "tool-saved", tool_saved
+
     def inventory(d: Any, c: DemoCodes) -> None:
         staff(d)
         d.app.go("inventory")

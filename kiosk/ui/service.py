@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from kiosk.ledger import Ledger, Refusal, rules
 from kiosk.ledger.codes import code_kind
@@ -39,6 +39,34 @@ LOCAL_DEFAULTS: dict[str, str] = {
 }
 DEFAULT_PINS = {"volunteer": "1234", "coordinator": "4321"}
 ROLES = ("volunteer", "coordinator")
+
+
+Printed = Callable[[Optional[str]], None]  # None: the printer took it; else what went wrong
+
+
+@dataclass(frozen=True)
+class Printing:
+    """A label drawn to its file, and whether it also went to a printer (which answers later)."""
+
+    path: Path
+    sent: bool
+
+
+def print_file(command: str, path: Path, timeout: float = 60.0) -> str | None:
+    """Runs the printer command with the file; None when it worked, else the error in a line."""
+    try:
+        subprocess.run([*shlex.split(command), str(path)], check=True, timeout=timeout,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    except subprocess.CalledProcessError as exc:
+        said = (exc.stderr or "").strip().splitlines()
+        return said[-1] if said else f"{exc.cmd[0]} stopped with status {exc.returncode}"
+    except subprocess.TimeoutExpired:
+        return f"the printer did not answer within {timeout:.0f} seconds"
+    except OSError as exc:  # no such printer command
+        return f"{exc.strerror or exc}: {exc.filename or command}"
+    except ValueError as exc:  # a command line shlex cannot read
+        return str(exc)
+    return None
 
 
 @dataclass
@@ -211,7 +239,7 @@ class KioskService:
     def set_tool_status(self, code: str, status: str, note: str | None = None) -> dict[str, Any]:
         return self.ledger.set_tool_status(code, status, note)
 
-    def print_label(self, code: str, title: str) -> Path:
+    def print_label(self, code: str, title: str, on_printed: Printed | None = None) -> Printing:
         """Draws the label into <home>/labels/ and hands it to the label printer, if one is set."""
         from kiosk.labels import LabelText, get_stock, write_labels
 
@@ -219,30 +247,33 @@ class KioskService:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{code}.png"
         write_labels([LabelText(code, title, self.ledger.library["name"])], get_stock(self.local("label_stock")), path)
-        self._print(self.local("label_command"), path)
-        return path
+        return Printing(path, self._print(self.local("label_command"), path, on_printed))
 
-    def print_receipt(self, member: dict[str, Any], loans: Sequence[dict[str, Any]], lines: Sequence[str]) -> Path:
+    def print_receipt(self, member: dict[str, Any], loans: Sequence[dict[str, Any]], lines: Sequence[str],
+                      on_printed: Printed | None = None) -> Path:
         """Saves the receipt text and hands it to the receipt printer, if one is set."""
         folder = self.home / "receipts"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{datetime.now():%Y%m%d-%H%M%S}-{member['code']}.txt"
         path.write_text("\n".join([self.ledger.library["name"], *lines, ""]), encoding="utf-8")
-        self._print(self.local("receipt_command"), path)
+        self._print(self.local("receipt_command"), path, on_printed)
         return path
 
-    def _print(self, command: str, path: Path) -> None:
+    def _print(self, command: str, path: Path, on_printed: Printed | None) -> bool:
+        """Runs the printer command on a thread; False when no printer is set up. ``on_printed``
+        hears, from that thread, None once the printer took the file or what went wrong."""
         if not command.strip():
-            return
+            return False
 
         def run() -> None:
-            try:
-                subprocess.run([*shlex.split(command), str(path)], check=True, timeout=60,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            except (OSError, subprocess.SubprocessError) as exc:
-                log.warning("printing %s failed: %s", path, exc)
+            error = print_file(command, path)
+            if error:
+                log.warning("printing %s failed: %s", path, error)
+            if on_printed is not None:
+                on_printed(error)
 
         threading.Thread(target=run, name="print", daemon=True).start()
+        return True
 
     def categories(self) -> list[str]:
         return self.ledger.categories()
@@ -255,13 +286,22 @@ class KioskService:
         member = self.ledger.add_member(code or None, name, email=email, phone=phone, expires=expires)
         return self.ledger.accept_waiver(member["code"])
 
-    def renew_membership(self, code: str, months: int = 12) -> dict[str, Any]:
+    def renew_membership(self, code: str, months: int = 12, **contact: str) -> dict[str, Any]:
+        """A year more (from today, or from the end date when still running), with any corrections
+        to name, email and phone in the same event."""
         member = self.ledger.member(code)
         start = max(self.today(), date.fromisoformat(member["expires"])) if member.get("expires") else self.today()
-        member = self.ledger.edit_member(code, expires=(start + timedelta(days=round(months * 365 / 12))).isoformat())
+        member = self.ledger.edit_member(code, expires=(start + timedelta(days=round(months * 365 / 12))).isoformat(),
+                                         **_changed(member, contact))
         if member.get("waiver_version") != self.ledger.settings["waiver_version"]:
             member = self.ledger.accept_waiver(code)
         return member
+
+    def update_member(self, code: str, **contact: str) -> dict[str, Any]:
+        """Corrects name, email or phone; nothing is written when nothing changed."""
+        member = self.ledger.member(code)
+        changes = _changed(member, contact)
+        return self.ledger.edit_member(code, **changes) if changes else member
 
     def waiver_text(self) -> str:
         return self.ledger.settings["waiver_text"]
@@ -340,6 +380,11 @@ class KioskService:
                 found += [p for p in sorted(base.iterdir()) if p.is_dir() and os.access(p, os.W_OK) and p not in found
                           and p != Path("/media") / user]
         return found
+
+
+def _changed(record: dict[str, Any], values: dict[str, str]) -> dict[str, str]:
+    """The values that differ from the record's (empty text and no value are the same)."""
+    return {k: v for k, v in values.items() if (v or None) != (record.get(k) or None)}
 
 
 def _pin_digest(salt: str, pin: str) -> str:

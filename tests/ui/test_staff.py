@@ -49,6 +49,8 @@ def test_add_a_tool_with_its_photo_from_a_file_backed_camera(kiosk, ledger, phot
     kiosk.tap(kiosk.find("Fair"))
     kiosk.tap(kiosk.find("Take photo"))
     kiosk.tap(kiosk.find("Save and print label"))
+    assert kiosk.app.toast.text == "Saved: Tile saw. Label saved; no printer is set up."
+    kiosk.tap(kiosk.find("Done"))
     assert kiosk.screen.name == "volunteer"
     tool = ledger.tool(label)
     assert (tool["name"], tool["brand"], tool["category"], tool["condition"], tool["kit"], tool["maker_code"]) == (
@@ -102,14 +104,20 @@ def test_register_a_member_with_a_fresh_card(kiosk, ledger):
     assert not ledger.checkout_refusals(card, [])
 
 
-def test_register_without_a_card_prints_a_new_one(kiosk, ledger):
+def test_register_without_a_card_shows_its_number_and_prints_it(kiosk, ledger):
     sign_in(kiosk, "volunteer", "1234")
     kiosk.tap(kiosk.find("Register a member"))
     kiosk.type(kiosk.screen.ids.name, "Omar Diallo")
     kiosk.tap(kiosk.find("I have read the waiver and accept it"))
     kiosk.tap(kiosk.find("Register"))
     member = next(m for m in ledger.list_members() if m["name"] == "Omar Diallo")
-    assert (kiosk.app.service.home / "labels" / f"{member['code']}.png").exists()
+    assert kiosk.find(member["code"]) and "Welcome, Omar Diallo!" in kiosk.texts()  # the new card's number
+    label = kiosk.app.service.home / "labels" / f"{member['code']}.png"
+    assert not label.exists()
+    kiosk.tap(kiosk.find("Print the card"))
+    assert label.exists() and kiosk.app.toast.text == "Card saved; no printer is set up."
+    kiosk.tap(kiosk.find("Done"))
+    assert kiosk.screen.name == "volunteer"
 
 
 def test_renew_a_membership(kiosk, ledger, codes):
@@ -266,6 +274,7 @@ def test_type_a_name_on_the_on_screen_keyboard(kiosk, ledger):
         assert shown_keyboard() is None and field.to_window(*field.pos)[1] == above
         kiosk.tap(kiosk.find("I have read the waiver and accept it"))
         kiosk.tap(kiosk.find("Register"))
+        kiosk.tap(kiosk.find("Done"))
         kiosk.tap(kiosk.find(cls=KTextInput))  # the volunteer screen's look-up field
         kiosk.pump(3)
         assert shown_keyboard() is not None
