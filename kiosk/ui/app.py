@@ -178,7 +178,7 @@ class KioskApp(App):
 
     def _language_switched(self, lang: str) -> None:
         if self.sync_status is not None:
-            self.on_sync_status(self.sync_status)
+            self.show_sync_status(self.sync_status)
         elif self.sync_loop is None:
             self.sync_text = _("Offline · not connected")
         screen = self.manager.current_screen
@@ -273,10 +273,10 @@ class KioskApp(App):
         if not is_enrolled(self.service.home):
             return
         self.sync_loop = SyncLoop(self.service.home, interval=60.0,
-                                  on_status=lambda status: Clock.schedule_once(lambda _dt: self.on_sync_status(status)))
+                                  on_status=lambda status: Clock.schedule_once(lambda _dt: self.show_sync_status(status)))
         self.sync_loop.start()
 
-    def on_sync_status(self, status: Any) -> None:
+    def show_sync_status(self, status: Any) -> None:
         self.sync_ok = bool(status.online and not status.error)
         waiting = int(status.waiting or 0)
         if not status.enrolled:

@@ -158,6 +158,14 @@ def scenes() -> Iterator[tuple[str, Scene]]:
     yield "inventory-missing", inventory_missing
     yield "coordinator", lambda d, c: (staff(d), d.app.go("coordinator"))
     yield "overdue", lambda d, c: (staff(d), d.app.go("overdue"))
+
+    def overdue_export(d: Any, c: DemoCodes) -> None:
+        from kiosk.ui.drives import Drive
+
+        staff(d)
+        d.app.service.find_drives = lambda: [Drive(Path("/media/pi/KINGSTON"), "KINGSTON", "/dev/sda1")]
+        d.app.go("overdue").toggle_export()
+    yield "overdue-export", overdue_export
     yield "conflicts", lambda d, c: (staff(d), d.app.go("conflicts"))
     yield "settings", lambda d, c: (staff(d), d.app.go("settings"))
 
@@ -165,8 +173,7 @@ def scenes() -> Iterator[tuple[str, Scene]]:
         staff(d)
         screen = d.app.go("settings")
         screen.ids.closed_dates.text = "2026-12-25, Christmas"
-        screen.save()
-        screen.ids.scroll.scroll_to(screen.ids.version, animate=False)
+        screen.save()  # the error shows under its field, scrolled into view
     yield "settings-refused", settings_refused
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
-import os
 import secrets
 import shlex
 import subprocess
@@ -23,6 +22,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from kiosk.ledger import Ledger, Refusal, rules
 from kiosk.ledger.codes import code_kind
+from kiosk.ui.drives import Drive, removable_drives
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +111,10 @@ class MemberView:
 
 
 class KioskService:
-    def __init__(self, ledger: Ledger, home: Path):
+    def __init__(self, ledger: Ledger, home: Path, find_drives: Callable[[], list[Drive]] = removable_drives):
         self.ledger = ledger
         self.home = Path(home)
+        self.find_drives = find_drives
 
     def close(self) -> None:
         self.ledger.close()
@@ -371,16 +372,9 @@ class KioskService:
         salt = secrets.token_hex(8)
         self.ledger.set_meta({f"ui.pin.{role}": f"{salt}${_pin_digest(salt, pin)}"})
 
-    def usb_folders(self) -> list[Path]:
-        """Mounted removable drives, where an export most likely goes."""
-        user = os.environ.get("USER", "")
-        found: list[Path] = []
-        for base in (Path("/media") / user, Path("/media"), Path("/run/media") / user, Path("/mnt")):
-            if base.is_dir():
-                found += [p for p in sorted(base.iterdir()) if p.is_dir() and os.access(p, os.W_OK) and p not in found
-                          and p != Path("/media") / user]
-        return found
-
+    def removable_drives(self) -> list[Drive]:
+        """USB drives plugged in and mounted, where an export can go."""
+        return self.find_drives()
 
 def _changed(record: dict[str, Any], values: dict[str, str]) -> dict[str, str]:
     """The values that differ from the record's (empty text and no value are the same)."""
