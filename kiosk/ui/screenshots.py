@@ -197,7 +197,7 @@ def render(out: Path | None, size: tuple[int, int] = (800, 480), languages: tupl
             driver.app.scans.use_camera(demo_camera())
         from kivy.core.window import Window
 
-        from kiosk.ui.keyboard import use as use_keyboard
+        from kiosk.ui.keyboard import keys_off_screen, shown_keyboard, use as use_keyboard
 
         problems = []
         keys_on = bool(Window.allow_vkeyboard)  # scenes may turn the on-screen keyboard on
@@ -218,6 +218,8 @@ def render(out: Path | None, size: tuple[int, int] = (800, 480), languages: tupl
                 else:
                     driver.pump(3)
                 problems += [f"{lang}/{name}: {m}" for m in misfits(driver.roots(), lifted=driver.app.keyboard_dock.content.y)]
+                keys = shown_keyboard()
+                problems += [f"{lang}/{name}: key off screen: {key}" for key in (keys_off_screen(keys) if keys else [])]
                 _close_popups()
                 driver.app.stop_typing()
                 use_keyboard("on" if keys_on else "off")
