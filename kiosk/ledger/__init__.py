@@ -11,7 +11,8 @@ from kiosk.ledger.errors import (
     StorageError,
 )
 from kiosk.ledger.events import Event
-from kiosk.ledger.ledger import Ledger, SyncBatch
+from kiosk.ledger.ledger import Ledger
+from kiosk.ledger.sync import SyncBatch
 
 __all__ = [
     "DiskFull", "Event", "InvalidInput", "Ledger", "LedgerError", "NotADatabase", "NotFound", "NotInitialized",

@@ -1,0 +1,122 @@
+"""What every part of the ledger stands on: the connection, writing events, meta, queries.
+
+Each write is one SQLite transaction holding the event and every table it
+changes; when a method returns, the change is on disk (WAL, synchronous=FULL).
+The domains (catalog, members, lending, ...) are classes built on ``LedgerCore``
+and composed into ``Ledger`` (``kiosk.ledger.ledger``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Callable, Iterator, Self
+
+import sqlite_utils
+
+from kiosk.ledger import clock, projections
+from kiosk.ledger.errors import NotInitialized
+from kiosk.ledger.events import EVENT_TYPES, Event
+from kiosk.ledger.ids import uuid7
+from kiosk.ledger.store import translate, write_transaction
+
+
+class LedgerCore:
+    def __init__(self, conn: sqlite3.Connection, path: Path, wall: Callable[[], int] = clock.wall_ms):
+        self._conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.path = path
+        self._wall = wall
+        self._lock = threading.RLock()
+        meta = self._meta_all()
+        if "library" not in meta:
+            raise NotInitialized(f"no library is set up in {path.parent}; run `toolkiosk init` first")
+        self.library = {"slug": meta["library"], "name": meta.get("library_name", meta["library"])}
+        self.device = {"id": meta["device"], "name": meta.get("device_name", ""), "part": meta["device_part"]}
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # -- events --------------------------------------------------------------------
+
+    def _append(self, type_: str, entity: str, payload: dict[str, Any]) -> Event:
+        """Writes one own event and applies it; call inside a write transaction."""
+        meta = dict(self._conn.execute("SELECT key, value FROM meta WHERE key IN ('hlc', 'next_seq')").fetchall())
+        stamp = clock.tick(int(meta["hlc"]), self._wall())
+        seq = int(meta["next_seq"])
+        event = Event(uuid7(), self.library["slug"], self.device["id"], seq, stamp, type_,
+                      EVENT_TYPES[type_][0], entity, payload)
+        self._conn.execute("UPDATE meta SET value = ? WHERE key = 'hlc'", (str(stamp),))
+        self._conn.execute("UPDATE meta SET value = ? WHERE key = 'next_seq'", (str(seq + 1),))
+        self._insert_event(event)
+        return event
+
+    def _insert_event(self, event: Event) -> None:
+        self._conn.execute(
+            """INSERT INTO events (id, library, device, device_seq, hlc, type, version, entity, payload, applied)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (event.id, event.library, event.device, event.seq, event.hlc, event.type, event.version, event.entity,
+             json.dumps(event.payload, separators=(",", ":"), ensure_ascii=False), int(event.known)),
+        )
+        projections.apply(self._conn, event)
+
+    def _write(self, type_: str, entity: str, payload: dict[str, Any]) -> Event:
+        with self._lock, write_transaction(self._conn, self.path):
+            return self._append(type_, entity, payload)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Self]:
+        """Many operations as one transaction: all of them are written, or none.
+
+        Used by imports, so a file goes in whole and with one disk flush."""
+        with self._lock, write_transaction(self._conn, self.path):
+            yield self
+
+    def events(self, *, after_seq: int = 0, limit: int | None = None) -> list[Event]:
+        """Events in local arrival order."""
+        sql = "SELECT * FROM events WHERE seq > ? ORDER BY seq" + (f" LIMIT {int(limit)}" if limit else "")
+        return [Event.from_row(r) for r in self._query(sql, (after_seq,))]
+
+    # -- meta (sync cursors and the like) --------------------------------------------
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else default
+
+    def _meta_all(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self._query("SELECT key, value FROM meta")}
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        with self._lock, write_transaction(self._conn, self.path):
+            self._put_meta(values)
+
+    def _put_meta(self, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # -- queries -------------------------------------------------------------------
+
+    def _query(self, sql: str, args: tuple = ()) -> list[dict[str, Any]]:
+        """Rows as dicts (sqlite-utils), with SQLite's failures in plain words."""
+        with self._lock:
+            try:
+                return list(self.db.query(sql, args))
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from None
+
+    def _scalar(self, sql: str, args: tuple = ()) -> Any:
+        return next(iter(self._query(sql, args)[0].values()))
+
+
+def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Text trimmed, and empty text stored as no value."""
+    cleaned = {}
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip() or None
+        cleaned[name] = value
+    return cleaned

@@ -1,0 +1,134 @@
+"""Lending: checking tools out and in, renewals, loans and the overdue list."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Sequence
+
+from kiosk.ledger import rules
+from kiosk.ledger.catalog import Catalog, tool_dict
+from kiosk.ledger.errors import InvalidInput, NotFound, Refusal, Refused
+from kiosk.ledger.events import CONDITIONS
+from kiosk.ledger.ids import uuid7
+from kiosk.ledger.members import Members
+from kiosk.ledger.store import write_transaction
+
+_LOAN_SELECT = """SELECT l.*, t.name AS tool_name, m.name AS member_name FROM loans l
+    LEFT JOIN tools t ON t.library = l.library AND t.code = l.tool_code
+    LEFT JOIN members m ON m.library = l.library AND m.code = l.member_code"""
+
+
+class Lending(Catalog, Members):
+    def checkout_refusals(self, member_code: str, tool_codes: Sequence[str], today: date | None = None) -> list[Refusal]:
+        """Every reason this checkout would be refused; empty when it would go through."""
+        today = today or self.today()
+        member = self.find_member(member_code)
+        tools = [(code, self._tool_for_checkout(code)) for code in tool_codes]
+        out = self._open_loan_count(member_code) if member else 0
+        return rules.checkout_refusals(member, member_code, tools, out, self.settings, today)
+
+    def _tool_for_checkout(self, code: str) -> dict[str, Any] | None:
+        row = self._tool_row(code)
+        return None if row is None else tool_dict(row)
+
+    def _open_loan_count(self, member_code: str) -> int:
+        return self._scalar("SELECT count(*) FROM loans WHERE library = ? AND member_code = ? AND closed_by IS NULL",
+                            (self.library["slug"], member_code))
+
+    def checkout(self, member_code: str, tool_codes: Sequence[str], today: date | None = None) -> list[dict[str, Any]]:
+        """All or nothing: if any tool is refused, none go out and every reason is raised."""
+        if not tool_codes:
+            raise InvalidInput("scan at least one tool to check out")
+        with self._lock, write_transaction(self._conn, self.path):
+            today = today or self.today()
+            refusals = self.checkout_refusals(member_code, tool_codes, today)
+            if refusals:
+                raise Refused(refusals)
+            settings, loan_ids = self.settings, []
+            for code in tool_codes:
+                tool = self._tool_for_checkout(code)
+                due = rules.due_date(today, rules.loan_days(tool, settings), settings)
+                loan_id = uuid7()
+                self._append("loan.opened", f"loan:{loan_id}", {
+                    "loan_id": loan_id, "tool": code, "member": member_code, "due": due.isoformat(),
+                    "at": today.isoformat()})
+                loan_ids.append(loan_id)
+        return [self.loan(i) for i in loan_ids]
+
+    def checkin(self, tool_code: str, condition: str = "ok", note: str | None = None,
+                missing_parts: Sequence[str] = (), today: date | None = None) -> dict[str, Any]:
+        """Returns a tool by its code alone. A tool this kiosk did not know was out is
+        recorded all the same: the return closes that loan when it arrives."""
+        if condition not in CONDITIONS:
+            raise InvalidInput(f"condition must be one of {', '.join(CONDITIONS)}")
+        with self._lock, write_transaction(self._conn, self.path):
+            tool = self._tool_row(tool_code)
+            if tool is None:
+                raise NotFound(f"no tool has the code {tool_code}")
+            open_loans = self._conn.execute(
+                "SELECT id FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL ORDER BY opened_hlc",
+                (self.library["slug"], tool_code)).fetchall()
+            event = self._append("loan.returned", f"tool:{tool_code}", {
+                "tool": tool_code, "loan_id": open_loans[0]["id"] if len(open_loans) == 1 else None,
+                "condition": condition, "note": note or None, "missing_parts": list(missing_parts),
+                "at": (today or self.today()).isoformat()})
+            status = rules.status_after_return(condition)
+            if status:  # a catalog change partner libraries see too; the borrower's note stays in the return
+                fields = {"status": status}
+                if missing_parts:
+                    fields["notes"] = "Parts missing: " + ", ".join(missing_parts)
+                self._append("tool.edited", f"tool:{tool_code}", {"code": tool_code, "fields": fields})
+        closed = self._query("SELECT * FROM loans WHERE closed_by = ?", (event.id,))
+        return {"tool": self.tool(tool_code), "loans": closed, "known_loan": bool(closed)}
+
+    def renew(self, tool_code: str, today: date | None = None) -> dict[str, Any]:
+        with self._lock, write_transaction(self._conn, self.path):
+            today = today or self.today()
+            rows = self._conn.execute(
+                "SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL ORDER BY opened_hlc",
+                (self.library["slug"], tool_code)).fetchall()
+            if not rows:
+                raise NotFound(f"the tool {tool_code} is not on loan")
+            loan = dict(rows[0])
+            refusal = rules.renewal_refusal(loan, self.settings, today)
+            if refusal:
+                raise Refused([refusal])
+            due = rules.renewed_due(loan, tool_dict(self._tool_row(tool_code)), self.settings, today)
+            self._append("loan.renewed", f"loan:{loan['id']}", {"loan_id": loan["id"], "due": due.isoformat()})
+        return self.loan(loan["id"])
+
+    def loan(self, loan_id: str) -> dict[str, Any]:
+        rows = self._query(_LOAN_SELECT + " WHERE l.id = ?", (loan_id,))
+        if not rows:
+            raise NotFound(f"no loan {loan_id}")
+        return rows[0]
+
+    def loans(self, *, member_code: str | None = None, tool_code: str | None = None,
+              open_only: bool = True) -> list[dict[str, Any]]:
+        sql, args = _LOAN_SELECT + " WHERE l.library = ?", [self.library["slug"]]
+        if member_code:
+            sql += " AND l.member_code = ?"
+            args.append(member_code)
+        if tool_code:
+            sql += " AND l.tool_code = ?"
+            args.append(tool_code)
+        if open_only:
+            sql += " AND l.closed_by IS NULL"
+        return self._query(sql + " ORDER BY l.due, l.opened_hlc", tuple(args))
+
+    def overdue(self, as_of: date | None = None) -> list[dict[str, Any]]:
+        """Open loans past their due date, oldest first, with whom to contact."""
+        as_of = as_of or self.today()
+        rows = self._query(
+            """SELECT l.tool_code, t.name AS tool_name, l.member_code, m.name AS member_name,
+                      m.email, m.phone, l.due
+               FROM loans l LEFT JOIN tools t ON t.library = l.library AND t.code = l.tool_code
+               LEFT JOIN members m ON m.library = l.library AND m.code = l.member_code
+               WHERE l.closed_by IS NULL AND l.due < ? AND l.library = ?
+               ORDER BY l.due, l.opened_hlc""",
+            (as_of.isoformat(), self.library["slug"]))
+        return [{
+            "tool_code": r["tool_code"], "tool_name": r["tool_name"], "member_code": r["member_code"],
+            "member_name": r["member_name"], "contact": " / ".join(c for c in (r["phone"], r["email"]) if c),
+            "due": r["due"], "days_overdue": rules.days_overdue(r["due"], as_of),
+        } for r in rows]

@@ -1,0 +1,72 @@
+"""Members: their cards, details and the waiver they signed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from kiosk.ledger.core import clean_fields
+from kiosk.ledger.errors import InvalidInput, NotFound
+from kiosk.ledger.events import MEMBER_FIELDS, MEMBER_STATUSES, check_fields
+from kiosk.ledger.minting import Minting
+from kiosk.ledger.settings import Settings
+from kiosk.ledger.store import write_transaction
+
+
+class Members(Settings, Minting):
+    def add_member(self, code: str | None, name: str, **fields: Any) -> dict[str, Any]:
+        code = (code or "").strip() or self.mint_codes("member", 1)[0]
+        if not name or not name.strip():
+            raise InvalidInput("a member needs a name")
+        fields = clean_fields(check_fields({"name": name.strip(), **fields}, MEMBER_FIELDS, "member"))
+        _check_member(fields)
+        with self._lock, write_transaction(self._conn, self.path):
+            if self._member_row(code) is not None:
+                raise InvalidInput(f"a member with the card {code} already exists")
+            self._append("member.added", f"member:{code}", {"code": code, "fields": fields})
+        return self.member(code)
+
+    def edit_member(self, code: str, **fields: Any) -> dict[str, Any]:
+        fields = clean_fields(check_fields(fields, MEMBER_FIELDS, "member"))
+        _check_member(fields)
+        if not fields:
+            raise InvalidInput("nothing to change")
+        with self._lock, write_transaction(self._conn, self.path):
+            if self._member_row(code) is None:
+                raise NotFound(f"no member has the card {code}")
+            self._append("member.edited", f"member:{code}", {"code": code, "fields": fields})
+        return self.member(code)
+
+    def accept_waiver(self, code: str) -> dict[str, Any]:
+        return self.edit_member(code, waiver_version=self.settings["waiver_version"],
+                                waiver_accepted_at=self.today().isoformat())
+
+    def member(self, code: str) -> dict[str, Any]:
+        row = self._member_row(code)
+        if row is None:
+            raise NotFound(f"no member has the card {code}")
+        return row
+
+    def find_member(self, code: str) -> dict[str, Any] | None:
+        row = self._member_row(code.strip())
+        return row
+
+    def _member_row(self, code: str) -> dict[str, Any] | None:
+        rows = self._query("SELECT * FROM members WHERE library = ? AND code = ?", (self.library["slug"], code))
+        return rows[0] if rows else None
+
+    def list_members(self) -> list[dict[str, Any]]:
+        return self._query(
+            "SELECT * FROM members WHERE library = ? AND name IS NOT NULL ORDER BY name, code", (self.library["slug"],))
+
+
+def _check_member(fields: dict[str, Any]) -> None:
+    if fields.get("status") is not None and fields["status"] not in MEMBER_STATUSES:
+        raise InvalidInput(f"member status must be one of {', '.join(MEMBER_STATUSES)}")
+    if fields.get("expires"):
+        try:
+            date.fromisoformat(fields["expires"])
+        except ValueError:
+            raise InvalidInput(f"expiry must be a date like 2027-03-31, not {fields['expires']!r}") from None
+    if fields.get("loan_limit") is not None and fields["loan_limit"] < 0:
+        raise InvalidInput("a loan limit cannot be negative")

@@ -1,0 +1,70 @@
+"""Sync, the ledger's side: the outbox of own events, and applying a server's answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Collection
+
+from kiosk.ledger import clock
+from kiosk.ledger.core import LedgerCore
+from kiosk.ledger.events import Event
+from kiosk.ledger.store import write_transaction
+
+
+@dataclass(frozen=True)
+class SyncBatch:
+    """What one sync answer changes here, applied in one transaction."""
+
+    acks: dict[str, int]              # own event id -> server sequence
+    events: list[Event]               # events this kiosk has not seen
+    meta: dict[str, str]              # cursors and anything else to remember with them
+    server_time_ms: int | None = None
+    availability: list[dict[str, Any]] = field(default_factory=list)  # partner tools: library, code, status, due_back
+
+
+class Sync(LedgerCore):
+    def outbox(self, limit: int = 500, *, exclude: Collection[str] = ()) -> list[Event]:
+        """Own events the server has not acknowledged, oldest first, less the ids in ``exclude``."""
+        skip = f" AND id NOT IN ({','.join('?' * len(exclude))})" if exclude else ""
+        rows = self._query(
+            f"SELECT * FROM events WHERE device = ? AND server_seq IS NULL{skip} ORDER BY device_seq LIMIT ?",
+            (self.device["id"], *exclude, limit))
+        return [Event.from_row(r) for r in rows]
+
+    def own_events(self, *, after_device_seq: int = 0, limit: int = 500) -> list[Event]:
+        """Own events by device sequence, acknowledged or not: what a server restored from an older copy lost."""
+        rows = self._query("SELECT * FROM events WHERE device = ? AND device_seq > ? ORDER BY device_seq LIMIT ?",
+                           (self.device["id"], after_device_seq, limit))
+        return [Event.from_row(r) for r in rows]
+
+    def outbox_size(self) -> int:
+        return self._scalar("SELECT count(*) FROM events WHERE device = ? AND server_seq IS NULL",
+                            (self.device["id"],))
+
+    def apply_sync(self, batch: SyncBatch) -> dict[str, int]:
+        """Acknowledgements, new events and cursors in one transaction: a cut-off sync is simply repeated."""
+        counts = {"acknowledged": 0, "received": 0, "duplicates": 0, "unknown": 0}
+        with self._lock, write_transaction(self._conn, self.path):
+            for event_id, server_seq in batch.acks.items():
+                counts["acknowledged"] += self._conn.execute(
+                    "UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL", (server_seq, event_id)).rowcount
+            stamp = int(self._conn.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()[0])
+            next_seq = int(self._conn.execute("SELECT value FROM meta WHERE key = 'next_seq'").fetchone()[0])
+            for event in batch.events:
+                if self._conn.execute("SELECT 1 FROM events WHERE id = ?", (event.id,)).fetchone():
+                    counts["duplicates"] += 1
+                    continue
+                self._insert_event(event)
+                stamp = max(stamp, event.hlc)
+                if event.device == self.device["id"]:  # this kiosk restored from a backup gets its own past back
+                    next_seq = max(next_seq, event.seq + 1)
+                counts["received" if event.known else "unknown"] += 1
+            self._put_meta({"next_seq": str(next_seq)})
+            for row in batch.availability:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO partner_availability (library, code, status, due_back) VALUES (?, ?, ?, ?)",
+                    (row["library"], row["code"], row["status"], row.get("due_back")))
+            if batch.server_time_ms is not None:
+                stamp = max(stamp, clock.pack(batch.server_time_ms, 0))
+            self._put_meta({**batch.meta, "hlc": str(clock.observe(stamp, stamp, self._wall()))})
+        return counts
