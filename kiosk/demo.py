@@ -18,6 +18,7 @@ from kiosk.ledger.ids import uuid7
 SLUG = "demo"
 NAME = "Maple Street Tool Library"
 DEVICE_PART = "DEMO0"
+BACK_ROOM = "DEMOBACKROOM"  # the second kiosk, offline when it lent the drill again
 
 CATALOG: dict[str, list[str]] = {
     "Power tools > Drills": ["Cordless drill", "Hammer drill", "Impact driver", "Right-angle drill", "Drill press"],
@@ -116,7 +117,7 @@ def _seed_conflict(ledger: Ledger, tools: list[str], members: list[str], today: 
     """The same drill checked out at a second, offline kiosk: a double checkout to settle."""
     out = ledger.loans()[-1]
     stamp = int(ledger.meta("hlc")) + 1
-    event = Event(uuid7(), SLUG, "DEMOBACKROOM", 1, stamp, "loan.opened", 1, "loan:demo-conflict",
+    event = Event(uuid7(), SLUG, BACK_ROOM, 1, stamp, "loan.opened", 1, "loan:demo-conflict",
                   {"loan_id": "demo-conflict", "tool": out["tool_code"], "member": members[20],
                    "due": (today + timedelta(days=7)).isoformat(), "at": today.isoformat()})
-    ledger.apply_sync(SyncBatch(acks={}, events=[event], meta={}))
+    ledger.apply_sync(SyncBatch(acks={}, events=[event], meta={}, device_names={BACK_ROOM: "Back room"}))

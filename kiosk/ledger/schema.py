@@ -129,13 +129,33 @@ INSERT INTO tools_fts (rowid, name, category, brand, model, keywords, code)
     SELECT rowid, name, category, brand, model, keywords, code FROM tools;
 """
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2]
+# Version 3: members' own language and their waiver's; inventory checks kept until finished.
+V3 = """
+ALTER TABLE members ADD COLUMN language TEXT;
+ALTER TABLE members ADD COLUMN waiver_language TEXT;
+
+CREATE TABLE inventories (
+    id TEXT PRIMARY KEY,
+    library TEXT NOT NULL,
+    started_hlc INTEGER NOT NULL, started_device TEXT NOT NULL, started_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',   -- open | finished | discarded
+    ended_at TEXT
+) WITHOUT ROWID;
+CREATE INDEX inventories_open ON inventories (library, started_hlc) WHERE status = 'open';
+
+CREATE TABLE inventory_seen (
+    inventory_id TEXT NOT NULL, tool_code TEXT NOT NULL,
+    PRIMARY KEY (inventory_id, tool_code)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2, V3]
 LATEST = len(MIGRATIONS)
 
 # The tables derived from the log, in the order a rebuild clears them.
 PROJECTION_TABLES = (
     "field_clocks", "settings", "tools", "members", "loans", "returns", "conflicts",
-    "conflict_resolutions", "tools_fts",
+    "conflict_resolutions", "tools_fts", "inventories", "inventory_seen",
 )
 
 

@@ -342,6 +342,10 @@ class KioskService:
     def resolve_conflict(self, conflict_id: str, resolution: str, note: str | None = None) -> dict[str, Any]:
         return self.ledger.resolve_conflict(conflict_id, resolution, note)
 
+    def device_name(self, device_id: str | None) -> str | None:
+        """What people call the kiosk (this one, or one the server named); None when nobody told."""
+        return self.ledger.device_name(device_id) if device_id else None
+
     def outbox_size(self) -> int:
         return self.ledger.outbox_size()
 

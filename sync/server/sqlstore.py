@@ -9,10 +9,10 @@ from typing import Any, Callable
 from kiosk.ledger import clock, rules
 from kiosk.ledger.codes import LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
-from kiosk.ledger.events import EVENT_TYPES, Event
+from kiosk.ledger.events import Event, event_version
 from kiosk.ledger.ids import uuid7
 from sync import protocol
-from sync.protocol import Rejection, check_event, photo_hash, same_event
+from sync.protocol import MAX_DEVICE_NAME, Rejection, check_event, photo_hash, same_event
 from sync import failpoints
 from sync.server import auth
 from sync.server.db import Database, Tx
@@ -93,8 +93,8 @@ class SQLStorage(Storage):
         return result
 
     def invite(self, slug: str, name: str, *, days: int = 7) -> str:
-        if not name.strip():
-            raise Invalid("give the device a name, for example 'front desk'")
+        if not name.strip() or len(name.strip()) > MAX_DEVICE_NAME:
+            raise Invalid(f"give the device a name of at most {MAX_DEVICE_NAME} characters, for example 'front desk'")
         code, now = auth.new_code(), self._now()
         with self.db.write() as tx:
             self._library(tx, slug)
@@ -475,7 +475,7 @@ class SQLStorage(Storage):
             last = tx.one("SELECT max(hlc) AS hlc FROM events WHERE library = ?", (library,))
             head, seq = lib["head"] + 1, lib["server_seq"] + 1
             event = Event(uuid7(), library, SERVER_DEVICE.format(library=library), seq,
-                          clock.tick(last["hlc"] or 0, now), type_, EVENT_TYPES[type_][0], entity, payload)
+                          clock.tick(last["hlc"] or 0, now), type_, event_version(type_, payload), entity, payload)
             _, text = check_event(event.to_wire())
             self._insert_events(tx, [(head, event)], now, {event.id: text})
             head, seq, _ = self._derive(tx, library, [(head, event)], head, seq, now)

@@ -18,17 +18,46 @@ def test_a_file_made_by_schema_1_is_upgraded_and_its_tools_become_searchable(tmp
     ledger = Ledger.create(home, library="maple", name="Maple")
     ledger.add_tool("T1", "Cordless drill", brand="Makita")
     ledger.close()
-    # the same library as schema 1 wrote it: no search index yet
+    # the same library as schema 1 wrote it: no search index, no languages, no inventory checks yet
     conn = sqlite3.connect(home / "ledger.db")
+    conn.executescript(SCHEMA_3_UNDONE)
     conn.execute("DROP TABLE tools_fts")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
 
     upgraded = Ledger.open(home)
-    assert schema.version(upgraded._conn) == schema.LATEST == 2
+    assert schema.version(upgraded._conn) == schema.LATEST == 3
     assert [t["code"] for t in upgraded.search_tools("makita")] == ["T1"]
     assert upgraded.tool("T1")["name"] == "Cordless drill"
+
+
+SCHEMA_3_UNDONE = """
+ALTER TABLE members DROP COLUMN language;
+ALTER TABLE members DROP COLUMN waiver_language;
+DROP TABLE inventories;
+DROP TABLE inventory_seen;
+"""
+
+
+def test_a_file_made_by_schema_2_gets_languages_and_inventory_checks(tmp_path):
+    home = tmp_path / "home"
+    ledger = Ledger.create(home, library="maple", name="Maple")
+    ledger.add_member("M1", "Ana Ruiz")
+    ledger.add_tool("T1", "Cordless drill")
+    ledger.close()
+    conn = sqlite3.connect(home / "ledger.db")
+    conn.executescript(SCHEMA_3_UNDONE)
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+
+    upgraded = Ledger.open(home)
+    assert upgraded.member("M1")["language"] is None
+    assert upgraded.edit_member("M1", language="es")["language"] == "es"
+    check = upgraded.start_inventory()
+    upgraded.inventory_seen(check["id"], "T1")
+    assert upgraded.open_inventory()["seen"] == {"T1"}
 
 
 def test_a_file_from_a_newer_version_is_refused_not_damaged(tmp_path):

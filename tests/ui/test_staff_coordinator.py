@@ -104,3 +104,11 @@ def test_a_settings_error_shows_beside_its_field(kiosk, ledger):
         kiosk.type(field, kept)
     kiosk.tap(kiosk.find("Save"))
     assert kiosk.screen.name == "coordinator"
+
+
+def test_conflicts_name_the_kiosks(kiosk, ledger):
+    sign_in(kiosk, "coordinator", "4321")
+    kiosk.tap(kiosk.find("Conflicts to settle (1)"))
+    sides = " ".join(kiosk.screen.sides)
+    assert "Kiosk: Front counter" in sides and "Kiosk: Back room" in sides
+    assert ledger.device["id"] not in sides and "DEMOBACKROOM" not in sides

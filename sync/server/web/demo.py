@@ -11,7 +11,7 @@ import hashlib
 import io
 from pathlib import Path
 
-from kiosk.demo import NAME, SLUG, seed_demo
+from kiosk.demo import BACK_ROOM, NAME, SLUG, seed_demo
 from kiosk.ledger import Ledger
 from sync.server import open_storage
 from sync.server.storage import Device, Storage
@@ -22,7 +22,6 @@ from sync.server.web.state import WebState
 
 PARTNER, PARTNER_NAME = "oak", "Oak Lane Tools"
 COORDINATOR, VOLUNTEER, PASSWORD = "coordinator@example.org", "volunteer@example.org", "demo password 2026"
-BACK_ROOM = "DEMOBACKROOM"   # the second kiosk of kiosk.demo's double checkout
 PHOTOGRAPHED = 8
 
 
