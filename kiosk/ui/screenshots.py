@@ -156,6 +156,11 @@ def scenes() -> Iterator[tuple[str, Scene]]:
         inventory(d, c)
         d.screen.show_missing()
     yield "inventory-missing", inventory_missing
+
+    def inventory_finished(d: Any, c: DemoCodes) -> None:
+        inventory(d, c)
+        d.screen.finish()
+    yield "inventory-finished", inventory_finished
     yield "coordinator", lambda d, c: (staff(d), d.app.go("coordinator"))
     yield "overdue", lambda d, c: (staff(d), d.app.go("overdue"))
 
