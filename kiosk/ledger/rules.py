@@ -26,6 +26,11 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "retention_days": 90,
     "waiver_version": "1",
     "waiver_text": "I borrow tools at my own risk, will use them safely, and will return them clean and complete.",
+    "waiver_texts": {
+        "en": "I borrow tools at my own risk, will use them safely, and will return them clean and complete.",
+        "es": "Tomo prestadas las herramientas bajo mi propia responsabilidad, las usaré con cuidado "
+              "y las devolveré limpias y completas.",
+    },
 }
 
 

@@ -36,5 +36,9 @@ class Settings(LedgerCore):
         """The waiver to show a member speaking ``language``, and the language it is in
         (None when it is the library's one text, in whatever language that was written)."""
         settings = self.settings
-        text = (settings.get("waiver_texts") or {}).get(language)
+        texts = settings["waiver_texts"]
+        if settings["waiver_text"] != rules.DEFAULT_SETTINGS["waiver_text"] and not self._query(
+                "SELECT 1 FROM settings WHERE library = ? AND key = 'waiver_texts'", (self.library["slug"],)):
+            texts = {}  # the library wrote its own waiver as one text: the default translations are not it
+        text = texts.get(language)
         return (text, language) if text else (settings["waiver_text"], None)

@@ -22,6 +22,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from kiosk.ledger import Ledger, Refusal, rules
 from kiosk.ledger.codes import code_kind
+from kiosk.ledger.events import LANGUAGES
 from kiosk.ui.drives import Drive, removable_drives
 
 log = logging.getLogger(__name__)
@@ -282,30 +283,42 @@ class KioskService:
     # -- volunteers: members -------------------------------------------------------------
 
     def register_member(self, code: str | None, name: str, *, email: str = "", phone: str = "",
+                        language: str | None = None, waiver_language: str | None = None,
                         months: int = 12) -> dict[str, Any]:
+        """A new member who read the waiver (in ``waiver_language``) and speaks ``language``."""
         expires = (self.today() + timedelta(days=round(months * 365 / 12))).isoformat()
-        member = self.ledger.add_member(code or None, name, email=email, phone=phone, expires=expires)
-        return self.ledger.accept_waiver(member["code"])
+        with self.ledger.batch():
+            member = self.ledger.add_member(code or None, name, email=email, phone=phone, expires=expires,
+                                            language=language)
+            return self.ledger.accept_waiver(member["code"], waiver_language)
 
-    def renew_membership(self, code: str, months: int = 12, **contact: str) -> dict[str, Any]:
+    def renew_membership(self, code: str, months: int = 12, waiver_language: str | None = None,
+                         **details: str) -> dict[str, Any]:
         """A year more (from today, or from the end date when still running), with any corrections
-        to name, email and phone in the same event."""
+        to name, email, phone and language in the same event."""
         member = self.ledger.member(code)
         start = max(self.today(), date.fromisoformat(member["expires"])) if member.get("expires") else self.today()
-        member = self.ledger.edit_member(code, expires=(start + timedelta(days=round(months * 365 / 12))).isoformat(),
-                                         **_changed(member, contact))
-        if member.get("waiver_version") != self.ledger.settings["waiver_version"]:
-            member = self.ledger.accept_waiver(code)
+        with self.ledger.batch():
+            member = self.ledger.edit_member(code, expires=(start + timedelta(days=round(months * 365 / 12))).isoformat(),
+                                             **_changed(member, details))
+            if member.get("waiver_version") != self.ledger.settings["waiver_version"]:
+                member = self.ledger.accept_waiver(code, waiver_language)
         return member
 
-    def update_member(self, code: str, **contact: str) -> dict[str, Any]:
-        """Corrects name, email or phone; nothing is written when nothing changed."""
+    def update_member(self, code: str, **details: str) -> dict[str, Any]:
+        """Corrects name, email, phone or language; nothing is written when nothing changed."""
         member = self.ledger.member(code)
-        changes = _changed(member, contact)
+        changes = _changed(member, details)
         return self.ledger.edit_member(code, **changes) if changes else member
 
-    def waiver_text(self) -> str:
-        return self.ledger.settings["waiver_text"]
+    def waiver(self, language: str) -> tuple[str, str | None]:
+        """The waiver in ``language`` when the library has it in that language, and the language shown."""
+        return self.ledger.waiver(language)
+
+    def member_language(self, member: dict[str, Any] | None) -> str | None:
+        """The language a member's screens and reminders speak; None when they did not say."""
+        language = (member or {}).get("language")
+        return language if language in LANGUAGES else None
 
     # -- volunteers: inventory -----------------------------------------------------------
 

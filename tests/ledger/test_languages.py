@@ -53,3 +53,13 @@ def test_events_without_the_new_fields_stay_at_version_one(ledger):
     ledger.configure(waiver_texts={"es": "Texto"})
     versions = [(e.type, e.version) for e in ledger.events() if e.type.startswith(("member", "library"))]
     assert versions[-4:] == [("member.added", 1), ("member.edited", 1), ("member.edited", 2), ("library.configured", 2)]
+
+
+def test_a_new_library_has_its_waiver_in_each_language(ledger):
+    assert ledger.waiver("es")[1] == "es" and ledger.waiver("en")[1] == "en"
+    assert ledger.waiver("es")[0].startswith("Tomo prestadas")
+
+
+def test_a_library_that_wrote_its_own_single_waiver_shows_that_one(ledger):
+    ledger.configure(waiver_text="Our own words.")
+    assert ledger.waiver("es") == ("Our own words.", None)

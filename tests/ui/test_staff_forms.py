@@ -121,3 +121,46 @@ def test_the_card_is_printing_only_when_a_printer_took_it(kiosk, ledger, codes, 
     kiosk.app.service.set_local({"label_command": printer(tmp_path, "exit 0")})
     kiosk.tap(kiosk.find("Print a new card"))
     kiosk.wait(lambda: kiosk.app.toast.text == "The card went to the printer.", timeout=30)
+
+
+def test_a_spanish_speaker_registers_reading_the_spanish_waiver(kiosk, ledger):
+    sign_in(kiosk, "volunteer", "1234")
+    kiosk.tap(kiosk.find("Register a member"))
+    form = kiosk.screen
+    english = ledger.waiver("en")[0]
+    assert english in kiosk.texts()
+    kiosk.tap(kiosk.find("Español"))
+    spanish = ledger.waiver("es")[0]
+    assert spanish in kiosk.texts() and english not in kiosk.texts()
+    kiosk.type(form.ids.name, "Lucía Pérez")
+    kiosk.tap(kiosk.find("I have read the waiver and accept it"))
+    kiosk.tap(kiosk.find("Register"))
+    member = next(m for m in ledger.list_members() if m["name"] == "Lucía Pérez")
+    assert (member["language"], member["waiver_language"]) == ("es", "es")
+    assert kiosk.app.service.member_language(ledger.member(member["code"])) == "es"  # for the screens at card scan
+
+
+def test_renewal_changes_the_language(kiosk, ledger, codes):
+    sign_in(kiosk, "volunteer", "1234")
+    kiosk.scan(codes.member)
+    kiosk.tap(kiosk.find("Español"))
+    kiosk.tap(kiosk.find("Save changes"))
+    assert ledger.member(codes.member)["language"] == "es"
+
+
+def test_settings_keep_a_waiver_per_language(kiosk, ledger):
+    from tests.ui.test_staff import open_settings
+
+    screen = open_settings(kiosk)
+    kiosk.type(screen.ids.waiver_text, "I borrow at my own risk.")
+    kiosk.type(screen.ids.waiver_text_es, "Tomo prestado bajo mi responsabilidad.")
+    kiosk.tap(kiosk.find("Save"))
+    assert ledger.waiver("es") == ("Tomo prestado bajo mi responsabilidad.", "es")
+    assert ledger.waiver("en") == ("I borrow at my own risk.", "en")
+    assert ledger.settings["waiver_text"] == "I borrow at my own risk."
+    kiosk.tap(kiosk.find("Settings"))
+    screen = kiosk.screen
+    events = len(ledger.events())
+    kiosk.type(screen.ids.waiver_text_es, "x" * 4001)
+    kiosk.tap(kiosk.find("Save"))
+    assert screen.ids.error_waiver.text == "A waiver is at most 4000 characters." and len(ledger.events()) == events

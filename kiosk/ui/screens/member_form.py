@@ -1,5 +1,7 @@
-"""Registering a member (name, contact, the waiver, a card) or renewing a membership, where the
-name, e-mail and phone can be corrected too.
+"""Registering a member (name, contact, language, the waiver, a card) or renewing a membership,
+where the name, e-mail, phone and language can be corrected too. The waiver is shown in the
+member's language when the library has it in that language, and the member's record keeps which
+language they read it in.
 
 The card is a fresh card label scanned here, or a new code minted on saving: then its number is
 shown, with a button to print the card.
@@ -12,7 +14,7 @@ from typing import Any
 from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
 from kiosk.ledger import LedgerError
-from kiosk.ui.i18n import _, long_date
+from kiosk.ui.i18n import _, long_date, tr
 from kiosk.ui.printing import print_label
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.volunteer import STAFF
@@ -33,6 +35,7 @@ class MemberFormScreen(KioskScreen):
     card_text = StringProperty("")    # the card, and how long the membership runs
     expired = BooleanProperty(False)
     waiver = StringProperty("")
+    language = StringProperty("en")  # the member's: their screens, reminders and the waiver shown
 
     def setup(self, code: str | None = None, new_code: str | None = None, **_: Any) -> None:
         self.member = self.service.ledger.member(code) if code else {}
@@ -41,10 +44,14 @@ class MemberFormScreen(KioskScreen):
         self.accepted = False
         for name in CONTACT:
             self.ids[name].text = self.member.get(name) or ""
+        self.language = self.service.member_language(self.member) or tr.lang
+
+    def on_language(self, *_: Any) -> None:
+        self.waiver, self.waiver_language = self.service.waiver(self.language)
 
     def refresh(self) -> None:
         member, settings = self.member, self.service.ledger.settings
-        self.waiver = self.service.waiver_text()
+        self.on_language()
         self.needs_waiver = not member or member.get("waiver_version") != settings["waiver_version"]
         self.new_card_code = self.new_card.get("code", "")
         if self.new_card:
@@ -74,7 +81,7 @@ class MemberFormScreen(KioskScreen):
         return True
 
     def contact(self) -> dict[str, str]:
-        return {name: self.ids[name].text.strip() for name in CONTACT}
+        return {**{name: self.ids[name].text.strip() for name in CONTACT}, "language": self.language}
 
     def save(self) -> None:
         """Registers the member, or renews the membership with any corrections typed."""
@@ -86,10 +93,11 @@ class MemberFormScreen(KioskScreen):
             self.app.refuse(_("Please enter the member's name."))
             return
         try:
+            shown = self.waiver_language if self.needs_waiver else None
             if self.member:
-                member = self.service.renew_membership(self.member["code"], **contact)
+                member = self.service.renew_membership(self.member["code"], waiver_language=shown, **contact)
             else:
-                member = self.service.register_member(self.card or None, **contact)
+                member = self.service.register_member(self.card or None, waiver_language=shown, **contact)
         except LedgerError as exc:
             self.app.refuse(str(exc))
             return

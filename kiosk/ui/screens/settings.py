@@ -12,6 +12,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ledger import LedgerError
+from kiosk.ledger.events import MAX_WAIVER_CHARS
 from kiosk.ledger.rules import WEEKDAYS as DAYS
 from kiosk.ui import settings_input as read
 from kiosk.ui.i18n import WEEKDAYS, _
@@ -19,6 +20,7 @@ from kiosk.ui.keyboard import use as use_keyboard
 from kiosk.ui.screens.base import KioskScreen
 
 LOCAL_TEXTS = ("camera", "scanner", "receipt_command", "label_command")
+WAIVER_FIELDS = {"en": "waiver_text", "es": "waiver_text_es"}  # a waiver per language the kiosk speaks
 PLACES = ("hours", "closed_dates", "loans", "categories", "waiver", "kiosk", "pins")  # where an error shows
 
 
@@ -55,7 +57,9 @@ class SettingsScreen(KioskScreen):
         for name in ("default_loan_days", "loan_limit", "max_renewals"):
             self.ids[name].text = str(settings[name])
         self.ids.closed_dates.text = ", ".join(settings["closed_dates"])
-        self.ids.waiver_text.text = settings["waiver_text"]
+        for language, field in WAIVER_FIELDS.items():
+            text, shown = self.service.waiver(language)
+            self.ids[field].text = text if shown == language or language == "en" else ""
         self.waiver_version = settings["waiver_version"]
         self.renew_waiver = False
         for name in (*LOCAL_TEXTS, "idle_timeout"):
@@ -141,11 +145,15 @@ class SettingsScreen(KioskScreen):
                 if days.strip():
                     by_category[category] = read.whole_number(days, 1, category)
         library["category_loan_days"] = by_category
-        waiver = ids.waiver_text.text.strip()
-        if not waiver:
-            with read.at("waiver"):
+        texts = {language: ids[field].text.strip() for language, field in WAIVER_FIELDS.items()}
+        texts = {language: text for language, text in texts.items() if text}
+        with read.at("waiver"):
+            if not texts:
                 raise read.InputError(_("The waiver text cannot be empty."))
-        library["waiver_text"] = waiver
+            if any(len(text) > MAX_WAIVER_CHARS for text in texts.values()):
+                raise read.InputError(_("A waiver is at most {count} characters.").format(count=MAX_WAIVER_CHARS))
+        library["waiver_texts"] = texts
+        library["waiver_text"] = texts.get("en") or next(iter(texts.values()))  # for kiosks that show one text
         library["waiver_version"] = read.next_version(self.waiver_version) if self.renew_waiver else self.waiver_version
         local = {name: ids[name].text.strip() for name in LOCAL_TEXTS}
         with read.at("kiosk"):
