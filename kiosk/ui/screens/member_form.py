@@ -50,6 +50,7 @@ class MemberFormScreen(KioskScreen):
         self.waiver, self.waiver_language = self.service.waiver(self.language)
 
     def refresh(self) -> None:
+        self._show_buttons()
         member, settings = self.member, self.service.ledger.settings
         self.on_language()
         self.needs_waiver = not member or member.get("waiver_version") != settings["waiver_version"]
@@ -68,6 +69,17 @@ class MemberFormScreen(KioskScreen):
             self.card_text = (_("Card: {code}").format(code=self.card) if self.card
                               else _("Scan a new card label, or a number is made when you register."))
             self.expired = False
+
+    def _show_buttons(self) -> None:
+        """Save changes and Print a new card are for members who have a card already."""
+        if not hasattr(self, "buttons"):  # held here: the row lets go of the ones it does not show
+            self.buttons = {name: self.ids[name].__self__ for name in ("save", "change", "reprint", "cancel")}
+        wanted = [self.buttons[n] for n in (("save", "change", "reprint", "cancel") if self.member else ("save", "cancel"))]
+        row = self.ids.buttons
+        if row.children[::-1] != wanted:
+            row.clear_widgets()
+            for button in wanted:
+                row.add_widget(button)
 
     def handle_scan(self, scan: Scan) -> bool:
         if scan.fresh == "member" and not self.member and not self.new_card:
