@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli_support import CommandError, Context
-from kiosk.ledger.events import MEMBER_STATUSES, TOOL_STATUSES
+from kiosk.ledger.events import LANGUAGES, MEMBER_STATUSES, TOOL_STATUSES
 
 TOOL_COLUMNS = ["code", "name", "category", "brand", "status", "shelf"]
-MEMBER_COLUMNS = ["code", "name", "email", "phone", "expires", "status"]
+MEMBER_COLUMNS = ["code", "name", "email", "phone", "language", "expires", "status"]
 
 # option -> (field, parser); the same options serve add and edit
 TOOL_OPTIONS: dict[str, tuple[str, Any]] = {
@@ -73,12 +73,15 @@ def add_commands(subparsers) -> None:
     p = members.add_parser("add", parents=common, help="register a member (a fresh card code is minted without --code)")
     p.add_argument("--code")
     _options(p, MEMBER_OPTIONS, required={"--name"})
+    p.add_argument("--language", dest="field_language", choices=LANGUAGES,
+                   help="the member's language: the kiosk's screens and the reminders speak it")
     p.add_argument("--waiver-accepted", action="store_true", help="the member has read and accepted the current waiver")
     p.set_defaults(handler=member_add)
 
     p = members.add_parser("edit", parents=common, help="change a member's details or renew a membership (--expires)")
     p.add_argument("code")
     _options(p, MEMBER_OPTIONS)
+    p.add_argument("--language", dest="field_language", choices=LANGUAGES)
     p.add_argument("--status", choices=MEMBER_STATUSES)
     p.add_argument("--waiver-accepted", action="store_true")
     p.set_defaults(handler=member_edit)
