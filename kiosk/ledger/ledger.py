@@ -25,6 +25,7 @@ import sqlite3
 from pathlib import Path
 from typing import Callable
 
+from kiosk import codeformat
 from kiosk.ledger import clock, codes, schema
 from kiosk.ledger.conflicts import Conflicts
 from kiosk.ledger.errors import InvalidInput, NotInitialized, StorageError
@@ -54,11 +55,11 @@ class Ledger(Conflicts, Inventory, Stats, Privacy, Sync, Upkeep):
         except OSError as exc:
             raise translate(_as_sqlite_error(exc), home) from None
         conn = _open_file(path)
-        device = "".join(secrets.choice(codes.ALPHABET) for _ in range(12))
+        device = "".join(secrets.choice(codeformat.ALPHABET) for _ in range(12))
         with write_transaction(conn, path):
             for key, value in {
                 "library": library, "library_name": name, "device": device,
-                "device_name": device_name or f"kiosk {device[:5]}", "device_part": device[:codes.DEVICE_PART_LENGTH],
+                "device_name": device_name or f"kiosk {device[:5]}", "device_part": device[:codeformat.DEVICE_PART_LENGTH],
                 "hlc": "0", "next_seq": "1",
             }.items():
                 conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.codeformat import KINDS
 from kiosk.ledger import codes
 from kiosk.ledger.core import LedgerCore
 from kiosk.ledger.errors import InvalidInput
@@ -11,8 +12,8 @@ from kiosk.ledger.store import write_transaction
 class Minting(LedgerCore):
     def mint_codes(self, kind: str, count: int) -> list[str]:
         """Fresh label codes no other kiosk will ever mint; the counter is saved first."""
-        if kind not in codes.KINDS:
-            raise InvalidInput(f"kind must be one of {', '.join(codes.KINDS)}")
+        if kind not in KINDS:
+            raise InvalidInput(f"kind must be one of {', '.join(KINDS)}")
         if not 1 <= count <= 10_000:
             raise InvalidInput("count must be between 1 and 10000")
         key = f"code_seq:{kind}"

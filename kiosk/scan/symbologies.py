@@ -6,9 +6,7 @@ Names are lower case and shared by every engine and event: ``code128``,
 
 from __future__ import annotations
 
-import re
-
-from kiosk.ledger.codes import is_minted_code
+from kiosk.codeformat import has_code_shape, is_minted_code
 
 CODE128, EAN13, EAN8, UPCA, UPCE, QRCODE, CODE39 = "code128", "ean13", "ean8", "upca", "upce", "qrcode", "code39"
 ALL = (CODE128, EAN13, EAN8, UPCA, UPCE, QRCODE, CODE39)
@@ -16,10 +14,6 @@ ALL = (CODE128, EAN13, EAN8, UPCA, UPCE, QRCODE, CODE39)
 # digit and misreads more easily, so it is opt-in.
 DEFAULT = frozenset({CODE128, EAN13, EAN8, UPCA, UPCE, QRCODE})
 RETAIL = frozenset({EAN13, EAN8, UPCA, UPCE})
-
-# The shape of our minted label codes, whatever the check character: a read of
-# this shape whose check character is wrong is a misread, never a foreign code.
-_MINTED_SHAPE = re.compile(r"^[A-Z0-9]{2,12}-[TM][0-9A-Z]{5}-[0-9A-Z]{3,}-.$")
 
 
 def parse_symbologies(names: str | list[str] | tuple[str, ...] | frozenset[str]) -> frozenset[str]:
@@ -102,6 +96,6 @@ def passes_checks(text: str, symbology: str) -> bool:
     if symbology == UPCE:
         expanded = upce_to_upca(text)
         return expanded is not None and gtin_check_ok(expanded)
-    if _MINTED_SHAPE.match(text):
+    if has_code_shape(text):  # one of ours with a wrong check character is a misread
         return is_minted_code(text)
     return bool(text)

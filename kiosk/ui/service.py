@@ -20,8 +20,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
+from kiosk.codeformat import code_kind
 from kiosk.ledger import Ledger, Refusal, rules
-from kiosk.ledger.codes import code_kind
 from kiosk.ledger.events import LANGUAGES
 from kiosk.ui.drives import Drive, removable_drives
 

@@ -23,7 +23,8 @@ from typing import Any, Sequence
 
 from sync.protocol import ProtocolError
 from sync.server.errors import ServerError
-from sync.server.storage import Storage, open_storage
+from sync.server import open_storage
+from sync.server.storage import Storage
 from sync.server.web.commands import add_commands as add_web_commands, mount_on
 
 FORGET_EVERY_S = 6 * 3600

@@ -1,7 +1,7 @@
 """What the server keeps, behind one interface: libraries, devices, events, photos.
 
-The app and the command line talk only to ``Storage``; ``SQLStorage`` (in
-``sync.server.sqlstore``) implements it on SQLite or PostgreSQL. Web pages
+The app and the command line talk only to ``Storage``; an implementation
+(SQLite or PostgreSQL) is chosen by ``sync.server.open_storage``. Web pages
 for coordinators can be built on the same interface.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from kiosk.ledger.events import Event
@@ -146,10 +145,3 @@ class Storage(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
-
-def open_storage(target: str | Path, **options: Any) -> Storage:
-    """Storage in a data folder (SQLite) or at a database URL (PostgreSQL)."""
-    from sync.server.db import open_database
-    from sync.server.sqlstore import SQLStorage
-
-    return SQLStorage(open_database(target), **options)

@@ -9,7 +9,7 @@ from PIL import Image
 from pyzbar import pyzbar
 
 from kiosk.cli import main
-from kiosk.ledger.codes import ALPHABET, code_kind, is_minted_code
+from kiosk.codeformat import ALPHABET, code_kind, is_minted_code
 
 
 def _labels(capsys, home: Path, *args: str) -> tuple[int, dict, str]:

@@ -1,0 +1,45 @@
+"""What every part of the SQL store stands on: the database, the clock, shared lookups, writing events."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from kiosk.ledger import clock
+from kiosk.ledger.events import Event
+from sync import protocol
+from sync.server.db import Database, Tx
+from sync.server.errors import NotFound
+
+SERVER_DEVICE = "server:{library}"   # the author of the server's own events in a library
+
+
+class SQLCore:
+    def __init__(self, db: Database, *, now_ms: Callable[[], int] = clock.wall_ms):
+        self.db = db
+        self._now = now_ms
+
+    def _library(self, tx: Tx, slug: str) -> Any:
+        row = tx.one("SELECT slug, name, head, server_seq, retention_days FROM libraries WHERE slug = ?", (slug,))
+        if row is None:
+            raise NotFound(f"no library {slug!r} on this server; add it with `toolkiosk-server library add {slug}`")
+        return row
+
+    def _partners(self, tx: Tx, slug: str) -> list[str]:
+        return [r["b"] for r in tx.rows("SELECT b FROM partners WHERE a = ? ORDER BY b", (slug,))]
+
+    def _insert_events(self, tx: Tx, rows: list[tuple[int, Event]], now: int, texts: dict[str, str] | None = None) -> None:
+        texts = texts or {}
+        tx.insert("events", ("library", "lseq", "id", "device", "device_seq", "hlc", "type", "version", "entity",
+                             "payload", "catalog", "received_ms"),
+                  [(e.library, lseq, e.id, e.device, e.seq, e.hlc, e.type, e.version, e.entity,
+                    texts.get(e.id) or protocol.payload_text(e.payload), int(protocol.is_catalog(e)), now)
+                   for lseq, e in rows])
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def event_from_row(row: Any) -> Event:
+    return Event(row["id"], row["library"], row["device"], row["device_seq"], row["hlc"], row["type"],
+                 row["version"], row["entity"], json.loads(row["payload"]))

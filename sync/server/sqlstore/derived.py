@@ -1,0 +1,199 @@
+"""What the server derives from the events it stores: settings, tools, loans, conflicts, availability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.ledger.events import Event
+from kiosk.ledger.ids import uuid7
+from sync.protocol import photo_hash
+from sync.server.db import Tx
+from sync.server.derive import Loan, Return, close_loans, conflict_id, double_checkouts, renew
+from sync.server.sqlstore.core import SERVER_DEVICE, SQLCore
+
+LOAN_COLUMNS = ("id", "library", "tool", "opened_event", "opened_hlc", "opened_device", "opened_seq", "due", "due_hlc",
+                "due_device", "closed_by", "closed_hlc", "closed_device", "closed_seq", "closed_at")
+
+
+class Derived(SQLCore):
+    def _derive(self, tx: Tx, library: str, rows: list[tuple[int, Event]], head: int, server_seq: int,
+                now: int) -> tuple[int, int, int]:
+        events = [e for _, e in rows if e.known]
+        self._settings(tx, library, [e for e in events if e.type == "library.configured"])
+        touched_tools = self._tool_fields(tx, library, events)
+        loans, conflicts = self._loans(tx, library, events)
+        touched_tools |= {loan.tool for loan in loans.values() if loan.tool is not None and loan.changed}
+        touched_tools |= {e.payload["tool"] for e in events if e.type in ("loan.opened", "loan.returned")}
+        for first, second in conflicts:
+            server_seq += 1
+            head += 1
+            cid = conflict_id(first, second)
+            # stamped with the later checkout's clock, so every kiosk records the same detection time
+            event = Event(uuid7(), library, SERVER_DEVICE.format(library=library), server_seq, second.opened[0],
+                          "conflict.opened", 1, f"conflict:{cid}",
+                          {"conflict_id": cid, "kind": "double_checkout", "tool": second.tool,
+                           "loan_a": first.id, "loan_b": second.id})
+            self._insert_events(tx, [(head, event)], now)
+            tx.run("INSERT INTO conflicts (id, library, event_id) VALUES (?, ?, ?)", (cid, library, event.id))
+        self._availability(tx, library, touched_tools, head)
+        return head, server_seq, len(conflicts)
+
+    def _settings(self, tx: Tx, library: str, events: list[Event]) -> None:
+        for event in events:
+            if "retention_days" not in event.payload["fields"]:
+                continue
+            lib = tx.one("SELECT retention_hlc, retention_device FROM libraries WHERE slug = ?", (library,))
+            if lib["retention_hlc"] is None or (event.hlc, event.device) > (lib["retention_hlc"], lib["retention_device"]):
+                tx.run("UPDATE libraries SET retention_days = ?, retention_hlc = ?, retention_device = ? WHERE slug = ?",
+                       (event.payload["fields"]["retention_days"], event.hlc, event.device, library))
+
+    def _tool_fields(self, tx: Tx, library: str, events: list[Event]) -> set[str]:
+        """Service status and photo, last writer wins per field as on the kiosks; returns the codes touched.
+
+        A return in need of repair comes with its own tool.edited event, so only catalog events count."""
+        changes: list[tuple[str, str, Any, tuple[int, str]]] = []
+        for e in events:
+            if e.type in ("tool.added", "tool.edited"):
+                for name in ("status", "photo"):
+                    if name in e.payload["fields"]:
+                        changes.append((e.payload["code"], name, e.payload["fields"][name], (e.hlc, e.device)))
+        codes = sorted({e.payload["code"] for e in events if e.type in ("tool.added", "tool.edited")})
+        if not codes:
+            return set()
+        in_codes, code_args = tx.among(codes)
+        tools = {r["code"]: dict(r) for r in tx.rows(
+            f"SELECT * FROM tools WHERE library = ? AND code {in_codes}", [library, *code_args])}
+        for code in codes:
+            tools.setdefault(code, {"code": code, "service_status": "available", "status_hlc": None,
+                                    "status_device": None, "photo": None, "photo_hlc": None, "photo_device": None})
+        missing_photos = []
+        for code, name, value, stamp in changes:
+            tool = tools[code]
+            clock_hlc, clock_device = tool[f"{name}_hlc"], tool[f"{name}_device"]
+            if clock_hlc is None or stamp > (clock_hlc, clock_device):
+                if name == "status":
+                    tool["service_status"] = value or "available"
+                else:
+                    tool["photo"] = photo_hash(value)
+                    if tool["photo"]:
+                        missing_photos.append(tool["photo"])
+                tool[f"{name}_hlc"], tool[f"{name}_device"] = stamp
+        fields = ("library", "code", "service_status", "status_hlc", "status_device", "photo", "photo_hlc", "photo_device")
+        tx.upsert("tools", fields, [(library, *(t[f] for f in fields[1:])) for t in tools.values()], "library, code",
+                  fields[2:])
+        if missing_photos:
+            in_photos, photo_args = tx.among(missing_photos)
+            have = {r["sha256"] for r in tx.rows(f"SELECT sha256 FROM photos WHERE sha256 {in_photos}", photo_args)}
+            tx.many("INSERT INTO photos_missing (library, sha256) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    [(library, sha) for sha in set(missing_photos) - have])
+        return set(tools)
+
+    def _loans(self, tx: Tx, library: str, events: list[Event]) -> tuple[dict[str, Loan], list[tuple[Loan, Loan]]]:
+        """Applies the batch's loans, renewals and returns; returns the loans and the new double checkouts."""
+        opened = [e for e in events if e.type == "loan.opened"]
+        renewed = [e for e in events if e.type == "loan.renewed"]
+        returned = [e for e in events if e.type == "loan.returned"]
+        if not (opened or renewed or returned):
+            return {}, []
+        tools = sorted({e.payload["tool"] for e in opened + returned})
+        since = min((e.hlc for e in opened + returned), default=0)
+        by_id = sorted({e.payload["loan_id"] for e in opened + renewed})
+        loans: dict[str, Loan] = {}
+        in_tools, tool_args = tx.among(tools)
+        rows = []
+        if by_id:
+            in_loans, loan_args = tx.among(by_id)
+            rows += tx.rows(f"SELECT * FROM loans WHERE id {in_loans}", loan_args)
+        if tools:
+            rows += tx.rows(f"""SELECT * FROM loans WHERE library = ? AND tool {in_tools}
+                                AND (closed_hlc IS NULL OR closed_hlc >= ? OR opened_hlc >= ?)""",
+                            [library, *tool_args, since, since])
+        for row in rows:
+            loans[row["id"]] = _loan(row)
+        new_ids = {e.payload["loan_id"] for e in opened}
+        returns: dict[str, Return] = {}
+        if tools:
+            for row in tx.rows(f"SELECT * FROM returns WHERE library = ? AND tool {in_tools} AND hlc >= ?",
+                               [library, *tool_args, since]):
+                returns[row["event_id"]] = _return(row)
+        if new_ids:
+            in_new, new_args = tx.among(sorted(new_ids))
+            for row in tx.rows(f"SELECT * FROM returns WHERE loan_id {in_new}", new_args):
+                returns[row["event_id"]] = _return(row)
+        new_loans = set()
+        for e in opened:
+            p = e.payload
+            loan = loans.get(p["loan_id"])
+            if loan is not None and loan.opened is not None:
+                continue  # the first opening of a loan id stands, as on the kiosks
+            if loan is None:
+                loan = loans[p["loan_id"]] = Loan(p["loan_id"], library, None, None)
+            loan.tool, loan.opened, loan.opened_event = p["tool"], e.order_key, e.id
+            loan.changed = True
+            renew(loan, p["due"], (e.hlc, e.device))
+            new_loans.add(loan.id)
+        for e in renewed:
+            loan = loans.setdefault(e.payload["loan_id"], Loan(e.payload["loan_id"], library, None, None))
+            renew(loan, e.payload["due"], (e.hlc, e.device))
+        new_returns = []
+        for e in returned:
+            p = e.payload
+            ret = Return(e.id, library, p["tool"], p.get("loan_id"), e.order_key, p["at"])
+            returns[ret.event_id] = ret
+            new_returns.append(ret)
+        close_loans(loans.values(), returns.values())
+        tx.insert("returns", ("event_id", "library", "tool", "loan_id", "hlc", "device", "seq", "at"),
+                  [(r.event_id, r.library, r.tool, r.loan_id, *r.key, r.at) for r in new_returns])
+        tx.upsert("loans", LOAN_COLUMNS, [_loan_row(l) for l in loans.values() if l.changed], "id", LOAN_COLUMNS[2:])
+        pairs = [(a, b) for tool in tools
+                 for a, b in double_checkouts(l for l in loans.values() if l.tool == tool)
+                 if a.id in new_loans or b.id in new_loans]
+        if not pairs:
+            return loans, []
+        ids = [conflict_id(a, b) for a, b in pairs]
+        in_ids, id_args = tx.among(ids)
+        known = {r["id"] for r in tx.rows(f"SELECT id FROM conflicts WHERE id {in_ids}", id_args)}
+        return loans, [(a, b) for a, b in pairs if conflict_id(a, b) not in known]
+
+    def _availability(self, tx: Tx, library: str, codes: set[str], head: int) -> None:
+        """What partners see of these tools: in, out (and when due back), or out of service."""
+        codes = sorted(c for c in codes if c)
+        if not codes:
+            return
+        in_codes, code_args = tx.among(codes)
+        out = {r["tool"]: r["due"] for r in tx.rows(
+            f"""SELECT tool, min(due) AS due FROM loans WHERE library = ? AND tool {in_codes}
+                AND opened_hlc IS NOT NULL AND closed_by IS NULL GROUP BY tool""", [library, *code_args])}
+        current = {r["code"]: r for r in tx.rows(
+            f"SELECT code, service_status, status, due_back FROM tools WHERE library = ? AND code {in_codes}",
+            [library, *code_args])}
+        changed = []
+        for code in codes:
+            row = current.get(code)
+            service = row["service_status"] if row else "available"
+            status, due_back = ("on_loan", out[code]) if code in out else (service, None)
+            if row is None or (row["status"], row["due_back"]) != (status, due_back):
+                changed.append((library, code, status, due_back, head))
+        tx.upsert("tools", ("library", "code", "status", "due_back", "changed_lseq"), changed, "library, code",
+                  ("status", "due_back", "changed_lseq"))
+
+
+def _loan(row: Any) -> Loan:
+    opened = None if row["opened_hlc"] is None else (row["opened_hlc"], row["opened_device"], row["opened_seq"])
+    closed = None if row["closed_by"] is None else (row["closed_hlc"], row["closed_device"], row["closed_seq"])
+    due_clock = None if row["due_hlc"] is None else (row["due_hlc"], row["due_device"])
+    return Loan(row["id"], row["library"], row["tool"], opened, row["opened_event"], row["due"], due_clock,
+                closed, row["closed_by"], row["closed_at"])
+
+
+def _return(row: Any) -> Return:
+    return Return(row["event_id"], row["library"], row["tool"], row["loan_id"], (row["hlc"], row["device"], row["seq"]),
+                  row["at"])
+
+
+def _loan_row(loan: Loan) -> tuple:
+    opened = loan.opened or (None, None, None)
+    closed = loan.closed or (None, None, None)
+    due_clock = loan.due_clock or (None, None)
+    return (loan.id, loan.library, loan.tool, loan.opened_event, *opened, loan.due, *due_clock,
+            loan.closed_by, *closed, loan.closed_at)

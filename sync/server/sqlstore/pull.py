@@ -1,0 +1,66 @@
+"""Pull: the pages of events, availability and wanted photos a device has not seen yet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.ledger.events import Event
+from sync import protocol
+from sync.server.errors import NotFound
+from sync.server.sqlstore.core import SQLCore, event_from_row
+from sync.server.storage import Device, PullResult
+
+PHOTOS_WANTED_PER_ROUND = 20
+MAX_SEQ = protocol.MAX_HLC
+
+
+class Pull(SQLCore):
+    def pull(self, device: Device, cursors: dict[str, int], limit: int, device_seq: int | None = None) -> PullResult:
+        # a kiosk restored from a backup lacks its own events above device_seq; it never gets one at or
+        # below it (it holds another event under that number, or this one already)
+        own_above = MAX_SEQ if device_seq is None else device_seq
+        with self.db.read() as tx:
+            streams = [device.library, *self._partners(tx, device.library)]
+            in_streams, stream_args = tx.among(streams)
+            heads = {r["slug"]: r["head"] for r in tx.rows(f"SELECT slug, head FROM libraries WHERE slug {in_streams}",
+                                                           stream_args)}
+            if device.library not in heads:
+                raise NotFound(f"no library {device.library!r} on this server")
+            events: list[Event] = []
+            new_cursors: dict[str, int] = {}
+            availability: list[dict[str, Any]] = []
+            more = rewound = False
+            budget = limit
+            for slug in streams:
+                cursor = cursors.get(slug, 0)
+                if cursor > heads[slug]:  # the kiosk has seen numbers this server never gave: restored from a copy
+                    cursor, rewound = 0, True
+                own = slug == device.library
+                if budget == 0:
+                    new_cursors[slug], more = cursor, more or cursor < heads[slug]
+                    continue
+                rows = tx.rows(
+                    "SELECT * FROM events WHERE library = ? AND lseq > ?"
+                    + ("" if own else " AND catalog = 1") + " AND (device <> ? OR device_seq > ?) ORDER BY lseq LIMIT ?",
+                    (slug, cursor, device.id, own_above, budget + 1))
+                if len(rows) > budget:
+                    rows, more = rows[:budget], True
+                    new_cursors[slug] = rows[-1]["lseq"]
+                else:
+                    new_cursors[slug] = heads[slug]
+                budget -= len(rows)
+                events.extend(event_from_row(r) for r in rows)
+                if not own and new_cursors[slug] > cursor:
+                    availability += [
+                        {"library": slug, "code": r["code"], "status": r["status"], "due_back": r["due_back"]}
+                        for r in tx.rows("""SELECT code, status, due_back FROM tools WHERE library = ?
+                                            AND changed_lseq > ? AND changed_lseq <= ? ORDER BY code""",
+                                         (slug, cursor, new_cursors[slug]))]
+            wanted = [r["sha256"] for r in tx.rows("SELECT sha256 FROM photos_missing WHERE library = ? LIMIT ?",
+                                                   (device.library, PHOTOS_WANTED_PER_ROUND))]
+        return PullResult(events, new_cursors, more, availability, wanted, rewound)
+
+    def events(self, slug: str, *, after: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
+        with self.db.read() as tx:
+            rows = tx.rows("SELECT * FROM events WHERE library = ? AND lseq > ? ORDER BY lseq LIMIT ?", (slug, after, limit))
+        return [(r["lseq"], event_from_row(r)) for r in rows]

@@ -1,0 +1,32 @@
+"""Upkeep: borrowers forgotten once each library's retention period is over."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from kiosk.ledger import rules
+from sync import protocol
+from sync.server.sqlstore.core import SQLCore
+
+
+class Upkeep(SQLCore):
+    def forget_old_borrowers(self, today: date) -> int:
+        forgotten = 0
+        with self.db.read() as tx:
+            libraries = tx.rows("SELECT slug, retention_days FROM libraries")
+        for lib in libraries:
+            settings = {} if lib["retention_days"] is None else {"retention_days": lib["retention_days"]}
+            cutoff = rules.forget_before(today, settings).isoformat()
+            with self.db.write(lib["slug"]) as tx:
+                loans = tx.rows("""SELECT id, opened_event FROM loans WHERE library = ? AND forgotten = 0
+                                   AND closed_at IS NOT NULL AND closed_at < ? AND opened_event IS NOT NULL""",
+                                (lib["slug"], cutoff))
+                for loan in loans:
+                    row = tx.one("SELECT payload FROM events WHERE id = ?", (loan["opened_event"],))
+                    payload = protocol.redact_member(json.loads(row["payload"]))
+                    tx.run("UPDATE events SET payload = ? WHERE id = ?",
+                           (protocol.payload_text(payload), loan["opened_event"]))
+                tx.many("UPDATE loans SET forgotten = 1 WHERE id = ?", [(loan["id"],) for loan in loans])
+                forgotten += len(loans)
+        return forgotten
