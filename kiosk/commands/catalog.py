@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli_support import CommandError, Context
-from kiosk.ledger.events import LANGUAGES, MEMBER_STATUSES, TOOL_STATUSES
+from kiosk.ledger.events import MEMBER_STATUSES, TOOL_STATUSES
 
 TOOL_COLUMNS = ["code", "name", "category", "brand", "status", "shelf"]
 MEMBER_COLUMNS = ["code", "name", "email", "phone", "language", "expires", "status"]
@@ -20,10 +20,12 @@ TOOL_OPTIONS: dict[str, tuple[str, Any]] = {
     "--description": ("description", str), "--condition": ("condition", str), "--shelf": ("shelf", str),
     "--value": ("replacement_value", float), "--loan-days": ("loan_days", int), "--photo": ("photo", str),
     "--notes": ("notes", str), "--keywords": ("keywords", str),
+    "--copy-group": ("copy_group", str),   # links copies whose names differ, for holds on "any copy"
 }
 MEMBER_OPTIONS: dict[str, tuple[str, Any]] = {
     "--name": ("name", str), "--email": ("email", str), "--phone": ("phone", str),
     "--expires": ("expires", str), "--loan-limit": ("loan_limit", int), "--notes": ("notes", str),
+    "--language": ("language", str),   # en or es: the language of messages to the member
 }
 
 
@@ -50,7 +52,7 @@ def add_commands(subparsers) -> None:
     p.set_defaults(handler=tool_show)
 
     p = tools.add_parser("list", parents=common, help="the catalog")
-    p.add_argument("--status", choices=(*TOOL_STATUSES, "on_loan"))
+    p.add_argument("--status", choices=(*TOOL_STATUSES, "on_loan", "on_hold_shelf"))
     p.add_argument("--category")
     p.add_argument("--all-libraries", action="store_true", help="include partner libraries' tools")
     p.set_defaults(handler=tool_list)
@@ -73,15 +75,12 @@ def add_commands(subparsers) -> None:
     p = members.add_parser("add", parents=common, help="register a member (a fresh card code is minted without --code)")
     p.add_argument("--code")
     _options(p, MEMBER_OPTIONS, required={"--name"})
-    p.add_argument("--language", dest="field_language", choices=LANGUAGES,
-                   help="the member's language: the kiosk's screens and the reminders speak it")
     p.add_argument("--waiver-accepted", action="store_true", help="the member has read and accepted the current waiver")
     p.set_defaults(handler=member_add)
 
     p = members.add_parser("edit", parents=common, help="change a member's details or renew a membership (--expires)")
     p.add_argument("code")
     _options(p, MEMBER_OPTIONS)
-    p.add_argument("--language", dest="field_language", choices=LANGUAGES)
     p.add_argument("--status", choices=MEMBER_STATUSES)
     p.add_argument("--waiver-accepted", action="store_true")
     p.set_defaults(handler=member_edit)

@@ -1,6 +1,6 @@
 """The events of the log: their envelope, their types and what each payload holds.
 
-Every change to tools, members, loans, conflicts and settings is one of these.
+Every change to tools, members, loans, holds, conflicts and settings is one of these.
 Types carry a version so kiosks on different software versions keep working
 together: an event of a type or version this code does not know is stored and
 passed on, but not applied.
@@ -33,21 +33,27 @@ EVENT_TYPES: dict[str, tuple[int, str]] = {
     "inventory.seen": (1, "library"),
     "inventory.finished": (1, "library"),
     "inventory.discarded": (1, "library"),
+    # holds are member data: they stay within their library
+    "hold.placed": (1, "library"),
+    "hold.set_aside": (1, "library"),
+    "hold.picked_up": (1, "library"),
+    "hold.cancelled": (1, "library"),
+    "hold.expired": (1, "library"),
+    "hold.reordered": (1, "library"),
 }
 # Fields that came with a later version of their events. An event carrying none of them is
 # written at version 1, so kiosks and servers that know only version 1 still apply it; one
 # carrying them is stored and passed on by those, and applied once they are upgraded.
-FIELD_VERSIONS = {"language": 2, "waiver_language": 2, "waiver_texts": 2}
+FIELD_VERSIONS = {"waiver_language": 2, "waiver_texts": 2}
 INVENTORY_ENDINGS = {"inventory.finished": "finished", "inventory.discarded": "discarded"}
 
-LANGUAGES = ("en", "es")     # the languages the kiosk speaks: a member's own, and the waiver's
 MAX_WAIVER_CHARS = 4000      # one waiver text; with one per language the settings event stays small
 
 TOOL_FIELDS: dict[str, type | tuple] = {
     "name": str, "maker_code": str, "category": str, "brand": str, "model": str,
     "serial": str, "description": str, "condition": str, "status": str, "shelf": str,
     "replacement_value": (int, float), "loan_days": int, "kit": list, "photo": str,
-    "notes": str, "keywords": str,
+    "notes": str, "keywords": str, "copy_group": str,
 }
 TOOL_STATUSES = ("available", "in_repair", "missing", "retired")
 MEMBER_FIELDS: dict[str, type | tuple] = {
@@ -57,11 +63,13 @@ MEMBER_FIELDS: dict[str, type | tuple] = {
     "waiver_language": str,      # the language of the waiver the member accepted
 }
 MEMBER_STATUSES = ("active", "suspended")
+MEMBER_LANGUAGES = ("en", "es")   # the languages messages to members are written in, and waivers
 SETTINGS_FIELDS: dict[str, type | tuple] = {
     "name": str, "default_loan_days": int, "category_loan_days": dict, "open_weekdays": list,
     "opening_hours": dict, "closed_dates": list, "loan_limit": int, "max_renewals": int,
     "renewal_grace_days": int, "retention_days": int, "waiver_version": str, "waiver_text": str,
     "waiver_texts": dict,        # language -> the waiver in it; waiver_text is the one for any other
+    "hold_pickup_days": int, "max_holds": int,
 }
 CONDITIONS = ("ok", "repair", "missing-parts")
 
@@ -137,6 +145,12 @@ def check_fields(fields: dict[str, Any], allowed: dict[str, type | tuple], what:
     return fields
 
 
+def check_language(fields: dict[str, Any]) -> None:
+    """A member's language is one messages are written in."""
+    if fields.get("language") is not None and fields["language"] not in MEMBER_LANGUAGES:
+        raise InvalidInput(f"language must be one of {', '.join(MEMBER_LANGUAGES)}")
+
+
 def _kind_name(kind: type | tuple) -> str:
     names = {str: "text", int: "a whole number", float: "a number", list: "a list", dict: "a mapping"}
     kinds = kind if isinstance(kind, tuple) else (kind,)
@@ -149,23 +163,23 @@ def event_version(type_: str, payload: dict[str, Any]) -> int:
     return min(EVENT_TYPES[type_][0], max([1, *needed]))
 
 
-def check_language(value: Any, what: str) -> None:
-    """None (not set) or one of LANGUAGES."""
-    if value is not None and value not in LANGUAGES:
-        raise InvalidInput(f"{what} must be one of {', '.join(LANGUAGES)}, not {value!r}")
+def _one_language(value: Any, what: str) -> None:
+    """None (not set) or one of MEMBER_LANGUAGES."""
+    if value is not None and value not in MEMBER_LANGUAGES:
+        raise InvalidInput(f"{what} must be one of {', '.join(MEMBER_LANGUAGES)}, not {value!r}")
 
 
 def check_member_values(fields: dict[str, Any]) -> None:
     """The member's fields whose values have a range: their languages."""
-    check_language(fields.get("language"), "a member's language")
-    check_language(fields.get("waiver_language"), "the waiver's language")
+    check_language(fields)
+    _one_language(fields.get("waiver_language"), "the waiver's language")
 
 
 def check_waivers(fields: dict[str, Any]) -> None:
     """The settings' waiver texts: each at most MAX_WAIVER_CHARS, one per known language."""
     texts = dict(fields.get("waiver_texts") or {})
     for language, text in texts.items():
-        check_language(language, "a waiver's language")
+        _one_language(language, "a waiver's language")
         if not isinstance(text, str):
             raise InvalidInput(f"the waiver in {language} must be text")
     if fields.get("waiver_text") is not None:

@@ -11,7 +11,7 @@ import math
 import re
 from datetime import datetime
 
-from kiosk.ledger.events import LANGUAGES, MEMBER_STATUSES, TOOL_STATUSES
+from kiosk.ledger.events import MEMBER_LANGUAGES, MEMBER_STATUSES, TOOL_STATUSES
 
 ON_LOAN = "on_loan"  # what a tool out on loan shows; no status an import sets, as loans are not imported
 
@@ -187,6 +187,6 @@ _LANGUAGE_WORDS = {"en": "en", "eng": "en", "english": "en", "ingles": "en", "in
 def language(text: str) -> str:
     """A member's language as a code the kiosk speaks: 'Spanish', 'es-MX' and 'Español' are es."""
     code = _LANGUAGE_WORDS.get(status_word(text).partition(" ")[0])  # "es mx": the language, not the country
-    if code not in LANGUAGES:
-        raise RowProblem(f"{text!r} is not a language the kiosk speaks; use one of {', '.join(LANGUAGES)}")
+    if code not in MEMBER_LANGUAGES:
+        raise RowProblem(f"{text!r} is not a language the kiosk speaks; use one of {', '.join(MEMBER_LANGUAGES)}")
     return code

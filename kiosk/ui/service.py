@@ -22,8 +22,9 @@ from typing import Any, Callable, Optional, Sequence
 
 from kiosk.codeformat import code_kind
 from kiosk.ledger import Ledger, Refusal, rules
-from kiosk.ledger.events import LANGUAGES
+from kiosk.ledger.events import MEMBER_LANGUAGES
 from kiosk.ui.drives import Drive, removable_drives
+from kiosk.ui.hold_service import HoldService
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class MemberView:
         return (self.member.get("name") or "").split(" ")[0]
 
 
-class KioskService:
+class KioskService(HoldService):
     def __init__(self, ledger: Ledger, home: Path, find_drives: Callable[[], list[Drive]] = removable_drives):
         self.ledger = ledger
         self.home = Path(home)
@@ -318,7 +319,7 @@ class KioskService:
     def member_language(self, member: dict[str, Any] | None) -> str | None:
         """The language a member's screens and reminders speak; None when they did not say."""
         language = (member or {}).get("language")
-        return language if language in LANGUAGES else None
+        return language if language in MEMBER_LANGUAGES else None
 
     # -- volunteers: inventory -----------------------------------------------------------
 

@@ -13,7 +13,7 @@ def test_the_command_line_sets_and_changes_a_members_language(tmp_path):
     assert added.returncode == 0, added.stderr
     assert '"language": "es"' in added.stdout
     refused = toolkiosk(home, "members", "edit", "M1", "--language", "fr")
-    assert refused.returncode == 2 and "invalid choice: 'fr'" in refused.stderr
+    assert refused.returncode != 0 and "language must be one of en, es" in refused.stderr
     changed = toolkiosk(home, "members", "edit", "M1", "--language", "en", "--format", "json")
     assert changed.returncode == 0 and '"language": "en"' in changed.stdout
 
