@@ -175,7 +175,7 @@ def check_member_values(fields: dict[str, Any]) -> None:
     _one_language(fields.get("waiver_language"), "the waiver's language")
 
 
-def check_waivers(fields: dict[str, Any]) -> None:
+def check_waivers(fields: dict[str, Any]) -> dict[str, Any]:
     """The settings' waiver texts: each at most MAX_WAIVER_CHARS, one per known language."""
     texts = dict(fields.get("waiver_texts") or {})
     for language, text in texts.items():
@@ -186,3 +186,4 @@ def check_waivers(fields: dict[str, Any]) -> None:
         texts[""] = fields["waiver_text"]
     if any(len(text) > MAX_WAIVER_CHARS for text in texts.values()):
         raise InvalidInput(f"a waiver is at most {MAX_WAIVER_CHARS} characters")
+    return fields

@@ -50,9 +50,11 @@ def test_events_without_the_new_fields_stay_at_version_one(ledger):
     ledger.add_member("M1", "Ana Ruiz")
     ledger.accept_waiver("M1")
     ledger.edit_member("M1", language="es")
+    ledger.accept_waiver("M1", "es")
     ledger.configure(waiver_texts={"es": "Texto"})
     versions = [(e.type, e.version) for e in ledger.events() if e.type.startswith(("member", "library"))]
-    assert versions[-4:] == [("member.added", 1), ("member.edited", 1), ("member.edited", 2), ("library.configured", 2)]
+    assert versions[-5:] == [("member.added", 1), ("member.edited", 1), ("member.edited", 1), ("member.edited", 2),
+                             ("library.configured", 2)]
 
 
 def test_a_new_library_has_its_waiver_in_each_language(ledger):
