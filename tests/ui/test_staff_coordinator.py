@@ -36,7 +36,7 @@ def test_overdue_list_takes_the_screen_and_exports_to_a_usb_drive(kiosk, ledger,
     kiosk.tap(kiosk.find(f"Overdue ({len(ledger.overdue())})"))
     screen = kiosk.screen
     rows, scroll = screen.ids.rows.children, screen.ids.scroll
-    assert len(rows) == len(ledger.overdue()) == 23
+    assert len(rows) == len(ledger.overdue()) > 20
     seen = [r for r in rows if scroll.y <= r.to_window(*r.pos)[1] - scroll.to_window(0, 0)[1] + scroll.y
             and r.to_window(r.x, r.top)[1] <= scroll.to_window(0, scroll.top)[1] + 1]
     assert len(seen) >= 4  # the list, not an export form, fills the screen
@@ -47,15 +47,15 @@ def test_overdue_list_takes_the_screen_and_exports_to_a_usb_drive(kiosk, ledger,
     exported = list(stick.glob("overdue-*.csv"))
     assert len(exported) == 1 and kiosk.app.toast.text == f"Saved {exported[0].name} on the USB drive KINGSTON."
     with open(exported[0], newline="") as handle:
-        assert len(list(csv.DictReader(handle))) == 23
+        assert len(list(csv.DictReader(handle))) == len(ledger.overdue())
     assert screen.exporting is False
 
 
-def test_export_with_no_drive_says_to_plug_one_in(kiosk, tmp_path):
+def test_export_with_no_drive_says_to_plug_one_in(kiosk, ledger, tmp_path):
     finder, stick = fake_usb_stick(tmp_path)
     kiosk.app.service.find_drives = partial(removable_drives, mounts=tmp_path / "no-mounts")
     sign_in(kiosk, "coordinator", "4321")
-    kiosk.tap(kiosk.find("Overdue (23)"))
+    kiosk.tap(kiosk.find(f"Overdue ({len(ledger.overdue())})"))
     kiosk.tap(kiosk.find("Export…"))
     assert "No USB drive is plugged in. Plug one into the kiosk, then look again." in kiosk.texts()
     kiosk.app.service.find_drives = finder
