@@ -262,7 +262,7 @@ class KioskService(HoldService):
         self._print(self.local("receipt_command"), path, on_printed)
         return path
 
-    def _print(self, command: str, path: Path, on_printed: Printed | None) -> bool:
+    def _print(self, command: str, path: Path, on_printed: Printed | None = None) -> bool:
         """Runs the printer command on a thread; False when no printer is set up. ``on_printed``
         hears, from that thread, None once the printer took the file or what went wrong."""
         if not command.strip():
