@@ -20,13 +20,10 @@ setup-test:
 	scripts/install-system-packages.sh test
 	$(MAKE) $(BIN)/activate
 
-## Start the kiosk on a freshly seeded demo library (on a virtual screen when none is attached).
+## Seed a demo library and run the whole system on it: the sync server with the coordinators' pages,
+## and the kiosk syncing to it (in a window, or on a virtual screen when none is attached). Ctrl+C stops it all.
 demo: setup
-	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ -e /dev/dri/card0 -a -z "$$SSH_TTY" ]; then \
-		$(BIN)/toolkiosk demo; \
-	else \
-		$(XVFB) $(BIN)/toolkiosk demo; \
-	fi
+	$(BIN)/toolkiosk demo $(DEMO_ARGS)
 
 ## Run the whole test suite (Kivy under Xvfb, PostgreSQL at 127.0.0.1:5432 when running).
 test: setup-test

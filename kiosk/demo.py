@@ -25,6 +25,7 @@ LIBRARY: dict[str, Any] = tomllib.loads(assets.path("demo", "library.toml").read
 SLUG: str = LIBRARY["slug"]
 NAME: str = LIBRARY["name"]
 DEVICE_PART: str = LIBRARY["device_part"]
+BACK_ROOM = "DEMOBACKROOM"  # the second kiosk, offline when it lent the drill again
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -93,7 +94,7 @@ def _seed_conflict(ledger: Ledger, borrowers: list[str], today: date) -> None:
     """The same drill checked out at a second, offline kiosk: a double checkout to settle."""
     out = ledger.loans()[-1]
     stamp = int(ledger.meta("hlc")) + 1
-    event = Event(uuid7(), SLUG, "DEMOBACKROOM", 1, stamp, "loan.opened", 1, "loan:demo-conflict",
+    event = Event(uuid7(), SLUG, BACK_ROOM, 1, stamp, "loan.opened", 1, "loan:demo-conflict",
                   {"loan_id": "demo-conflict", "tool": out["tool_code"], "member": borrowers[20],
                    "due": (today + timedelta(days=7)).isoformat(), "at": today.isoformat()})
-    ledger.apply_sync(SyncBatch(acks={}, events=[event], meta={}))
+    ledger.apply_sync(SyncBatch(acks={}, events=[event], meta={}, device_names={BACK_ROOM: "Back room"}))

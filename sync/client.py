@@ -322,7 +322,8 @@ class SyncClient:
             meta[META_RESEND] = next_position
         counts = self.ledger.apply_sync(SyncBatch(acks=answer.acks, events=answer.events, meta=meta,
                                                   server_time_ms=answer.server_time_ms,
-                                                  availability=answer.availability))
+                                                  availability=answer.availability,
+                                                  device_names=answer.device_names))
         failpoints.reach("client.after_apply")
         report.sent += len(events)
         report.acknowledged += counts["acknowledged"]

@@ -29,7 +29,8 @@ from kiosk.ledger import hold_rules
 from kiosk.ledger.codes import LIBRARY_SLUG, LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import (
-    CONDITIONS, EVENT_TYPES, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields, check_language,
+    CONDITIONS, EVENT_TYPES, INVENTORY_ENDINGS, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
+    check_member_values, check_waivers,
 )
 from kiosk.ledger.rules import check_setting_ranges
 
@@ -47,6 +48,7 @@ DEFAULT_PAGE = 1000
 MAX_PAGE = 5000
 MAX_PHOTO_BYTES = 2 << 20
 MAX_ID_LENGTH = 64
+MAX_DEVICE_NAME = 200         # what people call a kiosk: given at enrollment, sent back with its events
 MAX_HLC = (1 << 63) - 1
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -149,6 +151,7 @@ class SyncResponse:
     photos_wanted: list[str] = field(default_factory=list)
     rewound: bool = False             # the server was restored from an older copy: resend own events
     protocol: int = PROTOCOL
+    device_names: dict[str, str] = field(default_factory=dict)  # the library's kiosks whose events are here
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -164,6 +167,8 @@ class SyncResponse:
             body["photos_wanted"] = self.photos_wanted
         if self.rewound:
             body["rewound"] = True
+        if self.device_names:
+            body["device_names"] = self.device_names
         return body
 
 
@@ -225,9 +230,18 @@ def parse_sync_response(obj: Any) -> SyncResponse:
                         for a in body.get("availability", [])]
         return SyncResponse(int(body["server_time_ms"]), acks, rejected, events, cursors, bool(body["more"]),
                             availability, [str(p) for p in body.get("photos_wanted", [])],
-                            bool(body.get("rewound", False)), int(body.get("protocol", PROTOCOL)))
+                            bool(body.get("rewound", False)), int(body.get("protocol", PROTOCOL)),
+                            _device_names(body.get("device_names", {})))
     except (KeyError, TypeError, ValueError, AttributeError, InvalidInput) as exc:
         raise ProtocolError(502, "bad_answer", f"the server's answer is not a sync answer: {exc!r}") from None
+
+
+def _device_names(names: Any) -> dict[str, str]:
+    if not isinstance(names, dict) or not all(
+            isinstance(k, str) and 0 < len(k) <= MAX_ID_LENGTH and isinstance(v, str) and 0 < len(v) <= MAX_DEVICE_NAME
+            for k, v in names.items()):
+        raise ValueError(f"device_names must map device ids to names of at most {MAX_DEVICE_NAME} characters")
+    return dict(names)
 
 
 # -- enrollment ----------------------------------------------------------------------
@@ -244,8 +258,9 @@ def parse_enroll_request(obj: Any) -> EnrollRequest:
     body = _object(obj, "the request")
     values = {k: body.get(k) for k in ("code", "library", "device", "name")}
     for key, value in values.items():
-        if not isinstance(value, str) or not 0 < len(value) <= 200:
-            raise ProtocolError(422, "invalid", f"{key!r} must be non-empty text")
+        longest = MAX_DEVICE_NAME if key == "name" else 200
+        if not isinstance(value, str) or not 0 < len(value) <= longest:
+            raise ProtocolError(422, "invalid", f"{key!r} must be text of 1 to {longest} characters")
     return EnrollRequest(**values)
 
 
@@ -282,7 +297,7 @@ def _check_payload(event: Event) -> None:
     p = event.payload
     kind = event.type
     if kind == "library.configured":
-        check_setting_ranges(check_fields(_dict(p, "fields"), SETTINGS_FIELDS, "settings"))
+        check_setting_ranges(check_waivers(check_fields(_dict(p, "fields"), SETTINGS_FIELDS, "settings")))
         _entity(event, f"library:{event.library}")
     elif kind in ("tool.added", "tool.edited"):
         code = _text(p, "code")
@@ -290,7 +305,7 @@ def _check_payload(event: Event) -> None:
         _entity(event, f"tool:{code}")
     elif kind in ("member.added", "member.edited"):
         code = _text(p, "code")
-        check_language(check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member"))
+        check_member_values(check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member"))
         _entity(event, f"member:{code}")
     elif kind == "loan.opened":
         loan_id = _text(p, "loan_id")
@@ -319,6 +334,15 @@ def _check_payload(event: Event) -> None:
             _text(p, key)
         for key in ("loan_a", "loan_b", "return_event"):
             _text(p, key, optional=True)
+    elif kind in ("inventory.started", "inventory.seen", *INVENTORY_ENDINGS):
+        inventory_id = _text(p, "inventory_id")
+        if len(inventory_id) > MAX_ID_LENGTH:
+            raise InvalidInput(f"payload field 'inventory_id' is at most {MAX_ID_LENGTH} characters")
+        if kind == "inventory.seen":
+            _text(p, "tool")
+        else:
+            _date(p, "at")
+        _entity(event, f"inventory:{inventory_id}")
     elif kind == "conflict.resolved":
         conflict_id = _text(p, "conflict_id")
         _text(p, "resolution")
@@ -474,6 +498,7 @@ SYNC_RESPONSE_SCHEMA: dict[str, Any] = {
             "due_back": {"type": ["string", "null"]}, "waiting": {"type": "integer", "minimum": 0}}}},
         "photos_wanted": {"type": "array", "items": {"type": "string"}},
         "rewound": {"type": "boolean"},
+        "device_names": {"type": "object", "additionalProperties": {"type": "string", "maxLength": MAX_DEVICE_NAME}},
     },
 }
 ENROLL_REQUEST_SCHEMA: dict[str, Any] = {

@@ -11,7 +11,7 @@ from kiosk.cli_support import CommandError, Context
 from kiosk.ledger.events import MEMBER_STATUSES, TOOL_STATUSES
 
 TOOL_COLUMNS = ["code", "name", "category", "brand", "status", "shelf"]
-MEMBER_COLUMNS = ["code", "name", "email", "phone", "expires", "status"]
+MEMBER_COLUMNS = ["code", "name", "email", "phone", "language", "expires", "status"]
 
 # option -> (field, parser); the same options serve add and edit
 TOOL_OPTIONS: dict[str, tuple[str, Any]] = {

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from kiosk.cli_support import CommandError, Context, default_home
+from kiosk.commands.ui import add_screen_options
 from kiosk.ledger import Ledger, LedgerError
 
 
@@ -18,9 +19,12 @@ def add_commands(subparsers) -> None:
     p.add_argument("--device", metavar="NAME", help="this kiosk's name, e.g. 'Front counter'")
     p.set_defaults(handler=init)
 
-    p = subparsers.add_parser("demo", parents=common, help="seed a demo library and start the kiosk on it")
-    p.add_argument("--no-ui", action="store_true", help="seed and print a summary, without starting the kiosk")
-    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p = subparsers.add_parser("demo", parents=common,
+                              help="seed a demo library and run it: the sync server with the coordinators' pages, and the kiosk")
+    p.add_argument("--no-ui", action="store_true", help="seed and print a summary, without starting anything")
+    p.add_argument("--host", default="127.0.0.1", help="where the server listens (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=0, help="the server's port (default: 8080, or a free one when taken)")
+    add_screen_options(p)
     p.set_defaults(handler=demo)
 
 
@@ -44,12 +48,13 @@ def demo(args, ctx: Context) -> int:
     ledger.close()
     if args.no_ui:
         return 0
+    from kiosk.demo_run import DemoFailed, run_demo
+
     try:
-        from kiosk.ui.app import run_app
-    except ImportError as exc:
-        raise CommandError(f"the kiosk screen cannot start ({exc}); install the ui extra: pip install 'toolkiosk[ui]'") from None
-    run_app(home, fullscreen=not args.windowed)
-    return 0
+        return run_demo(home, host=args.host, port=args.port, fullscreen=args.fullscreen, say=lambda text: (
+            ctx.print(text), ctx.out.flush()))
+    except DemoFailed as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _clear_old_demo(home: Path, slug: str) -> None:

@@ -19,7 +19,7 @@ import sqlite_utils
 
 from kiosk.ledger import clock, projections
 from kiosk.ledger.errors import NotInitialized
-from kiosk.ledger.events import EVENT_TYPES, Event
+from kiosk.ledger.events import Event, event_version
 from kiosk.ledger.ids import uuid7
 from kiosk.ledger.store import translate, write_transaction
 
@@ -49,7 +49,7 @@ class LedgerCore:
         stamp = clock.tick(int(meta["hlc"]), self._wall())
         seq = int(meta["next_seq"])
         event = Event(uuid7(), self.library["slug"], self.device["id"], seq, stamp, type_,
-                      EVENT_TYPES[type_][0], entity, payload)
+                      event_version(type_, payload), entity, payload)
         self._conn.execute("UPDATE meta SET value = ? WHERE key = 'hlc'", (str(stamp),))
         self._conn.execute("UPDATE meta SET value = ? WHERE key = 'next_seq'", (str(seq + 1),))
         self._insert_event(event)

@@ -17,16 +17,22 @@ from kiosk.ledger.errors import InvalidInput
 # type -> (current version, scope). Catalog events are shared with partner
 # libraries; library events stay within their library.
 EVENT_TYPES: dict[str, tuple[int, str]] = {
-    "library.configured": (1, "library"),
+    "library.configured": (2, "library"),
     "tool.added": (1, "catalog"),
     "tool.edited": (1, "catalog"),
-    "member.added": (1, "library"),
-    "member.edited": (1, "library"),
+    "member.added": (2, "library"),
+    "member.edited": (2, "library"),
     "loan.opened": (1, "library"),
     "loan.renewed": (1, "library"),
     "loan.returned": (1, "library"),
     "conflict.opened": (1, "library"),
     "conflict.resolved": (1, "library"),
+    # an inventory check of the library's shelves: kept in the log until finished or discarded,
+    # so it survives going home and restarts; the library's kiosks share it, partners never see it
+    "inventory.started": (1, "library"),
+    "inventory.seen": (1, "library"),
+    "inventory.finished": (1, "library"),
+    "inventory.discarded": (1, "library"),
     # holds are member data: they stay within their library
     "hold.placed": (1, "library"),
     "hold.set_aside": (1, "library"),
@@ -35,6 +41,13 @@ EVENT_TYPES: dict[str, tuple[int, str]] = {
     "hold.expired": (1, "library"),
     "hold.reordered": (1, "library"),
 }
+# Fields that came with a later version of their events. An event carrying none of them is
+# written at version 1, so kiosks and servers that know only version 1 still apply it; one
+# carrying them is stored and passed on by those, and applied once they are upgraded.
+FIELD_VERSIONS = {"waiver_language": 2, "waiver_texts": 2}
+INVENTORY_ENDINGS = {"inventory.finished": "finished", "inventory.discarded": "discarded"}
+
+MAX_WAIVER_CHARS = 4000      # one waiver text; with one per language the settings event stays small
 
 TOOL_FIELDS: dict[str, type | tuple] = {
     "name": str, "maker_code": str, "category": str, "brand": str, "model": str,
@@ -45,14 +58,17 @@ TOOL_FIELDS: dict[str, type | tuple] = {
 TOOL_STATUSES = ("available", "in_repair", "missing", "retired")
 MEMBER_FIELDS: dict[str, type | tuple] = {
     "name": str, "email": str, "phone": str, "expires": str, "waiver_version": str,
-    "waiver_accepted_at": str, "loan_limit": int, "status": str, "notes": str, "language": str,
+    "waiver_accepted_at": str, "loan_limit": int, "status": str, "notes": str,
+    "language": str,             # the member's own: the screens and reminders speak it
+    "waiver_language": str,      # the language of the waiver the member accepted
 }
 MEMBER_STATUSES = ("active", "suspended")
-MEMBER_LANGUAGES = ("en", "es")   # the languages messages to members are written in
+MEMBER_LANGUAGES = ("en", "es")   # the languages messages to members are written in, and waivers
 SETTINGS_FIELDS: dict[str, type | tuple] = {
     "name": str, "default_loan_days": int, "category_loan_days": dict, "open_weekdays": list,
     "opening_hours": dict, "closed_dates": list, "loan_limit": int, "max_renewals": int,
     "renewal_grace_days": int, "retention_days": int, "waiver_version": str, "waiver_text": str,
+    "waiver_texts": dict,        # language -> the waiver in it; waiver_text is the one for any other
     "hold_pickup_days": int, "max_holds": int,
 }
 CONDITIONS = ("ok", "repair", "missing-parts")
@@ -140,3 +156,35 @@ def _kind_name(kind: type | tuple) -> str:
     names = {str: "text", int: "a whole number", float: "a number", list: "a list", dict: "a mapping"}
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def event_version(type_: str, payload: dict[str, Any]) -> int:
+    """The oldest version of the type that can carry the payload's fields (see FIELD_VERSIONS)."""
+    needed = [FIELD_VERSIONS.get(name, 1) for name in payload.get("fields") or {}]
+    return min(EVENT_TYPES[type_][0], max([1, *needed]))
+
+
+def _one_language(value: Any, what: str) -> None:
+    """None (not set) or one of MEMBER_LANGUAGES."""
+    if value is not None and value not in MEMBER_LANGUAGES:
+        raise InvalidInput(f"{what} must be one of {', '.join(MEMBER_LANGUAGES)}, not {value!r}")
+
+
+def check_member_values(fields: dict[str, Any]) -> None:
+    """The member's fields whose values have a range: their languages."""
+    check_language(fields)
+    _one_language(fields.get("waiver_language"), "the waiver's language")
+
+
+def check_waivers(fields: dict[str, Any]) -> dict[str, Any]:
+    """The settings' waiver texts: each at most MAX_WAIVER_CHARS, one per known language."""
+    texts = dict(fields.get("waiver_texts") or {})
+    for language, text in texts.items():
+        _one_language(language, "a waiver's language")
+        if not isinstance(text, str):
+            raise InvalidInput(f"the waiver in {language} must be text")
+    if fields.get("waiver_text") is not None:
+        texts[""] = fields["waiver_text"]
+    if any(len(text) > MAX_WAIVER_CHARS for text in texts.values()):
+        raise InvalidInput(f"a waiver is at most {MAX_WAIVER_CHARS} characters")
+    return fields

@@ -9,6 +9,7 @@ and built on ``LedgerCore`` (the connection, event writing, meta, queries):
     │       └── Holds   holds.py     waiting lists and the hold shelf
     │           ├── Catalog   catalog.py   tools, search, categories  (on Minting)
     │           └── Members   members.py   cards and waivers           (on Settings, Minting)
+    ├── Inventory   inventory.py  shelf checks kept until finished  (on Catalog)
     ├── Stats       stats.py      how the library is used          (on Settings)
     ├── Privacy     privacy.py    forgetting old borrowers         (on Settings)
     ├── Sync        sync.py       outbox, applying a server's answer
@@ -29,6 +30,7 @@ from kiosk import codeformat
 from kiosk.ledger import clock, codes, schema
 from kiosk.ledger.conflicts import Conflicts
 from kiosk.ledger.errors import InvalidInput, NotInitialized, StorageError
+from kiosk.ledger.inventory import Inventory
 from kiosk.ledger.privacy import Privacy
 from kiosk.ledger.stats import Stats
 from kiosk.ledger.store import connect, translate, write_transaction
@@ -38,7 +40,7 @@ from kiosk.ledger.upkeep import Upkeep
 DB_NAME = "ledger.db"
 
 
-class Ledger(Conflicts, Stats, Privacy, Sync, Upkeep):
+class Ledger(Conflicts, Inventory, Stats, Privacy, Sync, Upkeep):
     @classmethod
     def create(cls, home: Path | str, *, library: str, name: str, device_name: str | None = None,
                wall: Callable[[], int] = clock.wall_ms) -> "Ledger":

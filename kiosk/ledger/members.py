@@ -7,7 +7,7 @@ from typing import Any
 
 from kiosk.ledger.core import clean_fields
 from kiosk.ledger.errors import InvalidInput, NotFound
-from kiosk.ledger.events import MEMBER_FIELDS, MEMBER_STATUSES, check_fields, check_language
+from kiosk.ledger.events import MEMBER_FIELDS, MEMBER_STATUSES, check_fields, check_member_values
 from kiosk.ledger.minting import Minting
 from kiosk.ledger.settings import Settings
 from kiosk.ledger.store import write_transaction
@@ -37,9 +37,11 @@ class Members(Settings, Minting):
             self._append("member.edited", f"member:{code}", {"code": code, "fields": fields})
         return self.member(code)
 
-    def accept_waiver(self, code: str) -> dict[str, Any]:
+    def accept_waiver(self, code: str, language: str | None = None) -> dict[str, Any]:
+        """The current waiver accepted; ``language``: the one it was shown in (None: not recorded)."""
+        shown = {"waiver_language": language} if language else {}
         return self.edit_member(code, waiver_version=self.settings["waiver_version"],
-                                waiver_accepted_at=self.today().isoformat())
+                                waiver_accepted_at=self.today().isoformat(), **shown)
 
     def member(self, code: str) -> dict[str, Any]:
         row = self._member_row(code)
@@ -61,7 +63,7 @@ class Members(Settings, Minting):
 
 
 def _check_member(fields: dict[str, Any]) -> None:
-    check_language(fields)
+    check_member_values(fields)
     if fields.get("status") is not None and fields["status"] not in MEMBER_STATUSES:
         raise InvalidInput(f"member status must be one of {', '.join(MEMBER_STATUSES)}")
     if fields.get("expires"):

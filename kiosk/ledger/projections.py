@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from kiosk.ledger import projections_holds as holds
 from kiosk.ledger.derived import mark_resolution, refresh_tool_status
-from kiosk.ledger.events import Event
+from kiosk.ledger.events import INVENTORY_ENDINGS, Event
 
 Key = tuple[int, str, int]
 LOAN_CONFLICTS = ("double_checkout", "return_without_loan")
@@ -270,6 +270,35 @@ def _conflict_resolved(conn: sqlite3.Connection, event: Event) -> None:
     mark_resolution(conn, p["conflict_id"])
 
 
+# -- inventory checks ------------------------------------------------------------------
+
+def _inventory_started(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    conn.execute(
+        """INSERT OR IGNORE INTO inventories (id, library, started_hlc, started_device, started_at)
+           VALUES (?, ?, ?, ?, ?)""",
+        (p["inventory_id"], event.library, event.hlc, event.device, p["at"]),
+    )
+    _inventory_ending(conn, p["inventory_id"])  # an ending seen before its start
+
+
+def _inventory_seen(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute("INSERT OR IGNORE INTO inventory_seen (inventory_id, tool_code) VALUES (?, ?)",
+                 (event.payload["inventory_id"], event.payload["tool"]))
+
+
+def _inventory_ending(conn: sqlite3.Connection, inventory_id: str) -> None:
+    """The earliest ending by (hlc, device) decides: two kiosks ending one check agree on how."""
+    first = conn.execute(
+        f"""SELECT type, payload FROM events WHERE entity = ? AND type IN ({', '.join('?' * len(INVENTORY_ENDINGS))})
+            ORDER BY hlc, device LIMIT 1""",
+        (f"inventory:{inventory_id}", *INVENTORY_ENDINGS),
+    ).fetchone()
+    if first is not None:
+        conn.execute("UPDATE inventories SET status = ?, ended_at = ? WHERE id = ?",
+                     (INVENTORY_ENDINGS[first["type"]], json.loads(first["payload"])["at"], inventory_id))
+
+
 _HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     "library.configured": _configure,
     "tool.added": _tool_fields,
@@ -281,5 +310,9 @@ _HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     "loan.returned": _loan_returned,
     "conflict.opened": _conflict_opened,
     "conflict.resolved": _conflict_resolved,
+    "inventory.started": _inventory_started,
+    "inventory.seen": _inventory_seen,
+    "inventory.finished": lambda conn, event: _inventory_ending(conn, event.payload["inventory_id"]),
+    "inventory.discarded": lambda conn, event: _inventory_ending(conn, event.payload["inventory_id"]),
     **holds.HANDLERS,
 }

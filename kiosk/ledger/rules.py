@@ -28,6 +28,11 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "waiver_text": "I borrow tools at my own risk, will use them safely, and will return them clean and complete.",
     "hold_pickup_days": 7,
     "max_holds": 3,
+    "waiver_texts": {
+        "en": "I borrow tools at my own risk, will use them safely, and will return them clean and complete.",
+        "es": "Tomo prestadas las herramientas bajo mi propia responsabilidad, las usaré con cuidado "
+              "y las devolveré limpias y completas.",
+    },
 }
 
 # Whole-number settings and the values they may take, checked wherever a setting enters.

@@ -173,13 +173,32 @@ def _v3(conn: sqlite3.Connection) -> None:
                      [(copy_key(dict(r)), r["rowid"]) for r in rows])
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2, _v3]
+# Version 4: the language of the waiver a member accepted; inventory checks kept until finished.
+V4 = """
+ALTER TABLE members ADD COLUMN waiver_language TEXT;
+
+CREATE TABLE inventories (
+    id TEXT PRIMARY KEY,
+    library TEXT NOT NULL,
+    started_hlc INTEGER NOT NULL, started_device TEXT NOT NULL, started_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',   -- open | finished | discarded
+    ended_at TEXT
+) WITHOUT ROWID;
+CREATE INDEX inventories_open ON inventories (library, started_hlc) WHERE status = 'open';
+
+CREATE TABLE inventory_seen (
+    inventory_id TEXT NOT NULL, tool_code TEXT NOT NULL,
+    PRIMARY KEY (inventory_id, tool_code)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2, _v3, V4]
 LATEST = len(MIGRATIONS)
 
 # The tables derived from the log, in the order a rebuild clears them.
 PROJECTION_TABLES = (
     "field_clocks", "settings", "tools", "members", "loans", "returns", "conflicts",
-    "conflict_resolutions", "tools_fts", "holds",
+    "conflict_resolutions", "tools_fts", "holds", "inventories", "inventory_seen",
 )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from kiosk.ledger import clock, rules
 from kiosk.ledger.core import LedgerCore
 from kiosk.ledger.errors import InvalidInput
-from kiosk.ledger.events import SETTINGS_FIELDS, check_fields
+from kiosk.ledger.events import SETTINGS_FIELDS, check_fields, check_waivers
 
 
 class Settings(LedgerCore):
@@ -27,7 +27,19 @@ class Settings(LedgerCore):
     def configure(self, **fields: Any) -> None:
         check_fields(fields, SETTINGS_FIELDS, "settings")
         rules.check_setting_ranges(fields)
+        check_waivers(fields)
         bad_days = set(fields.get("open_weekdays") or []) - set(rules.WEEKDAYS)
         if bad_days:
             raise InvalidInput(f"unknown weekdays {sorted(bad_days)}; use {', '.join(rules.WEEKDAYS)}")
         self._write("library.configured", f"library:{self.library['slug']}", {"fields": fields})
+
+    def waiver(self, language: str) -> tuple[str, str | None]:
+        """The waiver to show a member speaking ``language``, and the language it is in
+        (None when it is the library's one text, in whatever language that was written)."""
+        settings = self.settings
+        texts = settings["waiver_texts"]
+        if settings["waiver_text"] != rules.DEFAULT_SETTINGS["waiver_text"] and not self._query(
+                "SELECT 1 FROM settings WHERE library = ? AND key = 'waiver_texts'", (self.library["slug"],)):
+            texts = {}  # the library wrote its own waiver as one text: the default translations are not it
+        text = texts.get(language)
+        return (text, language) if text else (settings["waiver_text"], None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Collection
 
@@ -21,6 +22,10 @@ class SyncBatch:
     server_time_ms: int | None = None
     # partner tools: library, code, status, due_back, waiting (how many members wait, never who)
     availability: list[dict[str, Any]] = field(default_factory=list)
+    device_names: dict[str, str] = field(default_factory=dict)        # the library's kiosks: id -> name
+
+
+DEVICE_NAMES = "sync.device_names"  # meta: the names of the library's other kiosks, as the server told them
 
 
 class Sync(LedgerCore):
@@ -68,5 +73,17 @@ class Sync(LedgerCore):
                     (row["library"], row["code"], row["status"], row.get("due_back"), row.get("waiting") or 0))
             if batch.server_time_ms is not None:
                 stamp = max(stamp, clock.pack(batch.server_time_ms, 0))
-            self._put_meta({**batch.meta, "hlc": str(clock.observe(stamp, stamp, self._wall()))})
+            names = {}
+            if batch.device_names:
+                names[DEVICE_NAMES] = json.dumps({**self._device_names(), **batch.device_names}, sort_keys=True)
+            self._put_meta({**batch.meta, **names, "hlc": str(clock.observe(stamp, stamp, self._wall()))})
         return counts
+
+    def device_name(self, device_id: str) -> str | None:
+        """What people call a kiosk of this library (this one's own name, or one the server told); None if unknown."""
+        if device_id == self.device["id"]:
+            return self.device["name"]
+        return self._device_names().get(device_id)
+
+    def _device_names(self) -> dict[str, str]:
+        return json.loads(self.meta(DEVICE_NAMES) or "{}")

@@ -11,7 +11,7 @@ import math
 import re
 from datetime import datetime
 
-from kiosk.ledger.events import MEMBER_STATUSES, TOOL_STATUSES
+from kiosk.ledger.events import MEMBER_LANGUAGES, MEMBER_STATUSES, TOOL_STATUSES
 
 ON_LOAN = "on_loan"  # what a tool out on loan shows; no status an import sets, as loans are not imported
 
@@ -177,3 +177,16 @@ def member_status(text: str) -> str:
         raise RowProblem(f"{text!r} is not a member status this import knows; use one of {', '.join(MEMBER_STATUSES)}")
     return _MEMBER_STATUS[word]
 
+
+
+# What other systems write for the languages the kiosk speaks
+_LANGUAGE_WORDS = {"en": "en", "eng": "en", "english": "en", "ingles": "en", "inglés": "en",
+                   "es": "es", "spa": "es", "spanish": "es", "espanol": "es", "español": "es", "castellano": "es"}
+
+
+def language(text: str) -> str:
+    """A member's language as a code the kiosk speaks: 'Spanish', 'es-MX' and 'Español' are es."""
+    code = _LANGUAGE_WORDS.get(status_word(text).partition(" ")[0])  # "es mx": the language, not the country
+    if code not in MEMBER_LANGUAGES:
+        raise RowProblem(f"{text!r} is not a language the kiosk speaks; use one of {', '.join(MEMBER_LANGUAGES)}")
+    return code

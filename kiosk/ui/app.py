@@ -38,12 +38,13 @@ DESIGN_SIZE = (800, 480)  # the layouts are drawn for the official 7-inch displa
 
 def run_app(home: Path, *, fullscreen: bool = True, camera: str | None = None) -> None:
     """Starts the kiosk on the library in ``home`` and returns when the app is closed."""
+    from kiosk.display import WINDOW
     from kiosk.ui.config import configure
 
     home = Path(home)
     ledger = Ledger.open(home)
     service = KioskService(ledger, home)
-    configure(fullscreen=fullscreen, keyboard=service.local("keyboard"))
+    configure(fullscreen=fullscreen, size=None if fullscreen else WINDOW, keyboard=service.local("keyboard"))
     KioskApp(service, camera=camera or service.local("camera") or None).run()
 
 

@@ -18,6 +18,7 @@ from kivy.uix.textinput import TextInput
 from kivy.uix.vkeyboard import VKeyboard
 
 from kiosk.ui.fit import SLACK, Misfit, scroll_of, shown
+from kiosk.ui.keyboard import keys_off_screen
 from kiosk.ui.widgets import ToolRow
 
 Rect = tuple[float, float, float, float]  # left, bottom, right, top in window coordinates
@@ -83,16 +84,7 @@ def _covered(seen: list[tuple[Any, Rect, str | None]]) -> list[Misfit]:
 
 
 def _keys_off_screen(keyboard: VKeyboard) -> list[Misfit]:
-    found = []
-    for line, keys in keyboard.layout_geometry.items():
-        if not (line.startswith("LINE_") and line[5:].isdigit()):
-            continue
-        layout = keyboard.available_layouts[keyboard.layout][f"{keyboard.layout_mode}_{line[5:]}"]
-        for (label, *_rest), (pos, size) in zip(layout, keys):
-            x, y = keyboard.to_window(*pos)
-            if not _inside_window((x, y, x + size[0], y + size[1]), 0.0):
-                found.append(Misfit(label, "key", (round(size[0]), round(size[1])), (0, 0), "key outside the window"))
-    return found
+    return [Misfit(key, "key", (0, 0), (0, 0), "key outside the window") for key in keys_off_screen(keyboard)]
 
 
 def _misfit(widget: Any, why: str) -> Misfit:

@@ -166,6 +166,21 @@ def scenes() -> Iterator[tuple[str, Scene]]:
     yield "member-register-keyboard", typing
     yield "member-renew", lambda d, c: (staff(d), d.app.go("member_form", code=c.member_expired))
 
+    def registered(d: Any, c: DemoCodes) -> None:
+        staff(d, "volunteer")
+        screen = d.app.go("member_form")
+        screen.ids.name.text = "Omar Diallo"
+        screen.accepted = True
+        screen.save()
+    yield "member-registered", registered
+
+    def tool_saved(d: Any, c: DemoCodes) -> None:
+        staff(d, "volunteer")
+        screen = d.app.go("tool_form")
+        screen.ids.name.text = "Tile saw"
+        screen.save(with_label=True)
+    yield "tool-saved", tool_saved
+
     def inventory(d: Any, c: DemoCodes) -> None:
         staff(d)
         d.app.go("inventory")
@@ -177,8 +192,21 @@ def scenes() -> Iterator[tuple[str, Scene]]:
         inventory(d, c)
         d.screen.show_missing()
     yield "inventory-missing", inventory_missing
+
+    def inventory_finished(d: Any, c: DemoCodes) -> None:
+        inventory(d, c)
+        d.screen.finish()
+    yield "inventory-finished", inventory_finished
     yield "coordinator", lambda d, c: (staff(d), d.app.go("coordinator"))
     yield "overdue", lambda d, c: (staff(d), d.app.go("overdue"))
+
+    def overdue_export(d: Any, c: DemoCodes) -> None:
+        from kiosk.ui.drives import Drive
+
+        staff(d)
+        d.app.service.find_drives = lambda: [Drive(Path("/media/pi/KINGSTON"), "KINGSTON", "/dev/sda1")]
+        d.app.go("overdue").toggle_export()
+    yield "overdue-export", overdue_export
     yield "conflicts", lambda d, c: (staff(d), d.app.go("conflicts"))
     yield "settings", lambda d, c: (staff(d), d.app.go("settings"))
 
@@ -186,8 +214,7 @@ def scenes() -> Iterator[tuple[str, Scene]]:
         staff(d)
         screen = d.app.go("settings")
         screen.ids.closed_dates.text = "2026-12-25, Christmas"
-        screen.save()
-        screen.ids.scroll.scroll_to(screen.ids.version, animate=False)
+        screen.save()  # the error shows under its field, scrolled into view
     yield "settings-refused", settings_refused
 
     def holder(d: Any) -> str:

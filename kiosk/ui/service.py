@@ -19,10 +19,12 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from kiosk.codeformat import code_kind
 from kiosk.ledger import Ledger, Refusal, rules
+from kiosk.ledger.events import MEMBER_LANGUAGES
+from kiosk.ui.drives import Drive, removable_drives
 from kiosk.ui.hold_service import HoldService
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,34 @@ LOCAL_DEFAULTS: dict[str, str] = {
 VOLUME_RANGE = (0, 100)
 DEFAULT_PINS = {"volunteer": "1234", "coordinator": "4321"}
 ROLES = ("volunteer", "coordinator")
+
+
+Printed = Callable[[Optional[str]], None]  # None: the printer took it; else what went wrong
+
+
+@dataclass(frozen=True)
+class Printing:
+    """A label drawn to its file, and whether it also went to a printer (which answers later)."""
+
+    path: Path
+    sent: bool
+
+
+def print_file(command: str, path: Path, timeout: float = 60.0) -> str | None:
+    """Runs the printer command with the file; None when it worked, else the error in a line."""
+    try:
+        subprocess.run([*shlex.split(command), str(path)], check=True, timeout=timeout,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    except subprocess.CalledProcessError as exc:
+        said = (exc.stderr or "").strip().splitlines()
+        return said[-1] if said else f"{exc.cmd[0]} stopped with status {exc.returncode}"
+    except subprocess.TimeoutExpired:
+        return f"the printer did not answer within {timeout:.0f} seconds"
+    except OSError as exc:  # no such printer command
+        return f"{exc.strerror or exc}: {exc.filename or command}"
+    except ValueError as exc:  # a command line shlex cannot read
+        return str(exc)
+    return None
 
 
 @dataclass
@@ -90,9 +120,10 @@ class MemberView:
 
 
 class KioskService(HoldService):
-    def __init__(self, ledger: Ledger, home: Path):
+    def __init__(self, ledger: Ledger, home: Path, find_drives: Callable[[], list[Drive]] = removable_drives):
         self.ledger = ledger
         self.home = Path(home)
+        self.find_drives = find_drives
 
     def close(self) -> None:
         self.ledger.close()
@@ -229,7 +260,7 @@ class KioskService(HoldService):
     def set_tool_status(self, code: str, status: str, note: str | None = None) -> dict[str, Any]:
         return self.ledger.set_tool_status(code, status, note)
 
-    def print_label(self, code: str, title: str) -> Path:
+    def print_label(self, code: str, title: str, on_printed: Printed | None = None) -> Printing:
         """Draws the label into <home>/labels/ and hands it to the label printer, if one is set."""
         from kiosk.labels import LabelText, get_stock, write_labels
 
@@ -237,21 +268,33 @@ class KioskService(HoldService):
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{code}.png"
         write_labels([LabelText(code, title, self.ledger.library["name"])], get_stock(self.local("label_stock")), path)
-        self._print(self.local("label_command"), path)
-        return path
+        return Printing(path, self._print(self.local("label_command"), path, on_printed))
 
-    def print_receipt(self, member: dict[str, Any], loans: Sequence[dict[str, Any]], lines: Sequence[str]) -> Path:
+    def print_receipt(self, member: dict[str, Any], loans: Sequence[dict[str, Any]], lines: Sequence[str],
+                      on_printed: Printed | None = None) -> Path:
         """Saves the receipt text and hands it to the receipt printer, if one is set."""
         folder = self.home / "receipts"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{datetime.now():%Y%m%d-%H%M%S}-{member['code']}.txt"
         path.write_text("\n".join([self.ledger.library["name"], *lines, ""]), encoding="utf-8")
-        self._print(self.local("receipt_command"), path)
+        self._print(self.local("receipt_command"), path, on_printed)
         return path
 
-    def _print(self, command: str, path: Path) -> None:
-        if command.strip():
-            _in_background([*shlex.split(command), str(path)], f"printing {path}")
+    def _print(self, command: str, path: Path, on_printed: Printed | None = None) -> bool:
+        """Runs the printer command on a thread; False when no printer is set up. ``on_printed``
+        hears, from that thread, None once the printer took the file or what went wrong."""
+        if not command.strip():
+            return False
+
+        def run() -> None:
+            error = print_file(command, path)
+            if error:
+                log.warning("printing %s failed: %s", path, error)
+            if on_printed is not None:
+                on_printed(error)
+
+        threading.Thread(target=run, name="print", daemon=True).start()
+        return True
 
     def call_for_help(self, screen: str) -> bool:
         """Runs the library's help hook (a shell command; $TOOLKIOSK_SCREEN names the screen) without
@@ -268,21 +311,42 @@ class KioskService(HoldService):
     # -- volunteers: members -------------------------------------------------------------
 
     def register_member(self, code: str | None, name: str, *, email: str = "", phone: str = "",
+                        language: str | None = None, waiver_language: str | None = None,
                         months: int = 12) -> dict[str, Any]:
+        """A new member who read the waiver (in ``waiver_language``) and speaks ``language``."""
         expires = (self.today() + timedelta(days=round(months * 365 / 12))).isoformat()
-        member = self.ledger.add_member(code or None, name, email=email, phone=phone, expires=expires)
-        return self.ledger.accept_waiver(member["code"])
+        with self.ledger.batch():
+            member = self.ledger.add_member(code or None, name, email=email, phone=phone, expires=expires,
+                                            language=language)
+            return self.ledger.accept_waiver(member["code"], waiver_language)
 
-    def renew_membership(self, code: str, months: int = 12) -> dict[str, Any]:
+    def renew_membership(self, code: str, months: int = 12, waiver_language: str | None = None,
+                         **details: str) -> dict[str, Any]:
+        """A year more (from today, or from the end date when still running), with any corrections
+        to name, email, phone and language in the same event."""
         member = self.ledger.member(code)
         start = max(self.today(), date.fromisoformat(member["expires"])) if member.get("expires") else self.today()
-        member = self.ledger.edit_member(code, expires=(start + timedelta(days=round(months * 365 / 12))).isoformat())
-        if member.get("waiver_version") != self.ledger.settings["waiver_version"]:
-            member = self.ledger.accept_waiver(code)
+        with self.ledger.batch():
+            member = self.ledger.edit_member(code, expires=(start + timedelta(days=round(months * 365 / 12))).isoformat(),
+                                             **_changed(member, details))
+            if member.get("waiver_version") != self.ledger.settings["waiver_version"]:
+                member = self.ledger.accept_waiver(code, waiver_language)
         return member
 
-    def waiver_text(self) -> str:
-        return self.ledger.settings["waiver_text"]
+    def update_member(self, code: str, **details: str) -> dict[str, Any]:
+        """Corrects name, email, phone or language; nothing is written when nothing changed."""
+        member = self.ledger.member(code)
+        changes = _changed(member, details)
+        return self.ledger.edit_member(code, **changes) if changes else member
+
+    def waiver(self, language: str) -> tuple[str, str | None]:
+        """The waiver in ``language`` when the library has it in that language, and the language shown."""
+        return self.ledger.waiver(language)
+
+    def member_language(self, member: dict[str, Any] | None) -> str | None:
+        """The language a member's screens and reminders speak; None when they did not say."""
+        language = (member or {}).get("language")
+        return language if language in MEMBER_LANGUAGES else None
 
     # -- volunteers: inventory -----------------------------------------------------------
 
@@ -318,6 +382,10 @@ class KioskService(HoldService):
 
     def resolve_conflict(self, conflict_id: str, resolution: str, note: str | None = None) -> dict[str, Any]:
         return self.ledger.resolve_conflict(conflict_id, resolution, note)
+
+    def device_name(self, device_id: str | None) -> str | None:
+        """What people call the kiosk (this one, or one the server named); None when nobody told."""
+        return self.ledger.device_name(device_id) if device_id else None
 
     def outbox_size(self) -> int:
         return self.ledger.outbox_size()
@@ -362,15 +430,13 @@ class KioskService(HoldService):
         salt = secrets.token_hex(8)
         self.ledger.set_meta({f"ui.pin.{role}": f"{salt}${_pin_digest(salt, pin)}"})
 
-    def usb_folders(self) -> list[Path]:
-        """Mounted removable drives, where an export most likely goes."""
-        user = os.environ.get("USER", "")
-        found: list[Path] = []
-        for base in (Path("/media") / user, Path("/media"), Path("/run/media") / user, Path("/mnt")):
-            if base.is_dir():
-                found += [p for p in sorted(base.iterdir()) if p.is_dir() and os.access(p, os.W_OK) and p not in found
-                          and p != Path("/media") / user]
-        return found
+    def removable_drives(self) -> list[Drive]:
+        """USB drives plugged in and mounted, where an export can go."""
+        return self.find_drives()
+
+def _changed(record: dict[str, Any], values: dict[str, str]) -> dict[str, str]:
+    """The values that differ from the record's (empty text and no value are the same)."""
+    return {k: v for k, v in values.items() if (v or None) != (record.get(k) or None)}
 
 
 def _in_background(command: list[str], what: str, env: dict[str, str] | None = None) -> None:

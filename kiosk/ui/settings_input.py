@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import date
+from typing import Iterator
 
 from kiosk.ledger.rules import SETTING_RANGES
 from kiosk.ui.i18n import _
@@ -14,7 +16,20 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class InputError(ValueError):
-    """What is wrong with the form, in words for the person at the screen."""
+    """What is wrong with the form, in words for the person at the screen; ``place`` names the part
+    of the form it is about, so the screen can show it there."""
+
+    place = ""
+
+
+@contextmanager
+def at(place: str) -> Iterator[None]:
+    """An InputError raised inside is about ``place``."""
+    try:
+        yield
+    except InputError as exc:
+        exc.place = exc.place or place
+        raise
 
 
 def whole_number(text: str, least: int, what: str, most: int | None = None) -> int:

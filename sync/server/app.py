@@ -146,7 +146,15 @@ def _round(storage: Storage, device: Device, req: protocol.SyncRequest, now_ms: 
     storage.seen(device, Sighting(arrived, page.cursors[device.library], req.software_version,
                                   None if req.wall_ms is None else req.wall_ms - arrived, req.outbox))
     return SyncResponse(now_ms(), ingested.acks, ingested.rejected, page.events, page.cursors, page.more,
-                        page.availability, page.photos_wanted, page.rewound)
+                        page.availability, page.photos_wanted, page.rewound,
+                        device_names=_device_names(storage, device.library, page.events))
+
+
+def _device_names(storage: Storage, library: str, events: list) -> dict[str, str]:
+    """The names of the library's kiosks whose events the answer carries, so a kiosk can say
+    "Front counter" where it would show a device id."""
+    wanted = {e.device for e in events if e.library == library}
+    return {d["id"]: d["name"] for d in storage.devices(library) if d["id"] in wanted} if wanted else {}
 
 
 async def _read(request: Request, limit: int = protocol.MAX_BODY_BYTES) -> bytes:

@@ -29,6 +29,9 @@ operation = st.one_of(
     st.tuples(st.just("status"), st.integers(0, 2), st.sampled_from(["available", "in_repair"]), st.sampled_from(TOOLS)),
     st.tuples(st.just("sync"), st.integers(0, 2), st.integers(0, 2), st.none()),
     st.tuples(st.just("resolve"), st.integers(0, 2), st.none(), st.none()),
+    st.tuples(st.just("inventory"), st.integers(0, 2), st.sampled_from(["seen", "seen", "finish", "discard"]),
+              st.sampled_from(TOOLS)),
+    st.tuples(st.just("language"), st.integers(0, 2), st.sampled_from(["en", "es"]), st.sampled_from(MEMBERS)),
     st.tuples(st.just("hold"), st.integers(0, 2), st.sampled_from(MEMBERS), st.sampled_from(TOOLS), st.booleans()),
     st.tuples(st.just("cancel"), st.integers(0, 2), st.integers(0, 3), st.none()),
     st.tuples(st.just("shelf"), st.integers(0, 2), st.none(), st.none()),
@@ -55,6 +58,14 @@ def _run(ledger: Ledger, op: tuple, day: date) -> None:
             ledger.set_tool_status(tool, arg)
         elif kind == "resolve" and ledger.conflicts():
             ledger.resolve_conflict(ledger.conflicts()[0]["id"], "settled")
+        elif kind == "inventory":  # kiosks that have not synced each start a check of their own
+            check = ledger.start_inventory()
+            if arg == "seen":
+                ledger.inventory_seen(check["id"], tool)
+            else:
+                ledger.end_inventory(check["id"], discard=arg == "discard")
+        elif kind == "language":
+            ledger.edit_member(tool, language=arg)
         elif kind == "hold":
             ledger.place_hold(arg, tool, any_copy=op[4], today=day)
         elif kind == "cancel":

@@ -39,8 +39,6 @@ def test_every_text_fits_at_other_sizes_and_in_portrait(elsewhere):
     assert found == {size: [] for size in OTHER_SIZES}
 
 
-@pytest.mark.xfail(strict=True, reason="the on-screen keyboard's layouts run past the edge of a portrait screen "
-                                       "until the keyboard's own rework (issue 11, section 3) lands")
 def test_every_key_of_the_on_screen_keyboard_is_on_screen_at_other_sizes(elsewhere):
     found = {size: [m for m in misfits if KEY_OFF_SCREEN in m] for size, misfits in elsewhere.items()}
     assert found == {size: [] for size in OTHER_SIZES}

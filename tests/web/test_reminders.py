@@ -159,3 +159,31 @@ def test_members_without_consent_or_contact_get_nothing(maple, web, inbox, at_ni
     opt_in(web, "M2", sms=True)     # Ben agreed to SMS but has no phone number
     assert sending.send(web.state, "maple").sent == 0 and web.sms.outbox == []
     assert sending.preview(web.state, "maple") == []
+
+
+def test_a_member_who_speaks_spanish_gets_the_spanish_texts(maple, web, inbox, at_nine):
+    from tests.web.conftest import sync
+
+    maple.edit_member("M1", language="es")
+    maple.edit_member("M3", language="es")
+    sync(maple)
+    switch_on(web, due_soon_days=7)
+    opt_in(web, "M1", email=True)
+    opt_in(web, "M3", sms=True)
+    opt_in(web, "M2", email=True)   # Ben said nothing: English
+    sending.send(web.state, "maple")
+    [mail] = inbox.to("ana.lopez@example.org")
+    assert mail["Subject"] == "Maple Street Tool Library: 1 herramienta con retraso"
+    body = mail.get_payload(decode=True).decode()
+    assert "Hola, Ana:" in body and "Cordless drill (MT1)" in body and "hace 13 días" in body
+    assert f"Step ladder (MT3), a más tardar el {days(1).isoformat()}" in body
+    [(_, text)] = web.sms.outbox
+    assert text == f"Maple Street Tool Library: devuelve Hedge trimmer a más tardar el {days(6).isoformat()}."
+    assert inbox.to("ben@example.org")[0]["Subject"].endswith("overdue")
+
+
+def test_the_spanish_texts_are_checked_like_the_others(web):
+    with pytest.raises(reminder_settings.SettingsError, match="too long for an SMS"):
+        reminder_settings.save(web.state.db, "maple", {"es_sms_overdue": "{{ library }}" + " x" * 300})
+    with pytest.raises(reminder_settings.SettingsError, match="subject must be one line"):
+        reminder_settings.save(web.state.db, "maple", {"es_overdue_subject": "una\nlínea"})

@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.transfer.layouts.base import Cells, Layout, Record
-from kiosk.transfer.values import iso_date, lines, loan_days, member_status, money, whole_number
+from kiosk.transfer.values import iso_date, language, lines, loan_days, member_status, money, whole_number
 
 WAS_ON_LOAN = "on loan when exported; available here, and those loans were not imported"
 
 TOOL_COLUMNS = ("code", "name", "category", "maker_code", "brand", "model", "serial", "description", "condition",
                 "status", "shelf", "replacement_value", "loan_days", "kit", "keywords", "notes")
-MEMBER_COLUMNS = ("code", "name", "email", "phone", "expires", "loan_limit", "status", "notes")
+MEMBER_COLUMNS = ("code", "name", "email", "phone", "language", "expires", "loan_limit", "status", "notes")
 
 _TOOL_TEXT = ("category", "maker_code", "brand", "model", "serial", "description", "condition", "shelf",
               "keywords", "notes")
@@ -39,6 +39,7 @@ def _member(cells: Cells) -> Record:
     fields: dict[str, Any] = {}
     cells.put(fields, "email", "email")
     cells.put(fields, "phone", "phone")
+    cells.put(fields, "language", "language", parse=language)
     cells.put(fields, "expires", "expires", parse=lambda text: iso_date(text, day_first=False))
     cells.put(fields, "loan_limit", "loan_limit", parse=whole_number)
     cells.put(fields, "notes", "notes")

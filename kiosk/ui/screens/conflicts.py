@@ -10,7 +10,6 @@ from kiosk.ui.i18n import _, long_date
 from kiosk.ui.screens.base import KioskScreen
 
 
-
 class ConflictsScreen(KioskScreen):
     roles = ("coordinator",)
     index = NumericProperty(0)
@@ -42,7 +41,8 @@ class ConflictsScreen(KioskScreen):
             name = loan.get("member_name") or loan.get("member_code") or "?"
             lines = [name, _("Checked out on {date}").format(date=long_date(loan["opened_at"])) if loan.get("opened_at") else "",
                      _("Due on {date}").format(date=long_date(loan["due"])),
-                     _("Kiosk: {device}").format(device=loan.get("opened_device") or "?")]
+                     _("Kiosk: {device}").format(device=self.service.device_name(loan.get("opened_device"))
+                                                        or _("another kiosk"))]
             if loan.get("provisional"):
                 lines.append(_("(recorded second)"))
             sides.append("\n".join(x for x in lines if x))

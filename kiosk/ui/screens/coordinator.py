@@ -1,4 +1,4 @@
-"""The coordinators' menu, with the state of sync: last sync, events waiting, server."""
+"""The coordinators' menu, with the state of sync in plain words: last sync, changes not sent yet, server."""
 
 from __future__ import annotations
 
@@ -22,7 +22,11 @@ class CoordinatorScreen(KioskScreen):
     def refresh(self) -> None:
         status = self.app.sync_status
         waiting = status.waiting if status is not None and status.waiting is not None else self.service.outbox_size()
-        lines = [self.app.sync_text, _("Events waiting to sync: {count}").format(count=waiting)]
+        lines = [self.app.sync_text]
+        if status is not None and status.enrolled:
+            lines.append(_("Every change is on the server.") if not waiting else
+                         (_("1 change not sent to the server yet") if waiting == 1 else
+                          _("{count} changes not sent to the server yet").format(count=waiting)))
         if status is not None and status.last_sync:
             lines.append(_("Last sync: {when}").format(when=_when(status.last_sync)))
         elif status is None or not status.enrolled:

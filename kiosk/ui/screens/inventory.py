@@ -1,4 +1,6 @@
-"""Inventory check: scan everything on the shelves, then see what should be there and was not scanned."""
+"""Inventory check: scan everything on the shelves, then see what should be there and was not
+scanned, in shelf order. The check is kept by the library (with every scan) until it is finished
+or discarded: going home, idling or a restart lose nothing, and the next visit continues it."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.ui.i18n import _
+from kiosk.ui.i18n import _, long_date
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.volunteer import STAFF
 from kiosk.ui.service import Scan
@@ -20,26 +22,47 @@ class InventoryScreen(KioskScreen):
     counted = StringProperty("")
     showing_missing = BooleanProperty(False)
     list_title = StringProperty("")
+    under_way = BooleanProperty(False)    # a check is open: it can be finished or discarded
+    discarding = BooleanProperty(False)   # Discard was tapped once: the next tap discards
 
     def setup(self, **_: Any) -> None:
-        self.scanned: dict[str, dict[str, Any]] = {}
+        self.check = self.service.ledger.open_inventory()  # None until the first scan starts one
+        self.finished: dict[str, Any] | None = None
         self.showing_missing = False
+        self.discarding = False
+
+    @property
+    def seen(self) -> set[str]:
+        return self.check["seen"] if self.check else set()
 
     def refresh(self) -> None:
-        self.counted = _("Tools scanned: {count}").format(count=len(self.scanned))
+        self.under_way = self.check is not None
+        shown = self.finished or self.check
+        self.counted = _("Tools scanned: {count}").format(count=len(shown["seen"]) if shown else 0)
         box = self.ids.tools
         box.clear_widgets()
-        if self.showing_missing:
-            missing = self.service.inventory_missing(set(self.scanned))
-            self.list_title = (_("Not scanned, though the ledger says they are here: {count}").format(count=len(missing))
-                               if missing else _("Everything the ledger says is here was scanned."))
+        if self.finished is not None or self.showing_missing:
+            check = self.finished or self.check
+            missing = self.service.ledger.inventory_missing(check["id"]) if check else []
+            self.list_title = self._missing_title(len(missing))
             for tool in missing:
                 box.add_widget(ToolRow(title=tool["name"], detail=_("Shelf {shelf}").format(shelf=tool.get("shelf") or "?")
                                        + " · " + tool["code"], photo=self.service.photo_path(tool)))
-        else:
-            self.list_title = _("Scan every tool on the shelves.") if not self.scanned else _("Last scanned:")
-            for tool in list(self.scanned.values())[-SHOWN_SCANS:]:
+            return
+        self.list_title = _("Scan every tool on the shelves.") if not self.seen else _("Last scanned:")
+        ledger = self.service.ledger
+        for code in sorted(self.seen)[:SHOWN_SCANS]:
+            tool = ledger.find_tool(code)
+            if tool is not None:
                 self._add_row(tool)
+
+    def _missing_title(self, count: int) -> str:
+        if self.finished is not None:
+            done = _("Check finished on {date}.").format(date=long_date(self.finished["ended_at"]))
+            return done + " " + (_("Not found on the shelves: {count}").format(count=count) if count
+                                 else _("Every tool that should be on the shelves was found."))
+        return (_("Not scanned, though they should be on the shelves: {count}").format(count=count) if count
+                else _("Every tool that should be on the shelves was scanned."))
 
     def _add_row(self, tool: dict[str, Any]) -> None:
         """The newest scan on top; the oldest row goes once the list is full."""
@@ -54,27 +77,43 @@ class InventoryScreen(KioskScreen):
             self.app.refuse(_("That is not one of our tools."))
             return True
         self.app.accept()
-        if scan.tool["code"] in self.scanned:
+        self.discarding = False
+        ledger = self.service.ledger
+        if self.check is None:
+            self.check, self.finished = ledger.start_inventory(), None
+        if not ledger.inventory_seen(self.check["id"], scan.tool["code"]):
             return True
-        self.scanned[scan.tool["code"]] = scan.tool
-        if self.showing_missing:
+        self.check["seen"].add(scan.tool["code"])
+        if self.showing_missing or len(self.seen) == 1:
             self.showing_missing = False
             self.refresh()
             return True
-        if len(self.scanned) == 1:
-            self.list_title = _("Last scanned:")
-        self.counted = _("Tools scanned: {count}").format(count=len(self.scanned))
+        self.counted = _("Tools scanned: {count}").format(count=len(self.seen))
         self._add_row(scan.tool)
         return True
 
     def show_missing(self) -> None:
         self.showing_missing = not self.showing_missing
+        self.discarding = False
         self.refresh()
 
-    def restart(self) -> None:
+    def finish(self) -> None:
+        """The check is done: what was not found stays on screen."""
+        self.finished = self.service.ledger.end_inventory(self.check["id"])
+        self.check, self.discarding = None, False
+        self.app.request_sync()
+        self.app.accept()
+        self.refresh()
+
+    def discard(self) -> None:
+        if not self.discarding:
+            self.discarding = True
+            return
+        self.service.ledger.end_inventory(self.check["id"], discard=True)
+        self.app.request_sync()
+        self.app.accept(_("The inventory check was discarded."))
         self.setup()
         self.refresh()
 
     def leave(self) -> None:
-        self.scanned = {}
-        self.ids.tools.clear_widgets()
+        self.ids.tools.clear_widgets()  # the check itself stays in the library's records

@@ -1,13 +1,13 @@
-"""Overdue loans with whom to contact, sortable, exported as CSV to a USB stick or a chosen path."""
+"""Overdue loans with whom to contact, sortable; the list as CSV on a USB drive plugged into the kiosk."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from kivy.factory import Factory
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.ui.drives import Drive
 from kiosk.ui.i18n import _, long_date
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import ToolRow
@@ -17,6 +17,11 @@ class OverdueScreen(KioskScreen):
     roles = ("coordinator",)
     sort = StringProperty("days")
     summary = StringProperty("")
+    exporting = BooleanProperty(False)  # the drives to save to are shown instead of the list
+    export_text = StringProperty("")
+
+    def setup(self, **_: Any) -> None:
+        self.exporting = False
 
     def refresh(self) -> None:
         rows = self.service.overdue(self.sort)
@@ -25,40 +30,45 @@ class OverdueScreen(KioskScreen):
         box.clear_widgets()
         for row in rows:
             days = (_("{days} days overdue") if row["days_overdue"] != 1 else _("1 day overdue")).format(days=row["days_overdue"])
-            detail = "\n".join(x for x in (
-                f"{row['tool_name'] or row['tool_code']} · {days} · " + _("due {date}").format(date=long_date(row["due"])),
-                row["contact"] or _("no contact details")) if x)
-            box.add_widget(ToolRow(title=row["member_name"] or row["member_code"] or "?", detail=detail, alert=True,
-                                   with_photo=False))
-        drives = self.ids.drives
-        drives.clear_widgets()
-        for folder in self.service.usb_folders()[:3]:
-            button = Factory.KButton(text=_("Save to {drive}").format(drive=folder.name))
-            button.bind(on_release=lambda _b, f=folder: self.export(f))
-            drives.add_widget(button)
+            who = row["member_name"] or row["member_code"] or "?"
+            box.add_widget(ToolRow(title=f"{who} · {row['contact'] or _('no contact details')}",
+                                   detail=f"{row['tool_name'] or row['tool_code']} · {days} · "
+                                          + _("due {date}").format(date=long_date(row["due"])),
+                                   alert=True, with_photo=False))
+        if self.exporting:
+            self.find_drives()
 
     def set_sort(self, sort: str) -> None:
         self.sort = sort
+        self.exporting = False
         self.refresh()
 
-    def export_typed(self) -> None:
-        text = self.ids.path.text.strip()
-        if not text:
-            self.app.refuse(_("Type a folder or a file name first."))
-            return
-        self.export(Path(text).expanduser())
+    def toggle_export(self) -> None:
+        self.exporting = not self.exporting
+        if self.exporting:
+            self.find_drives()
 
-    def export(self, target: Path) -> None:
+    def find_drives(self) -> None:
+        """A button per removable drive plugged in; a plain word when there is none."""
+        drives = self.service.removable_drives()
+        self.export_text = (_("Save the overdue list (CSV, for a spreadsheet) to:") if drives else
+                            _("No USB drive is plugged in. Plug one into the kiosk, then look again."))
+        box = self.ids.drives
+        box.clear_widgets()
+        for drive in drives:
+            button = Factory.KButton(text=_("USB drive {name}").format(name=drive.label))
+            button.bind(on_release=lambda _b, d=drive: self.export(d))
+            box.add_widget(button)
+
+    def export(self, drive: Drive) -> None:
         try:
-            path = self.service.export_overdue(target)
+            path = self.service.export_overdue(drive.path)
         except OSError as exc:
             self.app.refuse(_("Could not save there: {error}").format(error=exc.strerror or exc))
             return
-        self.app.accept(_("Saved {file}").format(file=str(path)))
+        self.app.accept(_("Saved {file} on the USB drive {name}.").format(file=path.name, name=drive.label))
+        self.exporting = False
 
     def leave(self) -> None:
         self.ids.rows.clear_widgets()
-
-    def on_pre_enter(self, *args: Any) -> None:
-        self.ids.path.text = ""
-        super().on_pre_enter(*args)
+        self.exporting = False

@@ -2,8 +2,9 @@
 
 Opened with ``code`` (edit that tool), ``new_code`` (a fresh label scanned),
 ``maker_code`` (a maker's UPC/EAN scanned: name, brand and model are filled
-from the shared catalog when a library has that code) or nothing (a code is
-minted on saving).
+from the shared catalog when a library has that code), ``copy_of`` (another
+copy of that tool: its fields, a label of its own) or nothing (a code is
+minted on saving). A tool just added is shown with "Add another copy".
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kivy.uix.modalview import ModalView
 from kiosk.ledger import LedgerError
 from kiosk.ui.i18n import N_, _
 from kiosk.ui.messages import status_text
+from kiosk.ui.printing import print_label
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.volunteer import STAFF
 from kiosk.ui.service import Scan
@@ -39,12 +41,17 @@ class ToolFormScreen(KioskScreen):
     taken = BooleanProperty(False)  # a photo was taken here and is not saved yet
     title = StringProperty("")
     code_text = StringProperty("")
+    saved = DictProperty({})       # the tool just added: "Add another copy" is offered
+    saved_text = StringProperty("")
+    saved_name = StringProperty("")
 
     def setup(self, code: str | None = None, new_code: str | None = None, maker_code: str | None = None,
-              **_: Any) -> None:
+              copy_of: str | None = None, **_: Any) -> None:
         self.tool = self.service.ledger.tool(code) if code else {}
         self.code = code or new_code or ""
-        tool = self.tool
+        self.saved = {}
+        tool = self.tool or (self.service.ledger.tool(copy_of) if copy_of else {})
+        self.copied_photo = tool.get("photo") if copy_of else None  # copies of one model share its photo
         values = {name: str(tool.get(name) or "") for name in TEXT_FIELDS}
         values["loan_days"] = str(tool.get("loan_days") or "")
         values["kit"] = ", ".join(tool.get("kit") or [])
@@ -86,6 +93,7 @@ class ToolFormScreen(KioskScreen):
             self.app.refuse(_("No camera picture to take. Is the camera connected?"))
             return
         self.captured = latest[1].copy()
+        self.copied_photo = None
         self.taken = True
         self.ids.camera.stop()
         self.live = False
@@ -141,21 +149,43 @@ class ToolFormScreen(KioskScreen):
             values = {k: v for k, v in values.items() if (v or None) != (self.tool.get(k) or None)}
         return values
 
-    def save(self, print_label: bool = False) -> None:
+    def save(self, with_label: bool = False) -> None:
         fields = self.fields()
         if not self.tool and not fields.get("name"):
             self.app.refuse(_("Please give the tool a name."))
             return
+        if self.copied_photo and self.captured is None:
+            fields["photo"] = self.copied_photo
         try:
             tool = self.service.save_tool(self.tool.get("code") or self.code or None, fields, self.captured)
         except LedgerError as exc:
             self.app.refuse(str(exc))
             return
         self.app.request_sync()
-        if print_label:
-            self.service.print_label(tool["code"], tool["name"])
-        self.app.accept(_("Saved: {name}").format(name=tool["name"]))
-        self.app.go(self.app.role)
+        done = _("Saved: {name}").format(name=tool["name"])
+        self.saved_text = _("Label: {code}").format(code=tool["code"])
+        if with_label:
+            self.saved_text += "\n" + print_label(self.app, tool["code"], tool["name"], first=done + ".")
+        else:
+            self.app.accept(done)
+        if self.tool:
+            self.app.go(self.app.role)
+            return
+        self.ids.camera.stop()
+        self.photo = self.service.photo_path(tool)
+        self.saved = tool
+        self.saved_name = tool["name"]
+
+    def add_copy(self) -> None:
+        """The form again with the saved tool's fields and no label yet: saving mints a new one."""
+        self.setup(copy_of=self.saved["code"])
+        self.refresh()
+        if self.live:
+            self.ids.camera.start(self.app.scans.frame)
+
+    def print_saved(self) -> None:
+        tool = self.saved
+        self.saved_text = _("Label: {code}").format(code=tool["code"]) + "\n" + print_label(self.app, tool["code"], tool["name"])
 
     def set_status(self, status: str) -> None:
         tool = self.service.set_tool_status(self.tool["code"], status)
@@ -168,6 +198,7 @@ class ToolFormScreen(KioskScreen):
         self.captured = None
         self.taken = False
         self.tool = {}
+        self.saved = {}
 
 
 class CategoryPicker(ModalView):

@@ -3,6 +3,8 @@ a fresh label or a maker's barcode to add."""
 
 from __future__ import annotations
 
+from kivy.properties import StringProperty
+
 from kiosk.ui.i18n import _
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.service import Scan
@@ -12,6 +14,12 @@ STAFF = ("volunteer", "coordinator")
 
 class VolunteerScreen(KioskScreen):
     roles = STAFF
+    inventory_text = StringProperty("")
+
+    def refresh(self) -> None:
+        check = self.service.ledger.open_inventory()
+        self.inventory_text = (_("Continue the inventory check ({count} scanned)").format(count=len(check["seen"]))
+                               if check else _("Inventory check"))
 
     def handle_scan(self, scan: Scan) -> bool:
         open_scan(self.app, scan)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sync.protocol import MAX_DEVICE_NAME
 from sync.server import auth
 from sync.server.errors import AlreadyExists, Invalid, NotFound, Revoked, Unauthorized
 from sync.server.sqlstore.core import SQLCore
@@ -14,8 +15,8 @@ DAY_MS = 86_400_000
 
 class Devices(SQLCore):
     def invite(self, slug: str, name: str, *, days: int = 7) -> str:
-        if not name.strip():
-            raise Invalid("give the device a name, for example 'front desk'")
+        if not name.strip() or len(name.strip()) > MAX_DEVICE_NAME:
+            raise Invalid(f"give the device a name of at most {MAX_DEVICE_NAME} characters, for example 'front desk'")
         code, now = auth.new_code(), self._now()
         with self.db.write() as tx:
             self._library(tx, slug)

@@ -6,7 +6,7 @@ from typing import Any
 
 from kiosk.ledger import clock
 from kiosk.ledger.errors import InvalidInput
-from kiosk.ledger.events import EVENT_TYPES, Event
+from kiosk.ledger.events import Event, event_version
 from kiosk.ledger.ids import uuid7
 from sync import failpoints
 from sync.protocol import Rejection, check_event, same_event
@@ -101,7 +101,7 @@ class Ingest(Derived):
             last = tx.one("SELECT max(hlc) AS hlc FROM events WHERE library = ?", (library,))
             head, seq = lib["head"] + 1, lib["server_seq"] + 1
             event = Event(uuid7(), library, SERVER_DEVICE.format(library=library), seq,
-                          clock.tick(last["hlc"] or 0, now), type_, EVENT_TYPES[type_][0], entity, payload)
+                          clock.tick(last["hlc"] or 0, now), type_, event_version(type_, payload), entity, payload)
             _, text = check_event(event.to_wire())
             self._insert_events(tx, [(head, event)], now, {event.id: text})
             head, seq, _ = self._derive(tx, library, [(head, event)], head, seq, now)

@@ -3,6 +3,7 @@
 Used to render every page for review (``screenshots``), so each page shows
 what a coordinator of a busy library would see: overdue loans, a double
 checkout to settle, tools with photos, a partner's catalog, a reminder log.
+``seed_for_kiosk`` makes the server `toolkiosk demo` runs beside its kiosk.
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ import hashlib
 import io
 from pathlib import Path
 
-from kiosk.demo import NAME, SLUG, seed_demo
+from kiosk.demo import BACK_ROOM, NAME, SLUG, seed_demo
 from kiosk.ledger import Ledger
 from sync.server import open_storage
 from sync.server.storage import Device, Storage
 from sync.server.web import accounts
+from sync.server.web.adapter import StorageSource
+from sync.server.web.config import WebConfig
 from sync.server.web.reminders import optins, send as sending, settings as reminder_settings
 from sync.server.web.reminders.optins import OptIn
 from sync.server.web.state import WebState
 
 PARTNER, PARTNER_NAME = "oak", "Oak Lane Tools"
 COORDINATOR, VOLUNTEER, PASSWORD = "coordinator@example.org", "volunteer@example.org", "demo password 2026"
-BACK_ROOM = "DEMOBACKROOM"   # the second kiosk of kiosk.demo's double checkout
 PHOTOGRAPHED = 8
 
 
@@ -58,6 +60,30 @@ def seed_server(folder: Path) -> Storage:
         ledger.close()
     _seed_partner(storage, folder / "partner")
     return storage
+
+
+def seed_for_kiosk(folder: Path, kiosk: Ledger) -> str:
+    """A server in ``folder`` (its ``web`` folder holding the pages' files, as `serve` expects) for
+    the demo kiosk, which enrolls and sends its own events itself: the library, the back-room
+    kiosk's events, a partner library and the demo logins. Returns the front counter's
+    enrollment code."""
+    storage = open_storage(folder)
+    try:
+        storage.add_library(SLUG, NAME)
+        storage.add_library(PARTNER, PARTNER_NAME)
+        storage.add_partners(SLUG, PARTNER)
+        back = _enroll(storage, SLUG, BACK_ROOM, "Back room")
+        storage.ingest(back, [e.to_wire() for e in kiosk.events() if e.device == BACK_ROOM])
+        _seed_partner(storage, folder / "partner-kiosk")
+        state = WebState(StorageSource(storage), WebConfig(data_dir=folder / "web", cookie_secure=False))
+        try:
+            accounts.add(state.db, SLUG, COORDINATOR, PASSWORD)
+            accounts.add(state.db, SLUG, VOLUNTEER, PASSWORD, role="volunteer")
+        finally:
+            state.close()
+        return storage.invite(SLUG, kiosk.device["name"])
+    finally:
+        storage.close()
 
 
 def seed_web(state: WebState) -> None:

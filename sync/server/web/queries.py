@@ -21,7 +21,7 @@ OVERDUE_SORTS = {
     "tool": "t.name COLLATE NOCASE, l.due",
 }
 
-_LOANS = """SELECT l.*, t.name AS tool_name, m.name AS member_name, m.email, m.phone FROM loans l
+_LOANS = """SELECT l.*, t.name AS tool_name, m.name AS member_name, m.email, m.phone, m.language FROM loans l
     LEFT JOIN tools t ON t.library = l.library AND t.code = l.tool_code
     LEFT JOIN members m ON m.library = l.library AND m.code = l.member_code"""
 

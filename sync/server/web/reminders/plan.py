@@ -25,6 +25,7 @@ class Planned:
     member_name: str
     channel: str                      # email | sms
     recipient: str
+    language: str | None = None       # the member's own: the message is written in it when the library has texts in it
     overdue: list[dict[str, Any]] = field(default_factory=list)
     due_soon: list[dict[str, Any]] = field(default_factory=list)
 
@@ -50,7 +51,7 @@ def plan(view: LibraryView, db: WebDB, settings: dict[str, Any], optins: dict[st
             channel = channel_for(loan, optins.get(code, OptIn()))
             if channel is None:
                 return None
-            by_member[code] = Planned(code, loan["member_name"] or code, *channel)
+            by_member[code] = Planned(code, loan["member_name"] or code, *channel, language=loan.get("language"))
         return by_member.get(code)
 
     for loan in queries.overdue(view, today):

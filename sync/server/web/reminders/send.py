@@ -51,10 +51,14 @@ def compose(planned: Planned, settings: dict[str, Any], library_name: str) -> Co
     context = {"library": library_name, "member_name": planned.member_name,
                "first_name": planned.member_name.split(" ")[0], "overdue": planned.overdue, "due_soon": planned.due_soon}
     render = reminder_settings.render
+
+    def text(field: str) -> str:  # in the member's language when the library has texts in it
+        return settings[reminder_settings.field_in(field, planned.language)]
+
     if planned.channel == "sms":
-        return Composed(planned, None, render(settings[f"sms_{planned.kind}"], context).strip())
-    return Composed(planned, render(settings[f"{planned.kind}_subject"], context).strip(),
-                    render(settings[f"{planned.kind}_body"], context))
+        return Composed(planned, None, render(text(f"sms_{planned.kind}"), context).strip())
+    return Composed(planned, render(text(f"{planned.kind}_subject"), context).strip(),
+                    render(text(f"{planned.kind}_body"), context))
 
 
 def preview(state: "WebState", library: str) -> list[Composed]:

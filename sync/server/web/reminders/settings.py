@@ -16,7 +16,13 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from sync.server.web.db import WebDB
 
-TEMPLATE_FIELDS = ("due_soon_subject", "due_soon_body", "overdue_subject", "overdue_body", "sms_due_soon", "sms_overdue")
+BASE_FIELDS = ("due_soon_subject", "due_soon_body", "overdue_subject", "overdue_body", "sms_due_soon", "sms_overdue")
+TRANSLATED = ("es",)  # languages members may speak that have texts of their own; the base texts are English
+TEMPLATE_FIELDS = BASE_FIELDS + tuple(f"{language}_{name}" for language in TRANSLATED for name in BASE_FIELDS)
+LABELS = {"due_soon_subject": "Due soon: email subject", "due_soon_body": "Due soon: email text",
+          "overdue_subject": "Overdue: email subject", "overdue_body": "Overdue: email text",
+          "sms_due_soon": "Due soon: SMS", "sms_overdue": "Overdue: SMS"}
+LABELS |= {f"es_{name}": f"In Spanish: {label[0].lower()}{label[1:]}" for name, label in LABELS.items()}
 NUMBER_FIELDS = {"send_hour": (0, 23), "due_soon_days": (1, 14), "overdue_every_days": (1, 30)}
 MAX_TEMPLATE = 4000
 SMS_LIMIT = 480  # three SMS segments at most
@@ -47,6 +53,33 @@ DEFAULTS: dict[str, Any] = {
         "Thank you,\n{{ library }}\n"),
     "sms_due_soon": "{{ library }}: {{ due_soon|map(attribute='tool_name')|join(', ') }} due back {{ due_soon[0].due }}.",
     "sms_overdue": "{{ library }}: {{ overdue|map(attribute='tool_name')|join(', ') }} overdue. Please bring back soon.",
+    "es_due_soon_subject": "{{ library }}: {{ due_soon|length }} herramienta{{ 's' if due_soon|length != 1 }} "
+                           "por devolver pronto",
+    "es_due_soon_body": (
+        "Hola, {{ first_name }}:\n\n"
+        "Un recordatorio de {{ library }}: estas herramientas hay que devolverlas pronto.\n\n"
+        "{% for loan in due_soon %}- {{ loan.tool_name }} ({{ loan.tool_code }}), a más tardar el {{ loan.due }}\n"
+        "{% endfor %}"
+        "{% if overdue %}\nY estas ya tienen retraso:\n"
+        "{% for loan in overdue %}- {{ loan.tool_name }} ({{ loan.tool_code }}), vencía el {{ loan.due }}\n"
+        "{% endfor %}{% endif %}"
+        "\nPuedes renovarlas en el quiosco si nadie las espera.\n\nGracias,\n{{ library }}\n"),
+    "es_overdue_subject": "{{ library }}: {{ overdue|length }} herramienta{{ 's' if overdue|length != 1 }} "
+                          "con retraso",
+    "es_overdue_body": (
+        "Hola, {{ first_name }}:\n\n"
+        "Estas herramientas de {{ library }} tienen retraso. Otros socios las esperan:\n\n"
+        "{% for loan in overdue %}- {{ loan.tool_name }} ({{ loan.tool_code }}), vencía el {{ loan.due }}, "
+        "hace {{ loan.days_overdue }} día{{ 's' if loan.days_overdue != 1 }}\n{% endfor %}"
+        "{% if due_soon %}\nPor devolver pronto:\n"
+        "{% for loan in due_soon %}- {{ loan.tool_name }} ({{ loan.tool_code }}), a más tardar el {{ loan.due }}\n"
+        "{% endfor %}{% endif %}"
+        "\nTráelas, por favor, en el horario de apertura. Responde a este mensaje si algo salió mal.\n\n"
+        "Gracias,\n{{ library }}\n"),
+    "es_sms_due_soon": "{{ library }}: devuelve {{ due_soon|map(attribute='tool_name')|join(', ') }} "
+                       "a más tardar el {{ due_soon[0].due }}.",
+    "es_sms_overdue": "{{ library }}: {{ overdue|map(attribute='tool_name')|join(', ') }} con retraso. "
+                      "Tráelas pronto, por favor.",
 }
 
 SAMPLE: dict[str, Any] = {
@@ -61,6 +94,17 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class SettingsError(ValueError):
     """A refused change, with a message for the coordinator."""
+
+
+def field_in(name: str, language: str | None) -> str:
+    """The template field for a member speaking ``language``: its translation when there is one."""
+    return f"{language}_{name}" if language in TRANSLATED else name
+
+
+def _base(name: str) -> str:
+    """A template field without its language: es_sms_overdue is an SMS text like sms_overdue."""
+    head, _, rest = name.partition("_")
+    return rest if head in TRANSLATED else name
 
 
 def load(db: WebDB, library: str) -> dict[str, Any]:
@@ -118,7 +162,7 @@ def _check_template(name: str, text: str) -> str:
         rendered = render(text, SAMPLE)
     except TemplateError as exc:
         raise SettingsError(f"the {name.replace('_', ' ')} template has an error: {exc}") from None
-    if name.startswith("sms") and len(rendered) > SMS_LIMIT:
+    if _base(name).startswith("sms") and len(rendered) > SMS_LIMIT:
         raise SettingsError(f"the {name.replace('_', ' ')} text is too long for an SMS ({len(rendered)} characters)")
     if name.endswith("subject") and "\n" in rendered.strip():
         raise SettingsError("a subject must be one line")

@@ -26,6 +26,7 @@ def _page(request: Request, state: WebState, session: Session, *, error: str = "
                 preview=sending.preview(state, library), log=sending.log(state, library, 100),
                 email_optins=sum(o.email for o in consent), sms_optins=sum(o.sms for o in consent),
                 smtp=state.config.smtp, template_fields=reminder_settings.TEMPLATE_FIELDS,
+                template_labels=reminder_settings.LABELS,
                 member_names=queries.member_names(state.views.get(library)))
 
 
