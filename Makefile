@@ -4,9 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 XVFB   := xvfb-run -a -s "-screen 0 800x480x24"
 
-.PHONY: demo test bench screenshots setup setup-test clean
+.PHONY: demo test bench screenshots wheel setup setup-test clean
 
-$(BIN)/activate: pyproject.toml
+$(BIN)/activate: pyproject.toml setup.py
 	$(PYTHON) -m venv --system-site-packages $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[ui,server,test]'
@@ -42,5 +42,9 @@ screenshots: setup-test
 		--size 800x480 1024x600 480x800 1920x1080 1080x1920
 	$(BIN)/python -m sync.server.web.screenshots --out screenshots/web
 
+## Build the wheel the Pi installer installs (assets/ inside, translations compiled) into dist/, offline.
+wheel: setup
+	$(BIN)/pip wheel --no-deps --no-index --no-build-isolation --wheel-dir dist .
+
 clean:
-	rm -rf $(VENV) screenshots .pytest_cache
+	rm -rf $(VENV) screenshots .pytest_cache build dist

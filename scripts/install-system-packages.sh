@@ -6,7 +6,7 @@
 set -euo pipefail
 
 # python3-evdev: PyPI has it only as source; the virtual environment sees Debian's build
-want=(python3 python3-venv python3-dev python3-evdev libzbar0 libgl1 libegl1 libmtdev1 fonts-dejavu-core)
+want=(python3 python3-venv python3-dev python3-evdev libzbar0 libgl1 libegl1 libmtdev1)
 if [ "${1:-run}" = "test" ]; then
     want+=(xvfb xauth chromium shellcheck systemd debootstrap sqlite3 git)
 fi

@@ -26,8 +26,7 @@ GROUPS_NEEDED=(video input render audio lp)
 APT_PACKAGES=(
     python3 python3-venv ca-certificates git sqlite3
     libsdl2-2.0-0 libsdl2-image-2.0-0 libsdl2-mixer-2.0-0 libsdl2-ttf-2.0-0
-    libegl1 libgles2 libgbm1 libdrm2 libmtdev1
-    libzbar0 fonts-dejavu-core
+    libegl1 libgles2 libgbm1 libdrm2 libmtdev1 libzbar0
     python3-evdev  # USB barcode scanners; PyPI has it only as source, which needs a compiler and kernel headers
 )
 # Only in the Raspberry Pi OS archive; picamera2 cannot be installed with pip.

@@ -1,15 +1,20 @@
 """Label stock: where each label sits on a printed page.
 
 Sheet stock is a grid of die-cut labels on a Letter or A4 page; roll stock
-(62 mm thermal printers) prints one label per page. Measurements are the
-manufacturers' templates, in millimetres.
+(62 mm thermal printers) prints one label per page. The measurements are
+data, from the manufacturers' templates: assets/labels/stocks.toml.
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from typing import Any
+
+from kiosk import assets
 
 INCH = 25.4
+UNITS_MM = {"mm": 1.0, "in": INCH}
 
 
 @dataclass(frozen=True)
@@ -51,42 +56,23 @@ class Stock:
         return [(x0 + c * dx, y0 + r * dy) for r in range(self.rows) for c in range(self.columns)]
 
 
-STOCKS: dict[str, Stock] = {
-    s.name: s
-    for s in (
-        Stock(
-            name="5160",
-            description="US Letter, 3 x 10 labels of 66.7 x 25.4 mm (Avery 5160 and compatibles)",
-            label_mm=(2.625 * INCH, 1.0 * INCH),
-            page_mm=(8.5 * INCH, 11.0 * INCH),
-            columns=3,
-            rows=10,
-            origin_mm=(0.1875 * INCH, 0.5 * INCH),
-            pitch_mm=(2.75 * INCH, 1.0 * INCH),
-        ),
-        Stock(
-            name="l7160",
-            description="A4, 3 x 7 labels of 63.5 x 38.1 mm (Avery L7160 and compatibles)",
-            label_mm=(63.5, 38.1),
-            page_mm=(210.0, 297.0),
-            columns=3,
-            rows=7,
-            origin_mm=(7.25, 15.15),
-            pitch_mm=(66.04, 38.1),
-        ),
-        Stock(
-            # Across a 62 mm roll a thermal head's 300 dpi allow bars of only 0.17 mm for
-            # our codes, too fine for a 640x480 camera; along the roll they get 0.25 mm.
-            name="62mm",
-            description="62 mm continuous roll for thermal printers (Brother DK-22205 and compatibles): "
-            "75 x 62 mm labels, printed along the roll",
-            label_mm=(75.0, 62.0),
-            dpi=300,  # the printers' own resolution: a PNG at any other would be resampled
-            along_roll=True,
-        ),
-    )
-}
-ALIASES = {"avery5160": "5160", "avery-5160": "5160", "7160": "l7160", "avery-l7160": "l7160", "62": "62mm", "dk-22205": "62mm"}
+LENGTHS = ("label", "page", "origin", "pitch")  # pairs in the stock's unit; Stock keeps them in mm
+COUNTS = ("description", "columns", "rows", "dpi", "along_roll")
+
+
+def parse_stock(name: str, entry: dict[str, Any]) -> Stock:
+    """One stock of stocks.toml, its lengths turned into millimetres."""
+    unknown = set(entry) - {*LENGTHS, *COUNTS, "unit", "aliases"}
+    if unknown:
+        raise ValueError(f"label stock {name}: unknown fields {sorted(unknown)} in stocks.toml")
+    scale = UNITS_MM[entry["unit"]]
+    lengths = {f"{key}_mm": (entry[key][0] * scale, entry[key][1] * scale) for key in LENGTHS if key in entry}
+    return Stock(name=name, **{key: entry[key] for key in COUNTS if key in entry}, **lengths)
+
+
+_ENTRIES = tomllib.loads(assets.path("labels", "stocks.toml").read_text(encoding="utf-8"))
+STOCKS: dict[str, Stock] = {name: parse_stock(name, entry) for name, entry in _ENTRIES.items()}
+ALIASES = {alias: name for name, entry in _ENTRIES.items() for alias in entry.get("aliases", ())}
 
 
 def get_stock(name: str) -> Stock:

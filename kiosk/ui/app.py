@@ -22,6 +22,7 @@ from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
+from kiosk import assets
 from kiosk.ledger import Ledger
 from kiosk.ui.i18n import _, tr
 from kiosk.ui.service import KioskService, Scan
@@ -44,6 +45,7 @@ def run_app(home: Path, *, fullscreen: bool = True, camera: str | None = None) -
 
 class KioskApp(App):
     title = "Tool Library Kiosk"
+    icon = str(assets.path("icons", "toolkiosk.png"))
     lang = StringProperty("en")
     portrait = BooleanProperty(False)
     sync_text = StringProperty("")

@@ -1,4 +1,4 @@
-"""Keeps the translation catalogs in step with the code.
+"""Keeps the translation catalogs (the .po sources in a checkout's assets/locale) in step with the code.
 
     python -m kiosk.ui.catalog           # add new texts to every .po, report what is untranslated
     python -m kiosk.ui.catalog --check   # exit 1 when a text is missing or untranslated
@@ -16,7 +16,8 @@ import re
 import sys
 from pathlib import Path
 
-from kiosk.ui.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, read_po
+from kiosk.po import read_po
+from kiosk.ui.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 UI_DIR = Path(__file__).resolve().parent
 KV_TEXT = re.compile(r"""tr\._\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*\)""")

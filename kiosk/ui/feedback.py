@@ -4,14 +4,13 @@ accepted, a low buzz and a red frame when refused."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from kivy.core.audio import SoundLoader
 
+from kiosk import assets
 from kiosk.ui.widgets import Flash
 
-SOUNDS = Path(__file__).resolve().parents[1] / "assets" / "sounds"
 log = logging.getLogger(__name__)
 
 
@@ -25,7 +24,7 @@ class Feedback:
         sounds = {}
         for ok, name in ((True, "accepted.wav"), (False, "refused.wav")):
             try:
-                sounds[ok] = SoundLoader.load(str(SOUNDS / name))
+                sounds[ok] = SoundLoader.load(str(assets.path("sounds", name)))
             except Exception:  # no audio device: the frame still shows
                 log.warning("sound %s could not be loaded", name, exc_info=True)
                 sounds[ok] = None

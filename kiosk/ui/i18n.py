@@ -1,7 +1,4 @@
-"""Every word on screen goes through gettext; the catalogs live in kiosk/assets/locale/<lang>/LC_MESSAGES/kiosk.po.
-
-The .po files are compiled to gettext's binary form in memory when the app
-starts (Python's own ``gettext`` then reads them), so there is no build step.
+"""Every word on screen goes through gettext; the catalogs' sources are assets/locale/<lang>/LC_MESSAGES/kiosk.po.
 
 In .kv files ``tr._("Text")`` is bound like a property: switching the language
 re-evaluates every such rule. Widgets created again and again (list rows) set
@@ -15,73 +12,36 @@ no bindings behind.
 
 from __future__ import annotations
 
-import ast
 import gettext
 import io
-import struct
 from datetime import date
-from pathlib import Path
 from typing import Any, Callable
 
 from kivy.event import Observable
 
-LOCALE_DIR = Path(__file__).resolve().parents[1] / "assets" / "locale"
+from kiosk import assets
+from kiosk.po import compile_mo, read_po
+
+LOCALE_DIR = assets.path("locale")
 DOMAIN = "kiosk"
 LANGUAGES = {"en": "English", "es": "Español"}
 LOWERCASE_WEEKDAYS = {"es"}  # languages that write "martes", not "Martes", inside a sentence
 
 
-def read_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr from a .po file (no plural forms, no contexts: the kiosk uses neither)."""
-    entries: dict[str, str] = {}
-    msgid: list[str] | None = None
-    msgstr: list[str] | None = None
-    current: list[str] | None = None
-
-    def flush() -> None:
-        if msgid is not None and msgstr is not None:
-            entries["".join(msgid)] = "".join(msgstr)
-
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line.startswith("msgid "):
-            flush()
-            msgid, msgstr = [ast.literal_eval(line[6:])], None
-            current = msgid
-        elif line.startswith("msgstr "):
-            msgstr = [ast.literal_eval(line[7:])]
-            current = msgstr
-        elif line.startswith('"') and current is not None:
-            current.append(ast.literal_eval(line))
-        elif not line or line.startswith("#"):
-            continue
-    flush()
-    return entries
-
-
-def compile_mo(entries: dict[str, str]) -> bytes:
-    """The GNU .mo form of a catalog, as CPython's Tools/i18n/msgfmt.py writes it."""
-    keys = sorted(k for k, v in entries.items() if v)
-    ids = b"".join(k.encode() + b"\0" for k in keys)
-    strs = b"".join(entries[k].encode() + b"\0" for k in keys)
-    offsets, id_pos, str_pos = [], 0, 0
-    for key in keys:
-        kid, kstr = key.encode(), entries[key].encode()
-        offsets.append((len(kid), id_pos, len(kstr), str_pos))
-        id_pos += len(kid) + 1
-        str_pos += len(kstr) + 1
-    start = 7 * 4 + 16 * len(keys)
-    id_table = b"".join(struct.pack("<ii", n, start + pos) for n, pos, _, _ in offsets)
-    str_table = b"".join(struct.pack("<ii", n, start + len(ids) + pos) for _, _, n, pos in offsets)
-    header = struct.pack("<Iiiiiii", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + 8 * len(keys), 0, 0)
-    return header + id_table + str_table + ids + strs
-
-
 def load(lang: str) -> gettext.NullTranslations:
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.exists():
-        return gettext.NullTranslations()
-    return gettext.GNUTranslations(io.BytesIO(compile_mo(read_po(path))))
+    """The language's catalog: the .mo a build compiled, else its .po compiled in memory.
+
+    An installed kiosk has only the .mo (setup.py compiles them into the wheel);
+    a checkout, and so an editable install, has only the .po sources, which are
+    compiled here at start-up: a translator's edit shows at the next start with
+    no build step, and no compiled file is ever kept beside its source.
+    """
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    if (folder / f"{DOMAIN}.mo").is_file():
+        return gettext.translation(DOMAIN, LOCALE_DIR, [lang])
+    if (folder / f"{DOMAIN}.po").is_file():
+        return gettext.GNUTranslations(io.BytesIO(compile_mo(read_po(folder / f"{DOMAIN}.po"))))
+    return gettext.NullTranslations()
 
 
 class Translator(Observable):

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.worktree import REPO, copy_working_tree
+
 PI = REPO / "deploy" / "raspberrypi"
 SERVER = REPO / "deploy" / "server"
 IN_CHROOT = Path(__file__).with_name("in_chroot.sh")
@@ -62,17 +63,8 @@ def bookworm_base() -> Path:
 
 
 def copy_sources(root: Path) -> Path:
-    """Copies the working tree (tracked and new files, as git sees them) to /opt/toolkiosk/src."""
-    src = root / "opt" / "toolkiosk" / "src"
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                           cwd=REPO, capture_output=True, check=True).stdout.split(b"\0")
-    for name in filter(None, files):
-        source = REPO / os.fsdecode(name)
-        if source.is_file():
-            target = src / os.fsdecode(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    return src
+    """Copies the working tree to /opt/toolkiosk/src."""
+    return copy_working_tree(root / "opt" / "toolkiosk" / "src")
 
 
 def in_chroot(root: Path, *command: str, check: bool = True) -> subprocess.CompletedProcess:

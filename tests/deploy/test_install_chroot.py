@@ -50,6 +50,28 @@ def test_app_runs_from_its_venv_with_system_site_packages(installed):
     assert kivy.stdout.strip().endswith("2.3.1")
 
 
+def test_installed_app_carries_its_assets(installed):
+    """The wheel the installer built: sounds, compiled Spanish, label fonts and the demo, all from the venv."""
+    root, _ = installed
+    python = "/opt/toolkiosk/venv/bin/python"
+    report = in_chroot(root, python, "-I", "-c", "; ".join([
+        "from kiosk import assets",
+        "from kiosk.labels.fonts import font",
+        "from kiosk.ui.i18n import load",
+        "print(assets.path())",
+        "print(sorted(p.name for p in assets.path('sounds').iterdir()))",
+        "print(sorted(p.name for p in assets.path('locale', 'es', 'LC_MESSAGES').iterdir()))",
+        "print(load('es').gettext('Scan your card or a tool'))",
+        "print(font('title', 40).path)",
+    ])).stdout.splitlines()
+    site = report[0]
+    assert site.startswith("/opt/toolkiosk/venv/lib/") and site.endswith("/site-packages/kiosk/assets")
+    assert report[1:] == ["['accepted.wav', 'refused.wav']", "['kiosk.mo']", "Escanea tu tarjeta o una herramienta",
+                          f"{site}/fonts/DejaVuSans-Bold.ttf"]
+    demo = in_chroot(root, "/opt/toolkiosk/venv/bin/toolkiosk", "demo", "--no-ui", "--home", "/tmp/demo")
+    assert "205 tools, 50 members" in demo.stdout
+
+
 def test_units_enabled_and_console_login_masked(installed):
     root, _ = installed
     etc = root / "etc/systemd/system"

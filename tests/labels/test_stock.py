@@ -1,6 +1,7 @@
 import pytest
 
 from kiosk.labels import STOCKS, get_stock
+from kiosk.labels.stock import parse_stock
 
 
 @pytest.mark.parametrize("name, per_page", [("5160", 30), ("l7160", 21), ("62mm", 1)])
@@ -25,3 +26,17 @@ def test_names_are_forgiving_and_unknown_ones_list_the_choices():
     assert get_stock("L7160").name == "l7160"
     with pytest.raises(KeyError, match="5160, l7160, 62mm"):
         get_stock("A4-plain")
+
+
+def test_measurements_come_from_stocks_toml_in_their_own_units():
+    avery = get_stock("5160")  # Avery's template is in inches
+    assert avery.label_mm == pytest.approx((66.675, 25.4)) and avery.page_mm == pytest.approx((215.9, 279.4))
+    roll = get_stock("62mm")
+    assert roll.page_mm is None and roll.dpi == 300 and roll.along_roll
+    assert get_stock("l7160").dpi == 600  # the default, left out of the file
+
+
+def test_a_misspelt_field_in_stocks_toml_is_refused_by_name():
+    entry = {"description": "x", "unit": "mm", "label": [50, 30], "colums": 3}
+    with pytest.raises(ValueError, match=r"label stock x: unknown fields \['colums'\]"):
+        parse_stock("x", entry)
