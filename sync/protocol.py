@@ -25,11 +25,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from kiosk.ledger import hold_rules
 from kiosk.ledger.codes import LIBRARY_SLUG, LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import (
-    CONDITIONS, EVENT_TYPES, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
+    CONDITIONS, EVENT_TYPES, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields, check_language,
 )
+from kiosk.ledger.rules import check_setting_ranges
 
 PROTOCOL = 1                 # what this software speaks
 MIN_PROTOCOL = 1             # the oldest kiosk protocol the server still serves
@@ -219,7 +221,8 @@ def parse_sync_response(obj: Any) -> SyncResponse:
         events = [Event.from_wire(e) for e in body["events"]]
         cursors = {str(k): int(v) for k, v in body["cursors"].items()}
         availability = [{"library": a["library"], "code": a["code"], "status": a["status"],
-                         "due_back": a.get("due_back")} for a in body.get("availability", [])]
+                         "due_back": a.get("due_back"), "waiting": int(a.get("waiting") or 0)}
+                        for a in body.get("availability", [])]
         return SyncResponse(int(body["server_time_ms"]), acks, rejected, events, cursors, bool(body["more"]),
                             availability, [str(p) for p in body.get("photos_wanted", [])],
                             bool(body.get("rewound", False)), int(body.get("protocol", PROTOCOL)))
@@ -279,7 +282,7 @@ def _check_payload(event: Event) -> None:
     p = event.payload
     kind = event.type
     if kind == "library.configured":
-        check_fields(_dict(p, "fields"), SETTINGS_FIELDS, "settings")
+        check_setting_ranges(check_fields(_dict(p, "fields"), SETTINGS_FIELDS, "settings"))
         _entity(event, f"library:{event.library}")
     elif kind in ("tool.added", "tool.edited"):
         code = _text(p, "code")
@@ -287,7 +290,7 @@ def _check_payload(event: Event) -> None:
         _entity(event, f"tool:{code}")
     elif kind in ("member.added", "member.edited"):
         code = _text(p, "code")
-        check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member")
+        check_language(check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member"))
         _entity(event, f"member:{code}")
     elif kind == "loan.opened":
         loan_id = _text(p, "loan_id")
@@ -321,14 +324,42 @@ def _check_payload(event: Event) -> None:
         _text(p, "resolution")
         _text(p, "note", optional=True)
         _entity(event, f"conflict:{conflict_id}")
+    elif kind.startswith("hold."):
+        _check_hold(event)
 
 
-def _text(payload: dict, key: str, *, optional: bool = False) -> str | None:
+def _check_hold(event: Event) -> None:
+    """Hold payloads, each value within the ranges the kiosks use (``kiosk.ledger.hold_rules``)."""
+    p, kind = event.payload, event.type
+    hold_id = _text(p, "hold_id", most=hold_rules.HOLD_ID_MAX)
+    _entity(event, f"hold:{hold_id}")
+    _date(p, "at")
+    if kind == "hold.placed":
+        _text(p, "member", optional=True, most=hold_rules.CODE_MAX)
+        _text(p, "tool", most=hold_rules.CODE_MAX)
+        if not isinstance(p.get("any_copy", False), bool):
+            raise InvalidInput("payload field 'any_copy' must be true or false")
+    elif kind == "hold.set_aside":
+        _text(p, "tool", most=hold_rules.CODE_MAX)
+        _date(p, "ready_until")
+    elif kind == "hold.picked_up":
+        _text(p, "tool", most=hold_rules.CODE_MAX)
+        _text(p, "loan_id", optional=True, most=hold_rules.HOLD_ID_MAX)
+    elif kind == "hold.cancelled":
+        _text(p, "reason", optional=True, most=hold_rules.REASON_MAX)
+    elif kind == "hold.reordered":
+        _text(p, "reason", most=hold_rules.REASON_MAX)
+        order = p.get("order")
+        if not _is_int(order) or not 0 <= order <= hold_rules.ORDER_MAX:
+            raise InvalidInput(f"payload field 'order' must be a whole number from 0 to {hold_rules.ORDER_MAX}")
+
+
+def _text(payload: dict, key: str, *, optional: bool = False, most: int = 2000) -> str | None:
     value = payload.get(key)
     if value is None and optional:
         return None
-    if not isinstance(value, str) or not value or len(value) > 2000:
-        raise InvalidInput(f"payload field {key!r} must be non-empty text")
+    if not isinstance(value, str) or not value or len(value) > most:
+        raise InvalidInput(f"payload field {key!r} must be non-empty text of at most {most} characters")
     return value
 
 
@@ -356,17 +387,20 @@ def same_event(a: Event, b: Event) -> bool:
     """Whether two copies of one id are the same event.
 
     A borrower forgotten after the retention period leaves ``member`` null in
-    one copy; that is the same event, not a clone.
+    one copy (of a loan's opening or a hold's placing); that is the same event, not a clone.
     """
     if a == b:
         return True
-    if a.type != "loan.opened" or b.type != "loan.opened":
+    if a.type != b.type or a.type not in FORGETTABLE:
         return False
     if a.payload.get("member") is not None and b.payload.get("member") is not None:
         return False
     strip = lambda e: Event(e.id, e.library, e.device, e.seq, e.hlc, e.type, e.version, e.entity,  # noqa: E731
                             {k: v for k, v in e.payload.items() if k != "member"})
     return strip(a) == strip(b)
+
+
+FORGETTABLE = ("loan.opened", "hold.placed")   # the events that name a borrower
 
 
 def redact_member(payload: dict[str, Any]) -> dict[str, Any]:
@@ -437,7 +471,7 @@ SYNC_RESPONSE_SCHEMA: dict[str, Any] = {
         "more": {"type": "boolean"},
         "availability": {"type": "array", "items": {"type": "object", "properties": {
             "library": {"type": "string"}, "code": {"type": "string"}, "status": {"type": "string"},
-            "due_back": {"type": ["string", "null"]}}}},
+            "due_back": {"type": ["string", "null"]}, "waiting": {"type": "integer", "minimum": 0}}}},
         "photos_wanted": {"type": "array", "items": {"type": "string"}},
         "rewound": {"type": "boolean"},
     },

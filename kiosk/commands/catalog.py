@@ -20,10 +20,12 @@ TOOL_OPTIONS: dict[str, tuple[str, Any]] = {
     "--description": ("description", str), "--condition": ("condition", str), "--shelf": ("shelf", str),
     "--value": ("replacement_value", float), "--loan-days": ("loan_days", int), "--photo": ("photo", str),
     "--notes": ("notes", str), "--keywords": ("keywords", str),
+    "--copy-group": ("copy_group", str),   # links copies whose names differ, for holds on "any copy"
 }
 MEMBER_OPTIONS: dict[str, tuple[str, Any]] = {
     "--name": ("name", str), "--email": ("email", str), "--phone": ("phone", str),
     "--expires": ("expires", str), "--loan-limit": ("loan_limit", int), "--notes": ("notes", str),
+    "--language": ("language", str),   # en or es: the language of messages to the member
 }
 
 
@@ -50,7 +52,7 @@ def add_commands(subparsers) -> None:
     p.set_defaults(handler=tool_show)
 
     p = tools.add_parser("list", parents=common, help="the catalog")
-    p.add_argument("--status", choices=(*TOOL_STATUSES, "on_loan"))
+    p.add_argument("--status", choices=(*TOOL_STATUSES, "on_loan", "on_hold_shelf"))
     p.add_argument("--category")
     p.add_argument("--all-libraries", action="store_true", help="include partner libraries' tools")
     p.set_defaults(handler=tool_list)

@@ -83,8 +83,13 @@ def checkin(args, ctx: Context) -> int:
     for code in args.tools:
         result = ctx.ledger.checkin(code, args.condition, args.note, args.missing)
         tool = result["tool"]
-        rows.append({"tool_code": code, "tool_name": tool["name"], "status": tool["status"],
-                     "note": "" if result["known_loan"] else "no open loan known here; recorded, it will close that loan when it arrives"})
+        hold = result["hold"]
+        note = "" if result["known_loan"] else "no open loan known here; recorded, it will close that loan when it arrives"
+        if hold:  # what the volunteer at the counter must do first
+            note = f"Put this on the hold shelf for {hold['shelf_name']} (until {hold['ready_until']})" + (
+                f"; {note}" if note else "")
+        rows.append({"tool_code": code, "tool_name": tool["name"], "status": tool["status"], "note": note,
+                     "hold_for": hold["shelf_name"] if hold else None, "hold_id": hold["id"] if hold else None})
     ctx.emit(rows, ["tool_code", "tool_name", "status", "note"])
     return 0
 
@@ -108,8 +113,9 @@ def overdue(args, ctx: Context) -> int:
 def conflicts(args, ctx: Context) -> int:
     rows = []
     for c in ctx.ledger.conflicts(include_resolved=args.all):
-        sides = "; ".join(f"{l['member_name'] or l['member_code'] or '?'} since {l['opened_at']} (due {l['due']})"
-                          for l in c["loans"])
+        sides = "; ".join([f"{l['member_name'] or l['member_code'] or '?'} since {l['opened_at']} (due {l['due']})"
+                           for l in c["loans"]] + [f"set aside for {h['member_name'] or h['member_code'] or '?'}"
+                                                   f" until {h['ready_until']}" for h in c["holds"]])
         rows.append({**c, "sides": sides})
     ctx.emit(rows, ["id", "kind", "tool_code", "sides", "status", "resolution"])
     return 0
@@ -127,5 +133,5 @@ def stats(args, ctx: Context) -> int:
 
 def forget(args, ctx: Context) -> int:
     count = ctx.ledger.forget_old_borrowers()
-    ctx.print(f"{count} returned loans no longer record who borrowed them")
+    ctx.print(f"{count} returned loans and ended holds no longer record whose they were")
     return 0

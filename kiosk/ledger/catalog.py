@@ -12,8 +12,11 @@ from kiosk.ledger.events import TOOL_FIELDS, TOOL_STATUSES, check_fields
 from kiosk.ledger.minting import Minting
 from kiosk.ledger.store import write_transaction
 
-# Partner tools show the availability the server reported; own tools their own status.
-_TOOL_COLUMNS = "tools.*, COALESCE(pa.status, tools.status) AS availability, pa.due_back"
+# Partner tools show the availability the server reported; own tools their own status. Both
+# say how many members wait for them (never who).
+_TOOL_COLUMNS = """tools.*, COALESCE(pa.status, tools.status) AS availability, pa.due_back,
+    COALESCE(pa.waiting, (SELECT count(*) FROM holds h WHERE h.library = tools.library AND h.tool_code = tools.code
+                          AND h.status = 'waiting')) AS waiting"""
 _PARTNER_JOIN = "LEFT JOIN partner_availability pa ON pa.library = tools.library AND pa.code = tools.code"
 
 

@@ -1,4 +1,5 @@
-"""Conflicts: what a coordinator settles, such as a tool lent at two kiosks while offline."""
+"""Conflicts: what a coordinator settles, such as a tool lent at two kiosks while offline,
+or set aside for two members at once."""
 
 from __future__ import annotations
 
@@ -15,11 +16,15 @@ class Conflicts(Lending):
         result = []
         for conflict in self._query(sql + " ORDER BY detected_hlc", (self.library["slug"],)):
             conflict["loans"] = [self.loan(i) for i in (conflict["loan_a"], conflict["loan_b"]) if i and self._has_loan(i)]
+            conflict["holds"] = [self.hold(i) for i in (conflict["hold_a"], conflict["hold_b"]) if i and self._has_hold(i)]
             result.append(conflict)
         return result
 
     def _has_loan(self, loan_id: str) -> bool:
         return bool(self._query("SELECT 1 FROM loans WHERE id = ?", (loan_id,)))
+
+    def _has_hold(self, hold_id: str) -> bool:
+        return bool(self._query("SELECT 1 FROM holds WHERE id = ? AND placed_hlc IS NOT NULL", (hold_id,)))
 
     def resolve_conflict(self, conflict_id: str, resolution: str, note: str | None = None) -> dict[str, Any]:
         if not resolution.strip():

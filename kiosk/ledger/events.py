@@ -1,6 +1,6 @@
 """The events of the log: their envelope, their types and what each payload holds.
 
-Every change to tools, members, loans, conflicts and settings is one of these.
+Every change to tools, members, loans, holds, conflicts and settings is one of these.
 Types carry a version so kiosks on different software versions keep working
 together: an event of a type or version this code does not know is stored and
 passed on, but not applied.
@@ -27,24 +27,33 @@ EVENT_TYPES: dict[str, tuple[int, str]] = {
     "loan.returned": (1, "library"),
     "conflict.opened": (1, "library"),
     "conflict.resolved": (1, "library"),
+    # holds are member data: they stay within their library
+    "hold.placed": (1, "library"),
+    "hold.set_aside": (1, "library"),
+    "hold.picked_up": (1, "library"),
+    "hold.cancelled": (1, "library"),
+    "hold.expired": (1, "library"),
+    "hold.reordered": (1, "library"),
 }
 
 TOOL_FIELDS: dict[str, type | tuple] = {
     "name": str, "maker_code": str, "category": str, "brand": str, "model": str,
     "serial": str, "description": str, "condition": str, "status": str, "shelf": str,
     "replacement_value": (int, float), "loan_days": int, "kit": list, "photo": str,
-    "notes": str, "keywords": str,
+    "notes": str, "keywords": str, "copy_group": str,
 }
 TOOL_STATUSES = ("available", "in_repair", "missing", "retired")
 MEMBER_FIELDS: dict[str, type | tuple] = {
     "name": str, "email": str, "phone": str, "expires": str, "waiver_version": str,
-    "waiver_accepted_at": str, "loan_limit": int, "status": str, "notes": str,
+    "waiver_accepted_at": str, "loan_limit": int, "status": str, "notes": str, "language": str,
 }
 MEMBER_STATUSES = ("active", "suspended")
+MEMBER_LANGUAGES = ("en", "es")   # the languages messages to members are written in
 SETTINGS_FIELDS: dict[str, type | tuple] = {
     "name": str, "default_loan_days": int, "category_loan_days": dict, "open_weekdays": list,
     "opening_hours": dict, "closed_dates": list, "loan_limit": int, "max_renewals": int,
     "renewal_grace_days": int, "retention_days": int, "waiver_version": str, "waiver_text": str,
+    "hold_pickup_days": int, "max_holds": int,
 }
 CONDITIONS = ("ok", "repair", "missing-parts")
 
@@ -118,6 +127,12 @@ def check_fields(fields: dict[str, Any], allowed: dict[str, type | tuple], what:
         if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
             raise InvalidInput(f"{what} field {name!r} must be {_kind_name(kind)}, not {value!r}")
     return fields
+
+
+def check_language(fields: dict[str, Any]) -> None:
+    """A member's language is one messages are written in."""
+    if fields.get("language") is not None and fields["language"] not in MEMBER_LANGUAGES:
+        raise InvalidInput(f"language must be one of {', '.join(MEMBER_LANGUAGES)}")
 
 
 def _kind_name(kind: type | tuple) -> str:

@@ -6,8 +6,9 @@ and built on ``LedgerCore`` (the connection, event writing, meta, queries):
     Ledger
     ├── Conflicts   conflicts.py  settling what two kiosks did apart
     │   └── Lending lending.py    checkout, checkin, renew, loans, overdue
-    │       ├── Catalog   catalog.py   tools, search, categories  (on Minting)
-    │       └── Members   members.py   cards and waivers           (on Settings, Minting)
+    │       └── Holds   holds.py     waiting lists and the hold shelf
+    │           ├── Catalog   catalog.py   tools, search, categories  (on Minting)
+    │           └── Members   members.py   cards and waivers           (on Settings, Minting)
     ├── Stats       stats.py      how the library is used          (on Settings)
     ├── Privacy     privacy.py    forgetting old borrowers         (on Settings)
     ├── Sync        sync.py       outbox, applying a server's answer

@@ -6,11 +6,11 @@ from datetime import date
 from typing import Any, Sequence
 
 from kiosk.ledger import rules
-from kiosk.ledger.catalog import Catalog, tool_dict
+from kiosk.ledger.catalog import tool_dict
 from kiosk.ledger.errors import InvalidInput, NotFound, Refusal, Refused
 from kiosk.ledger.events import CONDITIONS
+from kiosk.ledger.holds import Holds
 from kiosk.ledger.ids import uuid7
-from kiosk.ledger.members import Members
 from kiosk.ledger.store import write_transaction
 
 _LOAN_SELECT = """SELECT l.*, t.name AS tool_name, m.name AS member_name FROM loans l
@@ -18,18 +18,24 @@ _LOAN_SELECT = """SELECT l.*, t.name AS tool_name, m.name AS member_name FROM lo
     LEFT JOIN members m ON m.library = l.library AND m.code = l.member_code"""
 
 
-class Lending(Catalog, Members):
+class Lending(Holds):
     def checkout_refusals(self, member_code: str, tool_codes: Sequence[str], today: date | None = None) -> list[Refusal]:
         """Every reason this checkout would be refused; empty when it would go through."""
         today = today or self.today()
         member = self.find_member(member_code)
-        tools = [(code, self._tool_for_checkout(code)) for code in tool_codes]
+        tools = [(code, self._tool_for_checkout(code, today)) for code in tool_codes]
         out = self._open_loan_count(member_code) if member else 0
         return rules.checkout_refusals(member, member_code, tools, out, self.settings, today)
 
-    def _tool_for_checkout(self, code: str) -> dict[str, Any] | None:
+    def _tool_for_checkout(self, code: str, today: date) -> dict[str, Any] | None:
+        """The tool, and the member it is kept for when someone waits for it."""
         row = self._tool_row(code)
-        return None if row is None else tool_dict(row)
+        if row is None:
+            return None
+        tool = tool_dict(row)
+        if tool["status"] in ("available", "on_hold_shelf"):
+            tool["held_for"] = self._held_for(tool, today)
+        return tool
 
     def _open_loan_count(self, member_code: str) -> int:
         return self._scalar("SELECT count(*) FROM loans WHERE library = ? AND member_code = ? AND closed_by IS NULL",
@@ -46,22 +52,25 @@ class Lending(Catalog, Members):
                 raise Refused(refusals)
             settings, loan_ids = self.settings, []
             for code in tool_codes:
-                tool = self._tool_for_checkout(code)
+                tool = tool_dict(self._tool_row(code))
                 due = rules.due_date(today, rules.loan_days(tool, settings), settings)
                 loan_id = uuid7()
                 self._append("loan.opened", f"loan:{loan_id}", {
                     "loan_id": loan_id, "tool": code, "member": member_code, "due": due.isoformat(),
                     "at": today.isoformat()})
+                self._end_holds_on_checkout(member_code, tool, loan_id, today)
                 loan_ids.append(loan_id)
         return [self.loan(i) for i in loan_ids]
 
     def checkin(self, tool_code: str, condition: str = "ok", note: str | None = None,
                 missing_parts: Sequence[str] = (), today: date | None = None) -> dict[str, Any]:
         """Returns a tool by its code alone. A tool this kiosk did not know was out is
-        recorded all the same: the return closes that loan when it arrives."""
+        recorded all the same: the return closes that loan when it arrives. A tool someone
+        waits for is set aside for them: ``hold`` says whose it is."""
         if condition not in CONDITIONS:
             raise InvalidInput(f"condition must be one of {', '.join(CONDITIONS)}")
         with self._lock, write_transaction(self._conn, self.path):
+            today = today or self.today()
             tool = self._tool_row(tool_code)
             if tool is None:
                 raise NotFound(f"no tool has the code {tool_code}")
@@ -71,15 +80,16 @@ class Lending(Catalog, Members):
             event = self._append("loan.returned", f"tool:{tool_code}", {
                 "tool": tool_code, "loan_id": open_loans[0]["id"] if len(open_loans) == 1 else None,
                 "condition": condition, "note": note or None, "missing_parts": list(missing_parts),
-                "at": (today or self.today()).isoformat()})
+                "at": today.isoformat()})
             status = rules.status_after_return(condition)
             if status:  # a catalog change partner libraries see too; the borrower's note stays in the return
                 fields = {"status": status}
                 if missing_parts:
                     fields["notes"] = "Parts missing: " + ", ".join(missing_parts)
                 self._append("tool.edited", f"tool:{tool_code}", {"code": tool_code, "fields": fields})
+            hold = self._settle_tool(tool_code, today)
         closed = self._query("SELECT * FROM loans WHERE closed_by = ?", (event.id,))
-        return {"tool": self.tool(tool_code), "loans": closed, "known_loan": bool(closed)}
+        return {"tool": self.tool(tool_code), "loans": closed, "known_loan": bool(closed), "hold": hold}
 
     def renew(self, tool_code: str, today: date | None = None) -> dict[str, Any]:
         with self._lock, write_transaction(self._conn, self.path):
@@ -90,7 +100,7 @@ class Lending(Catalog, Members):
             if not rows:
                 raise NotFound(f"the tool {tool_code} is not on loan")
             loan = dict(rows[0])
-            refusal = rules.renewal_refusal(loan, self.settings, today)
+            refusal = rules.renewal_refusal(loan, self.settings, today, self.waiting_count(tool_code))
             if refusal:
                 raise Refused([refusal])
             due = rules.renewed_due(loan, tool_dict(self._tool_row(tool_code)), self.settings, today)

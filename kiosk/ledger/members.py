@@ -7,7 +7,7 @@ from typing import Any
 
 from kiosk.ledger.core import clean_fields
 from kiosk.ledger.errors import InvalidInput, NotFound
-from kiosk.ledger.events import MEMBER_FIELDS, MEMBER_STATUSES, check_fields
+from kiosk.ledger.events import MEMBER_FIELDS, MEMBER_STATUSES, check_fields, check_language
 from kiosk.ledger.minting import Minting
 from kiosk.ledger.settings import Settings
 from kiosk.ledger.store import write_transaction
@@ -61,6 +61,7 @@ class Members(Settings, Minting):
 
 
 def _check_member(fields: dict[str, Any]) -> None:
+    check_language(fields)
     if fields.get("status") is not None and fields["status"] not in MEMBER_STATUSES:
         raise InvalidInput(f"member status must be one of {', '.join(MEMBER_STATUSES)}")
     if fields.get("expires"):

@@ -4,7 +4,8 @@ Every function here gives the same tables whatever order the events arrive
 in, so incremental application, a rebuild, and every replica agree:
 - catalog, member and settings fields: last writer wins per field, by (hlc, device);
 - a loan is closed by the earliest return after it (or one naming it);
-- conflicts and the provisional flag are recomputed from the loans of the tool.
+- conflicts and the provisional flag are recomputed from the loans of the tool;
+- holds are recomputed from their own events (``projections_holds``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ import json
 import sqlite3
 from typing import Any, Callable
 
+from kiosk.ledger import projections_holds as holds
+from kiosk.ledger.derived import mark_resolution, refresh_tool_status
 from kiosk.ledger.events import Event
 
 Key = tuple[int, str, int]
+LOAN_CONFLICTS = ("double_checkout", "return_without_loan")
 
 
 def apply(conn: sqlite3.Connection, event: Event) -> bool:
@@ -70,7 +74,9 @@ def _tool_fields(conn: sqlite3.Connection, event: Event) -> None:
     if "kit" in winners:
         winners["kit"] = json.dumps(winners["kit"]) if winners["kit"] is not None else None
     _upsert(conn, "tools", {"library": event.library, "code": code}, winners)
-    _refresh_tool_status(conn, event.library, code)
+    if winners.keys() & {"name", "category", "copy_group"}:
+        holds.refresh_copy_key(conn, event.library, code)
+    refresh_tool_status(conn, event.library, code)
     _index_tool(conn, event.library, code)
 
 
@@ -200,7 +206,7 @@ def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since
         found[f"return:{ret['event_id']}"] = ("return_without_loan", ret["loan_id"], None, ret["event_id"], ret["hlc"])
     existing = conn.execute("SELECT * FROM conflicts WHERE library = ? AND tool_code = ?", (library, tool)).fetchall()
     for old in existing:
-        if old["server_reported"]:
+        if old["server_reported"] or old["kind"] not in LOAN_CONFLICTS:
             continue
         stale = (old["loan_a"] in alive_ids and old["loan_b"] in alive_ids if old["kind"] == "double_checkout"
                  else old["detected_hlc"] >= since_hlc)
@@ -215,17 +221,14 @@ def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             (conflict_id, library, kind, tool, loan_a, loan_b, return_event, detected),
         )
-        _mark_resolution(conn, conflict_id)
+        mark_resolution(conn, conflict_id)
     provisional = {c[2] for c in found.values() if c[0] == "double_checkout"} | {
         old["loan_b"] for old in existing if old["server_reported"] and old["kind"] == "double_checkout"}
     for loan in alive:
         flag = int(loan["id"] in provisional)
         if loan["provisional"] != flag:
             conn.execute("UPDATE loans SET provisional = ? WHERE id = ?", (flag, loan["id"]))
-    conn.execute(
-        "UPDATE tools SET status = CASE WHEN ? THEN 'on_loan' ELSE service_status END WHERE library = ? AND code = ?",
-        (any(loan["closed_by"] is None for loan in alive), library, tool),
-    )
+    holds.refresh_tool(conn, library, tool, since_hlc)
 
 
 def _opened_key(loan: sqlite3.Row) -> Key:
@@ -234,17 +237,6 @@ def _opened_key(loan: sqlite3.Row) -> Key:
 
 def _closed_key(loan: sqlite3.Row) -> Key | None:
     return None if loan["closed_by"] is None else (loan["closed_hlc"], loan["closed_device"], loan["closed_seq"])
-
-
-def _refresh_tool_status(conn: sqlite3.Connection, library: str, tool: str) -> None:
-    conn.execute(
-        """UPDATE tools SET status = CASE
-               WHEN EXISTS (SELECT 1 FROM loans WHERE library = tools.library AND tool_code = tools.code
-                            AND closed_hlc IS NULL) THEN 'on_loan'
-               ELSE service_status END
-           WHERE library = ? AND code = ?""",
-        (library, tool),
-    )
 
 
 def _conflict_opened(conn: sqlite3.Connection, event: Event) -> None:
@@ -264,7 +256,7 @@ def _conflict_opened(conn: sqlite3.Connection, event: Event) -> None:
     )
     if p["kind"] == "double_checkout" and p.get("loan_b"):
         conn.execute("UPDATE loans SET provisional = 1 WHERE id = ?", (p["loan_b"],))
-    _mark_resolution(conn, p["conflict_id"])
+    mark_resolution(conn, p["conflict_id"])
 
 
 def _conflict_resolved(conn: sqlite3.Connection, event: Event) -> None:
@@ -275,18 +267,7 @@ def _conflict_resolved(conn: sqlite3.Connection, event: Event) -> None:
             "INSERT OR REPLACE INTO conflict_resolutions (conflict_id, resolution, note, hlc, device) VALUES (?, ?, ?, ?, ?)",
             (p["conflict_id"], p["resolution"], p.get("note"), event.hlc, event.device),
         )
-    _mark_resolution(conn, p["conflict_id"])
-
-
-def _mark_resolution(conn: sqlite3.Connection, conflict_id: str) -> None:
-    conn.execute(
-        """UPDATE conflicts SET
-               status = CASE WHEN r.conflict_id IS NULL THEN 'open' ELSE 'resolved' END,
-               resolution = r.resolution, resolution_note = r.note
-           FROM (SELECT ? AS id) AS k LEFT JOIN conflict_resolutions r ON r.conflict_id = k.id
-           WHERE conflicts.id = k.id""",
-        (conflict_id,),
-    )
+    mark_resolution(conn, p["conflict_id"])
 
 
 _HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
@@ -300,4 +281,5 @@ _HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     "loan.returned": _loan_returned,
     "conflict.opened": _conflict_opened,
     "conflict.resolved": _conflict_resolved,
+    **holds.HANDLERS,
 }

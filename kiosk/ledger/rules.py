@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping
 
-from kiosk.ledger.errors import Refusal
+from kiosk.ledger.errors import InvalidInput, Refusal
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -26,7 +26,23 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "retention_days": 90,
     "waiver_version": "1",
     "waiver_text": "I borrow tools at my own risk, will use them safely, and will return them clean and complete.",
+    "hold_pickup_days": 7,
+    "max_holds": 3,
 }
+
+# Whole-number settings and the values they may take, checked wherever a setting enters.
+SETTING_RANGES: dict[str, tuple[int, int]] = {
+    "hold_pickup_days": (1, 60),
+    "max_holds": (0, 50),
+}
+
+
+def check_setting_ranges(fields: Mapping[str, Any]) -> None:
+    """Raises InvalidInput for a setting outside its range; None (back to the default) is fine."""
+    for name, (least, most) in SETTING_RANGES.items():
+        value = fields.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most):
+            raise InvalidInput(f"{name} must be a whole number from {least} to {most}, not {value!r}")
 
 
 def loan_days(tool: Mapping[str, Any], settings: Mapping[str, Any]) -> int:
@@ -70,9 +86,33 @@ def checkout_refusals(
     today: date,
 ) -> list[Refusal]:
     """Every reason the member cannot take these tools today; empty means yes."""
-    refusals: list[Refusal] = []
+    refusals = member_refusals(member, member_code, settings, today)
+    if member is None:
+        return refusals
+    tools = list(tools)
+    limit = member.get("loan_limit") or settings.get("loan_limit") or DEFAULT_SETTINGS["loan_limit"]
+    if open_loan_count + len(tools) > limit:
+        refusals.append(Refusal(member_code, "over_limit",
+                                f"You may have {limit} tools out at once; you have {open_loan_count} and are taking {len(tools)}. "
+                                "Return one first, or leave some here.",
+                                {"limit": limit, "out": open_loan_count, "taking": len(tools)}))
+    seen: set[str] = set()
+    for code, tool in tools:
+        refusal = tool_refusal(code, tool) or held_refusal(code, tool, member_code)
+        if refusal is None and code in seen:
+            refusal = Refusal(code, "duplicate", "This tool is already in your basket.")
+        seen.add(code)
+        if refusal:
+            refusals.append(refusal)
+    return refusals
+
+
+def member_refusals(member: Mapping[str, Any] | None, member_code: str, settings: Mapping[str, Any],
+                    today: date) -> list[Refusal]:
+    """Why this member may borrow nothing today (checkouts and holds alike); empty means they may."""
     if member is None:
         return [Refusal(member_code, "unknown_member", f"No member has the card {member_code}. A volunteer can register you.")]
+    refusals: list[Refusal] = []
     if member.get("status") == "suspended":
         refusals.append(Refusal(member_code, "suspended", "This membership is suspended. Please speak to a coordinator."))
     expires = member.get("expires")
@@ -85,21 +125,6 @@ def checkout_refusals(
         refusals.append(Refusal(member_code, "waiver_missing",
                                 "You have not signed the current waiver yet. A volunteer can help you sign it.",
                                 {"waiver_version": current}))
-    tools = list(tools)
-    limit = member.get("loan_limit") or settings.get("loan_limit") or DEFAULT_SETTINGS["loan_limit"]
-    if open_loan_count + len(tools) > limit:
-        refusals.append(Refusal(member_code, "over_limit",
-                                f"You may have {limit} tools out at once; you have {open_loan_count} and are taking {len(tools)}. "
-                                "Return one first, or leave some here.",
-                                {"limit": limit, "out": open_loan_count, "taking": len(tools)}))
-    seen: set[str] = set()
-    for code, tool in tools:
-        refusal = tool_refusal(code, tool)
-        if refusal is None and code in seen:
-            refusal = Refusal(code, "duplicate", "This tool is already in your basket.")
-        seen.add(code)
-        if refusal:
-            refusals.append(refusal)
     return refusals
 
 
@@ -120,8 +145,21 @@ def tool_refusal(code: str, tool: Mapping[str, Any] | None) -> Refusal | None:
     return None
 
 
-def renewal_refusal(loan: Mapping[str, Any], settings: Mapping[str, Any], today: date) -> Refusal | None:
+def held_refusal(code: str, tool: Mapping[str, Any] | None, member_code: str) -> Refusal | None:
+    """A tool kept for someone on its waiting list cannot go out to anyone else."""
+    if tool is None or not tool.get("held_for") or tool["held_for"] == member_code:
+        return None
+    return Refusal(code, "held_for_another", "This is set aside for another member.")
+
+
+def renewal_refusal(loan: Mapping[str, Any], settings: Mapping[str, Any], today: date,
+                    waiting: int = 0) -> Refusal | None:
+    """Why this loan cannot be renewed today; ``waiting`` is how many members wait for the tool."""
     code = loan["tool_code"]
+    if waiting:
+        return Refusal(code, "someone_waiting",
+                       "Someone is waiting for this tool, so it cannot be renewed. Please bring it back by the due date.",
+                       {"waiting": waiting})
     maximum = int(settings.get("max_renewals", DEFAULT_SETTINGS["max_renewals"]))
     if loan["renewals"] >= maximum:
         return Refusal(code, "renewal_limit", f"This loan has been renewed {maximum} times already. Please bring the tool back.",

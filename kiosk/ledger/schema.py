@@ -129,13 +129,57 @@ INSERT INTO tools_fts (rowid, name, category, brand, model, keywords, code)
     SELECT rowid, name, category, brand, model, keywords, code FROM tools;
 """
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2]
+# Version 3: holds and waiting lists; copies of a tool; hold conflicts; partners' waiting counts.
+V3_TABLES = """
+ALTER TABLE tools ADD COLUMN copy_group TEXT;
+ALTER TABLE tools ADD COLUMN copy_key TEXT;             -- tools sharing it are copies of one another
+CREATE INDEX tools_copy_key ON tools (library, copy_key);
+ALTER TABLE conflicts ADD COLUMN hold_a TEXT;
+ALTER TABLE conflicts ADD COLUMN hold_b TEXT;           -- the provisional hold of two set aside at once
+ALTER TABLE partner_availability ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN language TEXT;           -- for pickup notices in the member's language
+
+CREATE TABLE holds (
+    id TEXT PRIMARY KEY,
+    library TEXT NOT NULL,
+    member_code TEXT,                   -- forgotten after the retention period
+    tool_code TEXT,                     -- the tool asked for
+    any_copy INTEGER NOT NULL DEFAULT 0,
+    placed_hlc INTEGER, placed_device TEXT, placed_seq INTEGER, placed_at TEXT,
+    sort_order INTEGER,                 -- the queue: placing clock unless a coordinator moved it
+    reorder_reason TEXT,
+    status TEXT NOT NULL DEFAULT 'waiting',   -- waiting | ready | picked_up | cancelled | expired
+    set_aside_tool TEXT, set_aside_hlc INTEGER, set_aside_device TEXT, set_aside_seq INTEGER,
+    set_aside_at TEXT, ready_until TEXT,
+    ended_by TEXT, ended_hlc INTEGER, ended_device TEXT, ended_seq INTEGER, ended_at TEXT,
+    loan_id TEXT,                       -- the loan that picked it up
+    provisional INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX holds_waiting ON holds (library, tool_code) WHERE status = 'waiting';
+CREATE INDEX holds_set_aside ON holds (library, set_aside_tool, set_aside_hlc) WHERE set_aside_tool IS NOT NULL;
+CREATE INDEX holds_member ON holds (library, member_code);
+CREATE INDEX holds_open ON holds (library, status) WHERE status IN ('waiting', 'ready');
+CREATE INDEX holds_ended_at ON holds (ended_at) WHERE member_code IS NOT NULL;
+"""
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    from kiosk.ledger.hold_rules import copy_key
+
+    for statement in _statements(V3_TABLES):
+        conn.execute(statement)
+    rows = conn.execute("SELECT rowid, name, category FROM tools").fetchall()
+    conn.executemany("UPDATE tools SET copy_key = ? WHERE rowid = ?",
+                     [(copy_key(dict(r)), r["rowid"]) for r in rows])
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2, _v3]
 LATEST = len(MIGRATIONS)
 
 # The tables derived from the log, in the order a rebuild clears them.
 PROJECTION_TABLES = (
     "field_clocks", "settings", "tools", "members", "loans", "returns", "conflicts",
-    "conflict_resolutions", "tools_fts",
+    "conflict_resolutions", "tools_fts", "holds",
 )
 
 

@@ -26,6 +26,7 @@ class Settings(LedgerCore):
 
     def configure(self, **fields: Any) -> None:
         check_fields(fields, SETTINGS_FIELDS, "settings")
+        rules.check_setting_ranges(fields)
         bad_days = set(fields.get("open_weekdays") or []) - set(rules.WEEKDAYS)
         if bad_days:
             raise InvalidInput(f"unknown weekdays {sorted(bad_days)}; use {', '.join(rules.WEEKDAYS)}")

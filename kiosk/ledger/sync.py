@@ -19,7 +19,8 @@ class SyncBatch:
     events: list[Event]               # events this kiosk has not seen
     meta: dict[str, str]              # cursors and anything else to remember with them
     server_time_ms: int | None = None
-    availability: list[dict[str, Any]] = field(default_factory=list)  # partner tools: library, code, status, due_back
+    # partner tools: library, code, status, due_back, waiting (how many members wait, never who)
+    availability: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Sync(LedgerCore):
@@ -62,8 +63,9 @@ class Sync(LedgerCore):
             self._put_meta({"next_seq": str(next_seq)})
             for row in batch.availability:
                 self._conn.execute(
-                    "INSERT OR REPLACE INTO partner_availability (library, code, status, due_back) VALUES (?, ?, ?, ?)",
-                    (row["library"], row["code"], row["status"], row.get("due_back")))
+                    "INSERT OR REPLACE INTO partner_availability (library, code, status, due_back, waiting) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (row["library"], row["code"], row["status"], row.get("due_back"), row.get("waiting") or 0))
             if batch.server_time_ms is not None:
                 stamp = max(stamp, clock.pack(batch.server_time_ms, 0))
             self._put_meta({**batch.meta, "hlc": str(clock.observe(stamp, stamp, self._wall()))})

@@ -26,11 +26,18 @@ REFUSALS = {
     "retired": N_("{name} has been retired from lending."),
     "renewal_limit": N_("This loan has been renewed {limit} times already. Please bring the tool back."),
     "too_overdue": N_("This tool was due on {due}. Please bring it back; it cannot be renewed."),
+    "held_for_another": N_("This is set aside for another member."),
+    "someone_waiting": N_("Someone is waiting for this tool, so it cannot be renewed. Please bring it back by the due date."),
+    "hold_limit": N_("You may wait for {limit} tools at once. Cancel one first."),
+    "already_has": N_("You have {name} already."),
+    "already_waiting": N_("You are already on the waiting list for {name}."),
+    "not_holdable": N_("{name} cannot be lent at the moment, so it cannot be held."),
 }
 
 STATUSES = {
     "available": N_("Available"),
     "on_loan": N_("On loan"),
+    "on_hold_shelf": N_("On the hold shelf"),
     "in_repair": N_("In repair"),
     "missing": N_("Missing"),
     "retired": N_("Retired"),

@@ -154,6 +154,48 @@ def scenes() -> Iterator[tuple[str, Scene]]:
         screen.ids.scroll.scroll_to(screen.ids.version, animate=False)
     yield "settings-refused", settings_refused
 
+    def holder(d: Any) -> str:
+        ledger = d.app.service.ledger
+        return next(m["code"] for m in ledger.list_members()
+                    if m["code"] != ledger.tool(c_out(d))["loan"]["member_code"] and not ledger.checkout_refusals(m["code"], []))
+
+    def c_out(d: Any) -> str:
+        return d.app.service.ledger.list_tools(status="on_loan")[0]["code"]
+
+    def waitlist(d: Any, c: DemoCodes) -> None:
+        d.scan(holder(d))
+        d.scan(c_out(d))
+    yield "waitlist", waitlist
+
+    def find_tool(d: Any, c: DemoCodes) -> None:
+        d.scan(c.member)
+        screen = d.app.go("find_tool", code=c.member)
+        screen.ids.query.text = d.app.service.ledger.tool(c_out(d))["name"]
+    yield "find-tool", find_tool
+
+    def member_holds(d: Any, c: DemoCodes) -> None:
+        ledger = d.app.service.ledger
+        ledger.place_hold(c.member, c_out(d))
+        ledger.place_hold(c.member, c.shelf_tools[2])
+        d.scan(c.member)
+    yield "member-holds", member_holds
+
+    def hold_slip(d: Any, c: DemoCodes) -> None:
+        d.app.service.ledger.place_hold(holder(d), c.tool_out_kit)
+        d.scan(c.tool_out_kit)
+        d.screen.answer("ok")
+    yield "checkin-hold-shelf", hold_slip
+
+    def hold_shelf(d: Any, c: DemoCodes) -> None:
+        from datetime import timedelta
+
+        ledger = d.app.service.ledger
+        ledger.place_hold(holder(d), c.shelf_tools[0])
+        ledger.place_hold(c.member, c.shelf_tools[1], today=ledger.today() - timedelta(days=30))
+        staff(d, "volunteer")
+        d.app.go("hold_shelf")
+    yield "hold-shelf", hold_shelf
+
 
 def render(out: Path | None, size: tuple[int, int] = (800, 480), languages: tuple[str, ...] = tuple(LANGUAGES),
            only: set[str] | None = None, driver: Any = None) -> list[str]:

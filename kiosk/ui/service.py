@@ -23,6 +23,7 @@ from typing import Any, Sequence
 
 from kiosk.codeformat import code_kind
 from kiosk.ledger import Ledger, Refusal, rules
+from kiosk.ui.hold_service import HoldService
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class MemberView:
         return (self.member.get("name") or "").split(" ")[0]
 
 
-class KioskService:
+class KioskService(HoldService):
     def __init__(self, ledger: Ledger, home: Path):
         self.ledger = ledger
         self.home = Path(home)

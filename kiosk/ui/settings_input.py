@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from kiosk.ledger.rules import SETTING_RANGES
 from kiosk.ui.i18n import _
 
 HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*$")
@@ -21,6 +22,16 @@ def whole_number(text: str, least: int, what: str) -> int:
     text = text.strip()
     if not text.isdigit() or int(text) < least:
         raise InputError(_("{field}: please enter a whole number, {least} or more.").format(field=what, least=least))
+    return int(text)
+
+
+def ranged_setting(text: str, name: str, what: str) -> int:
+    """``text`` as the whole-number setting ``name``, within the range the ledger and the server hold it to."""
+    least, most = SETTING_RANGES[name]
+    text = text.strip()
+    if not text.isdigit() or not least <= int(text) <= most:
+        raise InputError(_("{field}: please enter a whole number from {least} to {most}.")
+                         .format(field=what, least=least, most=most))
     return int(text)
 
 

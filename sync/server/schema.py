@@ -98,7 +98,25 @@ ALTER TABLE devices ADD COLUMN pulled_lseq BIGINT;
 ALTER TABLE devices ADD COLUMN outbox BIGINT
 """
 
-MIGRATIONS: list[str] = [V1, V2]
+# Version 3: holds, for the hold shelf partners see, pickup notices and forgetting borrowers.
+V3 = """
+CREATE INDEX events_entity ON events (library, entity);
+CREATE TABLE holds (
+    id TEXT PRIMARY KEY, library TEXT NOT NULL,
+    tool TEXT, any_copy INTEGER NOT NULL DEFAULT 0, member TEXT,
+    status TEXT NOT NULL,                    -- waiting | ready | picked_up | cancelled | expired
+    set_aside_tool TEXT, set_aside_event TEXT, ready_until TEXT,
+    placed_event TEXT, ended_at TEXT,
+    forgotten INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX holds_tool ON holds (library, tool, status);
+CREATE INDEX holds_set_aside ON holds (library, set_aside_tool, status);
+CREATE INDEX holds_ended ON holds (library, ended_at);
+-- how many wait for a tool: partners see the number, never who
+ALTER TABLE tools ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3]
 LATEST = len(MIGRATIONS)
 
 _DIALECT = {

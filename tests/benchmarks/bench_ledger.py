@@ -33,18 +33,37 @@ def _percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+class RawLog:
+    """Events written straight into a ledger's log (not applied), for histories too big to make through the API."""
+
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self.device, self.lib = ledger.device["id"], ledger.library["slug"]
+        self.stamp, self.seq = int(ledger.meta("hlc")), int(ledger.meta("next_seq"))
+        self.rows: list[tuple] = []
+
+    def add(self, type_: str, entity: str, payload: dict) -> None:
+        self.stamp += 1
+        self.rows.append((uuid7(), self.lib, self.device, self.seq, self.stamp, type_, 1, entity,
+                          json.dumps(payload, separators=(",", ":"))))
+        self.seq += 1
+
+    def commit(self) -> int:
+        conn = self.ledger._conn
+        conn.execute("BEGIN")
+        conn.executemany("""INSERT INTO events (id, library, device, device_seq, hlc, type, version, entity, payload)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", self.rows)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'hlc'", (str(self.stamp),))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'next_seq'", (str(self.seq),))
+        conn.execute("COMMIT")
+        return len(self.rows)
+
+
 def _write_log(ledger: Ledger, loans: int, tools: int, members: int) -> int:
     """A library's history written straight into the log (not applied); returns the event count."""
     rng = random.Random(1)
-    device, lib, stamp, seq = ledger.device["id"], ledger.library["slug"], int(ledger.meta("hlc")), int(ledger.meta("next_seq"))
-    rows, out = [], {}
-
-    def add(type_: str, entity: str, payload: dict) -> None:
-        nonlocal stamp, seq
-        stamp += 1
-        rows.append((uuid7(), lib, device, seq, stamp, type_, 1, entity, json.dumps(payload, separators=(",", ":"))))
-        seq += 1
-
+    log, out = RawLog(ledger), {}
+    add = log.add
     for t in range(tools):
         add("tool.added", f"tool:T{t}", {"code": f"T{t}", "fields": {"name": f"Tool {t}", "category": f"Cat {t % 40}"}})
     for m in range(members):
@@ -58,14 +77,7 @@ def _write_log(ledger: Ledger, loans: int, tools: int, members: int) -> int:
         add("loan.opened", f"loan:{loan_id}", {"loan_id": loan_id, "tool": tool, "member": f"M{rng.randrange(members)}",
                                                "due": (day + timedelta(days=7)).isoformat(), "at": day.isoformat()})
         out[tool] = loan_id
-    conn = ledger._conn
-    conn.execute("BEGIN")
-    conn.executemany("""INSERT INTO events (id, library, device, device_seq, hlc, type, version, entity, payload)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows)
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'hlc'", (str(stamp),))
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'next_seq'", (str(seq),))
-    conn.execute("COMMIT")
-    return len(rows)
+    return log.commit()
 
 
 def checkout_figures(root: Path) -> list[dict]:

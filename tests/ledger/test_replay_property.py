@@ -1,8 +1,8 @@
 """Property: the projections are a function of the set of events, not of their order.
 
 Random operations run on several kiosks of one library that exchange events at
-random moments (so double checkouts, returns of loans not yet seen and
-concurrent edits happen). Afterwards every kiosk, a fresh replica fed the
+random moments (so double checkouts, returns of loans not yet seen, concurrent
+edits, holds set aside twice or lent while set aside happen). Afterwards every kiosk, a fresh replica fed the
 events in a random arrival order, and a rebuild from the log all agree.
 """
 
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from kiosk.ledger import Ledger, LedgerError, SyncBatch
 
 TOOLS = ["T1", "T2", "T3"]
-MEMBERS = ["M1", "M2"]
+MEMBERS = ["M1", "M2", "M3"]
 START = date(2026, 11, 2)
 
 operation = st.one_of(
@@ -29,6 +29,10 @@ operation = st.one_of(
     st.tuples(st.just("status"), st.integers(0, 2), st.sampled_from(["available", "in_repair"]), st.sampled_from(TOOLS)),
     st.tuples(st.just("sync"), st.integers(0, 2), st.integers(0, 2), st.none()),
     st.tuples(st.just("resolve"), st.integers(0, 2), st.none(), st.none()),
+    st.tuples(st.just("hold"), st.integers(0, 2), st.sampled_from(MEMBERS), st.sampled_from(TOOLS), st.booleans()),
+    st.tuples(st.just("cancel"), st.integers(0, 2), st.integers(0, 3), st.none()),
+    st.tuples(st.just("shelf"), st.integers(0, 2), st.none(), st.none()),
+    st.tuples(st.just("reorder"), st.integers(0, 2), st.integers(1, 3), st.none()),
 )
 
 
@@ -37,7 +41,7 @@ def _exchange(source: Ledger, target: Ledger) -> None:
 
 
 def _run(ledger: Ledger, op: tuple, day: date) -> None:
-    kind, _, arg, tool = op
+    kind, _, arg, tool = op[:4]
     try:
         if kind == "checkout":
             ledger.checkout(arg, [tool], today=day)
@@ -51,6 +55,22 @@ def _run(ledger: Ledger, op: tuple, day: date) -> None:
             ledger.set_tool_status(tool, arg)
         elif kind == "resolve" and ledger.conflicts():
             ledger.resolve_conflict(ledger.conflicts()[0]["id"], "settled")
+        elif kind == "hold":
+            ledger.place_hold(arg, tool, any_copy=op[4], today=day)
+        elif kind == "cancel":
+            current = ledger.holds(current_only=True, today=day)
+            if current:
+                ledger.cancel_hold(current[arg % len(current)]["id"], today=day)
+        elif kind == "shelf":  # a volunteer works through the hold shelf
+            for item in ledger.hold_shelf(day):
+                if item["action"] == "set_aside":
+                    ledger.set_aside_next(item["tool_code"], today=day)
+                elif item["action"] in ("next", "put_back"):
+                    ledger.expire_hold(item["hold_id"], today=day)
+        elif kind == "reorder":
+            waiting = [h for h in ledger.holds(current_only=True, today=day) if h["status"] == "waiting"]
+            if waiting:
+                ledger.reorder_hold(waiting[-1]["id"], arg, "phoned in earlier")
     except LedgerError:
         pass  # a refusal is an outcome too: nothing written
 

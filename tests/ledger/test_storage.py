@@ -13,22 +13,55 @@ from kiosk.ledger import schema
 from kiosk.ledger.store import connect
 
 
+def _as_older_schema(path, version: int) -> None:
+    """Turns a new file back into what an older version of toolkiosk wrote."""
+    conn = sqlite3.connect(path)
+    if version < 3:
+        for index in ("tools_copy_key",):
+            conn.execute(f"DROP INDEX {index}")
+        conn.execute("DROP TABLE holds")
+        for table, column in (("tools", "copy_group"), ("tools", "copy_key"), ("conflicts", "hold_a"),
+                              ("conflicts", "hold_b"), ("partner_availability", "waiting"),
+                              ("members", "language")):
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    if version < 2:
+        conn.execute("DROP TABLE tools_fts")
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+
+
 def test_a_file_made_by_schema_1_is_upgraded_and_its_tools_become_searchable(tmp_path):
     home = tmp_path / "home"
     ledger = Ledger.create(home, library="maple", name="Maple")
     ledger.add_tool("T1", "Cordless drill", brand="Makita")
     ledger.close()
-    # the same library as schema 1 wrote it: no search index yet
-    conn = sqlite3.connect(home / "ledger.db")
-    conn.execute("DROP TABLE tools_fts")
-    conn.execute("PRAGMA user_version = 1")
-    conn.commit()
-    conn.close()
+    _as_older_schema(home / "ledger.db", 1)  # no search index yet
 
     upgraded = Ledger.open(home)
-    assert schema.version(upgraded._conn) == schema.LATEST == 2
+    assert schema.version(upgraded._conn) == schema.LATEST == 3
     assert [t["code"] for t in upgraded.search_tools("makita")] == ["T1"]
     assert upgraded.tool("T1")["name"] == "Cordless drill"
+
+
+def test_a_file_made_by_schema_2_is_upgraded_and_its_copies_can_be_held_as_any_copy(tmp_path):
+    home = tmp_path / "home"
+    ledger = Ledger.create(home, library="maple", name="Maple")
+    ledger.configure(open_weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+    for code in ("T1", "T2"):
+        ledger.add_tool(code, "Tile saw", category="Power tools")
+    ledger.add_member("M1", "Ana Lopez", expires="2099-01-01")
+    ledger.accept_waiver("M1")
+    ledger.close()
+    _as_older_schema(home / "ledger.db", 2)
+
+    upgraded = Ledger.open(home)
+    assert schema.version(upgraded._conn) == 3
+    hold = upgraded.place_hold("M1", "T1", any_copy=True)
+    assert hold["status"] == "ready" and upgraded.tool(hold["tool_code"])["status"] == "on_hold_shelf"
+    before = upgraded.projection_snapshot()
+    upgraded.rebuild()
+    assert upgraded.projection_snapshot() == before
 
 
 def test_a_file_from_a_newer_version_is_refused_not_damaged(tmp_path):

@@ -1,6 +1,6 @@
 """Property: whatever the kiosks do while partitioned, and however the network misbehaves,
-after healing every kiosk of a library agrees, every catalog copy agrees, the server holds
-each event exactly once, and no library's members reach another library.
+after healing every kiosk of a library agrees (waiting lists included), every catalog copy
+agrees, the server holds each event exactly once, and no library's members reach another library.
 
 Runs TOOLKIOSK_SYNC_EXAMPLES cases (default 200). The long run:
     TOOLKIOSK_SYNC_EXAMPLES=5000 .venv/bin/python -m pytest tests/sync/test_convergence.py -q
@@ -52,6 +52,9 @@ operation = st.one_of(
     st.tuples(st.just("checkin"), st.integers(0, 5), st.integers(0, 3), st.sampled_from(["ok", "ok", "repair"])),
     st.tuples(st.just("renew"), st.integers(0, 5), st.integers(0, 3)),
     st.tuples(st.just("resolve"), st.integers(0, 5)),
+    st.tuples(st.just("hold"), st.integers(0, 5), st.integers(0, 2), st.integers(0, 3), st.booleans()),
+    st.tuples(st.just("cancel_hold"), st.integers(0, 5), st.integers(0, 3)),
+    st.tuples(st.just("hold_shelf"), st.integers(0, 5)),
     st.tuples(st.just("sync"), st.integers(0, 5), st.sampled_from(FAULTS)),
     st.tuples(st.just("sync"), st.integers(0, 5), st.sampled_from(FAULTS)),
 )
@@ -120,6 +123,16 @@ def _perform(op, kiosks, transports, slugs) -> None:
             open_ = ledger.conflicts()
             if open_:
                 ledger.resolve_conflict(open_[0]["id"], "talked to both borrowers")
+        elif kind == "hold":
+            ledger.place_hold(member(op[2]), tool(op[3]), any_copy=op[4])
+        elif kind == "cancel_hold":
+            current = ledger.holds(current_only=True)
+            if current:
+                ledger.cancel_hold(current[op[2] % len(current)]["id"], "no longer needed")
+        elif kind == "hold_shelf":  # a volunteer sets aside what waiting members should have
+            for item in ledger.hold_shelf():
+                if item["action"] == "set_aside":
+                    ledger.set_aside_next(item["tool_code"])
         elif kind == "sync":
             transports[k].fault = op[2]
             try:
@@ -172,11 +185,13 @@ def _check(kiosks, transports, storage, slugs, layout) -> None:
         assert ledger.outbox_size() == 0, "an outbox did not drain"
         assert quarantined(ledger) == {}, "a good event was refused"
 
-    # every kiosk of a library has the same projections
+    # every kiosk of a library has the same projections, and the same waiting lists
     for lib, members in by_library.items():
         first = members[0].projection_snapshot()
+        queues = _queues(members[0])
         for other in members[1:]:
             assert other.projection_snapshot() == first, f"kiosks of {lib} diverged"
+            assert _queues(other) == queues, f"the waiting lists of {lib} diverged"
 
     # the server holds each event exactly once, and exactly the kiosks' events (plus its conflicts)
     for lib in slugs:
@@ -192,7 +207,8 @@ def _check(kiosks, transports, storage, slugs, layout) -> None:
 
     # every catalog copy is the same, and partners see the true availability
     catalog = {lib: _catalog(members[0], lib) for lib, members in by_library.items()}
-    truth = {lib: {t["code"]: (t["status"], _due_back(members[0], t["code"])) for t in members[0].list_tools()}
+    truth = {lib: {t["code"]: (t["status"], _due_back(members[0], t["code"]), t["waiting"])
+                   for t in members[0].list_tools()}
              for lib, members in by_library.items()}
     for ledger in kiosks:
         own = ledger.library["slug"]
@@ -202,7 +218,7 @@ def _check(kiosks, transports, storage, slugs, layout) -> None:
         for tool in ledger.list_tools(all_libraries=True):
             if tool["library"] != own:
                 assert tool["library"] in visible
-                assert (tool["status"], tool["due_back"]) == truth[tool["library"]][tool["code"]]
+                assert (tool["status"], tool["due_back"], tool["waiting"]) == truth[tool["library"]][tool["code"]]
         # no member data of another library, anywhere in the kiosk's file
         dump = "\n".join(ledger._conn.iterdump())
         for lib in slugs:
@@ -223,6 +239,10 @@ LIBRARY_SET_COLUMNS = {"status"}
 def _catalog(ledger, library: str) -> list[tuple]:
     rows = ledger._conn.execute("SELECT * FROM tools WHERE library = ? ORDER BY code", (library,)).fetchall()
     return [tuple(v for k, v in zip(r.keys(), r) if k not in LIBRARY_SET_COLUMNS) for r in rows]
+
+
+def _queues(ledger) -> list[tuple]:
+    return [(h["id"], h["tool_code"], h["member_code"], h["position"], h["status"]) for h in ledger.holds()]
 
 
 def _due_back(ledger, code: str) -> str | None:

@@ -24,6 +24,10 @@ SCREENS = {
     "overdue": ("overdue", "OverdueScreen"),
     "conflicts": ("conflicts", "ConflictsScreen"),
     "settings": ("settings", "SettingsScreen"),
+    "waitlist": ("waitlist", "WaitlistScreen"),
+    "hold_slip": ("hold_slip", "HoldSlipScreen"),
+    "hold_shelf": ("hold_shelf", "HoldShelfScreen"),
+    "find_tool": ("find_tool", "FindToolScreen"),
 }
 
 

@@ -58,19 +58,23 @@ class CheckinScreen(KioskScreen):
         if condition == "missing-parts" and self.tool.get("kit") and not self.asking_parts:
             self.asking_parts = True
             return
-        self._record(condition, self.missing if condition == "missing-parts" else [])
+        hold = self._record(condition, self.missing if condition == "missing-parts" else [])
         self.app.accept(_("Returned. Thank you!"))
-        if self.then:
+        if hold:  # someone waits for it: the hold shelf, not the open shelf
+            self.app.go("hold_slip", hold=hold, then=self.then)
+        elif self.then:
             self.app.go(self.then.pop("name"), **self.then)
         else:
             self.app.go_home()
 
-    def _record(self, condition: str, missing: list[str], note: str | None = None) -> None:
+    def _record(self, condition: str, missing: list[str], note: str | None = None) -> dict[str, Any] | None:
+        """Writes the return; the hold the tool is now set aside for, if any."""
         if self.done or not self.tool:
-            return
+            return None
         self.done = True
-        self.service.checkin(self.tool["code"], condition, missing, note)
+        result = self.service.checkin(self.tool["code"], condition, missing, note)
         self.app.request_sync()
+        return result["hold"]
 
     def handle_scan(self, scan: Scan) -> bool:
         self.leave()

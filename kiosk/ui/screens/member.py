@@ -10,6 +10,8 @@ from kiosk.ledger import LedgerError, Refused
 from kiosk.ui.i18n import _, long_date
 from kiosk.ui.messages import refusal_text
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.hold_service import HOLDABLE
+from kiosk.ui.hold_rows import hold_rows
 from kiosk.ui.service import BasketItem, MemberView, Scan
 from kiosk.ui.widgets import ToolRow
 
@@ -23,13 +25,15 @@ class MemberScreen(KioskScreen):
     confirm_text = StringProperty("")
     can_confirm = BooleanProperty(False)
 
-    def setup(self, code: str = "", basket: list[str] | None = None, **_: Any) -> None:
+    def setup(self, code: str = "", basket: list[str] | None = None, **_params: Any) -> None:
         self.code = code
         self.basket = list(basket or [])
         self.view: MemberView | None = None
         self.items: list[BasketItem] = []
         if code:
-            self.app.accept()
+            ready = self.service.ready_holds(code)
+            self.app.accept(_("Your {tool} is waiting for you on the hold shelf.").format(tool=ready[0]["tool_name"])
+                            if ready else "")
 
     def refresh(self) -> None:
         if not self.code:
@@ -39,7 +43,8 @@ class MemberScreen(KioskScreen):
         self.greeting = _("Hello, {name}!").format(name=self.view.first_name)
         problems = self.view.refusals + [r for r in about_member if r.reason == "over_limit"]
         self.problem = "\n".join(refusal_text(r) for r in problems)
-        self.loans_title = _("You have out:") if self.view.loans else _("You have nothing out.")
+        self.holds = self.service.member_holds(self.code)
+        self.loans_title = _("You have out:") if self.view.loans or self.holds else _("You have nothing out.")
         going = [i for i in self.items if i.refusal is None]
         self.can_confirm = bool(going) and not about_member
         self.confirm_text = (_("Borrow {count} tools").format(count=len(going)) if len(going) > 1
@@ -56,6 +61,9 @@ class MemberScreen(KioskScreen):
             row = ToolRow(title=loan.get("tool_name") or loan["tool_code"], detail=detail, alert=late,
                           photo=self.service.photo_path(loan.get("tool")), code=loan["tool_code"], action=_("Renew"))
             row.bind(on_action_press=lambda r: self.renew(r.code))
+            box.add_widget(row)
+        for row in hold_rows(self.holds):
+            row.bind(on_action_press=lambda r: self.cancel_hold(r.code))
             box.add_widget(row)
 
     def _show_basket(self) -> None:
@@ -91,11 +99,23 @@ class MemberScreen(KioskScreen):
         self.basket.append(tool["code"])
         self.refresh()
         item = next(i for i in self.items if i.code == tool["code"])
+        if item.refusal is not None and item.refusal.reason in HOLDABLE:  # offer its waiting list instead
+            self.basket.remove(tool["code"])
+            self.app.refuse(refusal_text(item.refusal, item.tool))
+            self.app.go("waitlist", code=self.code, tool=tool,
+                        then={"name": "member", "code": self.code, "basket": list(self.basket)})
+            return True
         if item.refusal is None:
             self.app.accept()
         else:
             self.app.refuse(refusal_text(item.refusal, item.tool))
         return True
+
+    def cancel_hold(self, hold_id: str) -> None:
+        self.service.cancel_hold(hold_id)
+        self.app.request_sync()
+        self.app.accept(_("Your hold is cancelled."))
+        self.refresh()
 
     def remove(self, code: str) -> None:
         self.basket = [c for c in self.basket if c != code]

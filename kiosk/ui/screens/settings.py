@@ -49,7 +49,7 @@ class SettingsScreen(KioskScreen):
         settings, service = self.service.ledger.settings, self.service
         self.open_days = set(settings["open_weekdays"])
         self.hours = dict(settings["opening_hours"])
-        for name in ("default_loan_days", "loan_limit", "max_renewals"):
+        for name in ("default_loan_days", "loan_limit", "max_renewals", "hold_pickup_days", "max_holds"):
             self.ids[name].text = str(settings[name])
         self.ids.closed_dates.text = ", ".join(settings["closed_dates"])
         self.ids.waiver_text.text = settings["waiver_text"]
@@ -121,6 +121,9 @@ class SettingsScreen(KioskScreen):
             "default_loan_days": read.whole_number(ids.default_loan_days.text, 1, _("Loan period (days)")),
             "loan_limit": read.whole_number(ids.loan_limit.text, 1, _("Tools at once")),
             "max_renewals": read.whole_number(ids.max_renewals.text, 0, _("Renewals allowed")),
+            "hold_pickup_days": read.ranged_setting(ids.hold_pickup_days.text, "hold_pickup_days",
+                                                    _("Opening days to pick up a hold")),
+            "max_holds": read.ranged_setting(ids.max_holds.text, "max_holds", _("Holds per member")),
         }
         shown = {row.category: row.days for row in ids.categories.children}
         by_category = {c: d for c, d in self.service.ledger.settings["category_loan_days"].items() if c not in shown}

@@ -1,4 +1,4 @@
-"""What the server derives from the events it stores: settings, tools, loans, conflicts, availability."""
+"""What the server derives from the events it stores: settings, tools, loans, holds, conflicts, availability."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from kiosk.ledger.ids import uuid7
 from sync.protocol import photo_hash
 from sync.server.db import Tx
 from sync.server.derive import Loan, Return, close_loans, conflict_id, double_checkouts, renew
-from sync.server.sqlstore.core import SERVER_DEVICE, SQLCore
+from sync.server.sqlstore.core import SERVER_DEVICE
+from sync.server.sqlstore.holds import Holds
 
 LOAN_COLUMNS = ("id", "library", "tool", "opened_event", "opened_hlc", "opened_device", "opened_seq", "due", "due_hlc",
                 "due_device", "closed_by", "closed_hlc", "closed_device", "closed_seq", "closed_at")
 
 
-class Derived(SQLCore):
+class Derived(Holds):
     def _derive(self, tx: Tx, library: str, rows: list[tuple[int, Event]], head: int, server_seq: int,
                 now: int) -> tuple[int, int, int]:
         events = [e for _, e in rows if e.known]
@@ -24,6 +25,7 @@ class Derived(SQLCore):
         loans, conflicts = self._loans(tx, library, events)
         touched_tools |= {loan.tool for loan in loans.values() if loan.tool is not None and loan.changed}
         touched_tools |= {e.payload["tool"] for e in events if e.type in ("loan.opened", "loan.returned")}
+        touched_tools |= self._holds(tx, library, events)
         for first, second in conflicts:
             server_seq += 1
             head += 1
@@ -156,7 +158,8 @@ class Derived(SQLCore):
         return loans, [(a, b) for a, b in pairs if conflict_id(a, b) not in known]
 
     def _availability(self, tx: Tx, library: str, codes: set[str], head: int) -> None:
-        """What partners see of these tools: in, out (and when due back), or out of service."""
+        """What partners see of these tools: in, out (and when due back), out of service, or on the
+        hold shelf; and how many members wait for each (never who)."""
         codes = sorted(c for c in codes if c)
         if not codes:
             return
@@ -165,17 +168,26 @@ class Derived(SQLCore):
             f"""SELECT tool, min(due) AS due FROM loans WHERE library = ? AND tool {in_codes}
                 AND opened_hlc IS NOT NULL AND closed_by IS NULL GROUP BY tool""", [library, *code_args])}
         current = {r["code"]: r for r in tx.rows(
-            f"SELECT code, service_status, status, due_back FROM tools WHERE library = ? AND code {in_codes}",
+            f"SELECT code, service_status, status, due_back, waiting FROM tools WHERE library = ? AND code {in_codes}",
+            [library, *code_args])}
+        shelved = {r["set_aside_tool"] for r in tx.rows(
+            f"SELECT DISTINCT set_aside_tool FROM holds WHERE library = ? AND set_aside_tool {in_codes} AND status = 'ready'",
+            [library, *code_args])}
+        waiting = {r["tool"]: r["n"] for r in tx.rows(
+            f"SELECT tool, count(*) AS n FROM holds WHERE library = ? AND tool {in_codes} AND status = 'waiting' GROUP BY tool",
             [library, *code_args])}
         changed = []
         for code in codes:
             row = current.get(code)
             service = row["service_status"] if row else "available"
-            status, due_back = ("on_loan", out[code]) if code in out else (service, None)
-            if row is None or (row["status"], row["due_back"]) != (status, due_back):
-                changed.append((library, code, status, due_back, head))
-        tx.upsert("tools", ("library", "code", "status", "due_back", "changed_lseq"), changed, "library, code",
-                  ("status", "due_back", "changed_lseq"))
+            if code in out:
+                status, due_back = "on_loan", out[code]
+            else:
+                status, due_back = ("on_hold_shelf" if service == "available" and code in shelved else service), None
+            if row is None or (row["status"], row["due_back"], row["waiting"]) != (status, due_back, waiting.get(code, 0)):
+                changed.append((library, code, status, due_back, waiting.get(code, 0), head))
+        tx.upsert("tools", ("library", "code", "status", "due_back", "waiting", "changed_lseq"), changed, "library, code",
+                  ("status", "due_back", "waiting", "changed_lseq"))
 
 
 def _loan(row: Any) -> Loan:

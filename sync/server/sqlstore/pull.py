@@ -52,8 +52,9 @@ class Pull(SQLCore):
                 events.extend(event_from_row(r) for r in rows)
                 if not own and new_cursors[slug] > cursor:
                     availability += [
-                        {"library": slug, "code": r["code"], "status": r["status"], "due_back": r["due_back"]}
-                        for r in tx.rows("""SELECT code, status, due_back FROM tools WHERE library = ?
+                        {"library": slug, "code": r["code"], "status": r["status"], "due_back": r["due_back"],
+                         "waiting": r["waiting"]}
+                        for r in tx.rows("""SELECT code, status, due_back, waiting FROM tools WHERE library = ?
                                             AND changed_lseq > ? AND changed_lseq <= ? ORDER BY code""",
                                          (slug, cursor, new_cursors[slug]))]
             wanted = [r["sha256"] for r in tx.rows("SELECT sha256 FROM photos_missing WHERE library = ? LIMIT ?",

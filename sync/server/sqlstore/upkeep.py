@@ -1,4 +1,4 @@
-"""Upkeep: borrowers forgotten once each library's retention period is over."""
+"""Upkeep: borrowers of loans and holds forgotten once each library's retention period is over."""
 
 from __future__ import annotations
 
@@ -22,11 +22,14 @@ class Upkeep(SQLCore):
                 loans = tx.rows("""SELECT id, opened_event FROM loans WHERE library = ? AND forgotten = 0
                                    AND closed_at IS NOT NULL AND closed_at < ? AND opened_event IS NOT NULL""",
                                 (lib["slug"], cutoff))
-                for loan in loans:
-                    row = tx.one("SELECT payload FROM events WHERE id = ?", (loan["opened_event"],))
-                    payload = protocol.redact_member(json.loads(row["payload"]))
-                    tx.run("UPDATE events SET payload = ? WHERE id = ?",
-                           (protocol.payload_text(payload), loan["opened_event"]))
                 tx.many("UPDATE loans SET forgotten = 1 WHERE id = ?", [(loan["id"],) for loan in loans])
-                forgotten += len(loans)
+                holds = tx.rows("""SELECT id, placed_event FROM holds WHERE library = ? AND forgotten = 0
+                                   AND status IN ('picked_up', 'cancelled', 'expired') AND ended_at < ?
+                                   AND placed_event IS NOT NULL""", (lib["slug"], cutoff))
+                for event_id in [loan["opened_event"] for loan in loans] + [hold["placed_event"] for hold in holds]:
+                    row = tx.one("SELECT payload FROM events WHERE id = ?", (event_id,))
+                    payload = protocol.redact_member(json.loads(row["payload"]))
+                    tx.run("UPDATE events SET payload = ? WHERE id = ?", (protocol.payload_text(payload), event_id))
+                tx.many("UPDATE holds SET forgotten = 1, member = NULL WHERE id = ?", [(h["id"],) for h in holds])
+                forgotten += len(loans) + len(holds)
         return forgotten

@@ -68,6 +68,18 @@ CREATE TABLE IF NOT EXISTS reminder_items (
     loan_id TEXT NOT NULL, kind TEXT NOT NULL, due TEXT NOT NULL, day TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS reminder_items_loan ON reminder_items (loan_id, kind, day);
+
+-- pickup notices: one for each time a hold is set aside (a failed one may be retried)
+CREATE TABLE IF NOT EXISTS pickup_notices (
+    id INTEGER PRIMARY KEY,
+    library TEXT NOT NULL, hold_id TEXT NOT NULL, set_aside TEXT NOT NULL,
+    member_code TEXT NOT NULL, channel TEXT NOT NULL, recipient TEXT NOT NULL,
+    subject TEXT, body TEXT NOT NULL,
+    status TEXT NOT NULL,                 -- sending | sent | logged | failed
+    error TEXT, at REAL NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS pickup_notices_once ON pickup_notices (library, hold_id, set_aside)
+    WHERE status != 'failed';
 """
 
 

@@ -26,6 +26,17 @@ BACK_ROOM = "DEMOBACKROOM"   # the second kiosk of kiosk.demo's double checkout
 PHOTOGRAPHED = 8
 
 
+def _wait(ledger) -> None:
+    """A few members on the waiting lists of tools that are out, and one tool on the hold shelf."""
+    out = [t["code"] for t in ledger.list_tools(status="on_loan")][:2]
+    free = [m["code"] for m in ledger.list_members() if not ledger.checkout_refusals(m["code"], [])]
+    for tool in out:
+        for member in free[:3]:
+            if not ledger.hold_refusals(member, tool):
+                ledger.place_hold(member, tool)
+    ledger.checkin(out[0])
+
+
 def seed_server(folder: Path) -> Storage:
     """The server's storage with the demo library's events, as its two kiosks would have sent them."""
     storage = open_storage(folder / "server")
@@ -35,6 +46,7 @@ def seed_server(folder: Path) -> Storage:
     ledger = seed_demo(folder / "kiosk")
     try:
         photos = _photograph(ledger)
+        _wait(ledger)
         front = _enroll(storage, SLUG, ledger.device["id"], "Front counter")
         back = _enroll(storage, SLUG, BACK_ROOM, "Back room")
         events = [e.to_wire() for e in ledger.events()]

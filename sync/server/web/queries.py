@@ -108,6 +108,10 @@ def _conflict_dict(view: LibraryView, row: Any) -> dict[str, Any]:
     conflict["tool"] = tool(view, row["tool_code"])
     conflict["detected_at"] = clock.stamp_iso(row["detected_hlc"])
     conflict["loans"] = [found for found in (loan(view, i) for i in (row["loan_a"], row["loan_b"]) if i) if found]
+    conflict["holds"] = [dict(h) for i in (row["hold_a"], row["hold_b"]) if i for h in view.query(
+        """SELECT h.*, m.name AS member_name, m.phone FROM holds h
+           LEFT JOIN members m ON m.library = h.library AND m.code = h.member_code WHERE h.library = ? AND h.id = ?""",
+        (view.library, i))]
     ret = view.query("SELECT * FROM returns WHERE library = ? AND event_id = ?", (view.library, row["return_event"] or ""))
     conflict["return"] = dict(ret[0]) if ret else None
     return conflict
@@ -192,7 +196,9 @@ def catalog(view: LibraryView) -> list[dict[str, Any]]:
     rows = view.query(
         """SELECT t.code, t.name, t.category, t.brand, t.model, t.status,
                   (SELECT min(due) FROM loans l WHERE l.library = t.library AND l.tool_code = t.code
-                   AND l.closed_by IS NULL) AS due_back
+                   AND l.closed_by IS NULL) AS due_back,
+                  (SELECT count(*) FROM holds h WHERE h.library = t.library AND h.tool_code = t.code
+                   AND h.status = 'waiting') AS waiting
            FROM tools t WHERE t.library = ? AND t.name IS NOT NULL AND t.status != 'retired'
            ORDER BY t.name COLLATE NOCASE, t.code""",
         (view.library,))

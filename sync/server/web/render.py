@@ -32,7 +32,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",  # personal data: never kept by a shared computer's browser cache
 }
 
-NAV = [("overdue", "Overdue"), ("loans", "Loans"), ("conflicts", "Conflicts"), ("tools", "Tools"),
+NAV = [("overdue", "Overdue"), ("loans", "Loans"), ("holds", "Holds"), ("conflicts", "Conflicts"), ("tools", "Tools"),
        ("members", "Members"), ("partners", "Partners"), ("kiosks", "Kiosks"), ("stats", "Statistics"),
        ("reminders", "Reminders")]
 

@@ -41,7 +41,7 @@ def pages(state) -> Iterator[tuple[str, str]]:
     tool = tool[0]["code"] if tool else view.query("SELECT code FROM tools ORDER BY code LIMIT 1")[0]["code"]
     yield from [
         ("overdue", "/overdue"), ("overdue-filtered", "/overdue?min_days=7&sort=member"), ("loans", "/loans"),
-        ("loan", f"/loans/{loan}"), ("conflicts", "/conflicts"), ("tools", "/tools"), ("tool", f"/tools/{tool}"),
+        ("loan", f"/loans/{loan}"), ("holds", "/holds"), ("conflicts", "/conflicts"), ("tools", "/tools"), ("tool", f"/tools/{tool}"),
         ("members", "/members"), ("partners", "/partners"), ("kiosks", "/kiosks"), ("stats", "/stats"),
         ("reminders", "/reminders"), ("not-found", "/tools/NO-SUCH-TOOL"),
     ]

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from kiosk.ledger import projections, rules, schema
 from kiosk.ledger.codes import LIBRARY_SLUG
 from kiosk.ledger.events import Event
+from kiosk.ledger.privacy import forget_before
 from kiosk.ledger.store import connect, write_transaction
 from sync.server.web.source import EventSource
 
@@ -83,17 +84,10 @@ class LibraryView:
         return inserted
 
     def _forget_old_borrowers(self, today: date) -> None:
-        """Returned loans past the retention period lose their borrower here too."""
+        """Returned loans and ended holds past the retention period lose their borrower here too."""
         cutoff = rules.forget_before(today, self.settings()).isoformat()
         with write_transaction(self._conn, self.path):
-            ids = [r["id"] for r in self._conn.execute(
-                "SELECT id FROM loans WHERE member_code IS NOT NULL AND closed_by IS NOT NULL AND closed_at < ?",
-                (cutoff,))]
-            for loan_id in ids:
-                self._conn.execute(
-                    "UPDATE events SET payload = json_set(payload, '$.member', NULL) "
-                    "WHERE entity = ? AND type = 'loan.opened'", (f"loan:{loan_id}",))
-                self._conn.execute("UPDATE loans SET member_code = NULL WHERE id = ?", (loan_id,))
+            forget_before(self._conn, self.library, cutoff)
             self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('forgotten_on', ?)",
                                (today.isoformat(),))
 

@@ -68,3 +68,17 @@ class LoggingSmsGateway:
         self.outbox.append((to, text))
         log.info("SMS to %s (not sent, no gateway configured): %s", to, text)
         return "logged"
+
+
+def deliver(email: EmailSender | None, sms: SmsGateway, channel: str, recipient: str, subject: str | None, body: str,
+            *, reply_to: str = "", sender_name: str = "") -> tuple[str, str | None]:
+    """Hands one message to its channel; returns its status for the log and the error, if any."""
+    try:
+        if channel == "sms":
+            return sms.send(recipient, body), None
+        if email is None:
+            return "failed", "no SMTP server is configured (TOOLKIOSK_SMTP_HOST)"
+        email.send(email.build(recipient, subject or "", body, reply_to=reply_to, sender_name=sender_name))
+        return "sent", None
+    except DeliveryError as exc:
+        return "failed", str(exc)

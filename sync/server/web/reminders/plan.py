@@ -47,7 +47,7 @@ def plan(view: LibraryView, db: WebDB, settings: dict[str, Any], optins: dict[st
         if not code or code in messaged_today:
             return None
         if code not in by_member:
-            channel = _channel(loan, optins.get(code, OptIn()))
+            channel = channel_for(loan, optins.get(code, OptIn()))
             if channel is None:
                 return None
             by_member[code] = Planned(code, loan["member_name"] or code, *channel)
@@ -67,7 +67,8 @@ def plan(view: LibraryView, db: WebDB, settings: dict[str, Any], optins: dict[st
     return [p for p in by_member.values() if p.overdue or p.due_soon]
 
 
-def _channel(loan: dict[str, Any], optin: OptIn) -> tuple[str, str] | None:
+def channel_for(loan: dict[str, Any], optin: OptIn) -> tuple[str, str] | None:
+    """Email when they agreed to it and have an address, else SMS likewise, else none."""
     if optin.email and loan.get("email"):
         return "email", loan["email"]
     if optin.sms and loan.get("phone"):

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateError
 
-from sync.server.web.reminders import optins, settings as reminder_settings
-from sync.server.web.reminders.channels import DeliveryError
+from sync.server.web.reminders import optins, pickup, settings as reminder_settings
+from sync.server.web.reminders.channels import deliver
 from sync.server.web.reminders.plan import Planned, plan
 
 if TYPE_CHECKING:
@@ -76,6 +76,8 @@ def send(state: "WebState", library: str, *, force: bool = False) -> Outcome:
             outcome.waiting = f"waiting for {settings['send_hour']:02d}:00"
             return outcome
     today = state.config.today()
+    emailed, logged, failed = pickup.send(state, library, settings["reply_to"])
+    outcome.sent, outcome.logged, outcome.failed = emailed, logged, failed
     for planned in _plan(state, library, settings):
         composed = _compose_or_error(planned, settings, state.library_name(library))
         message_id = _claim(state, library, composed, today)
@@ -135,14 +137,5 @@ def _deliver(state: "WebState", composed: Composed, settings: dict[str, Any], li
     p = composed.planned
     if composed.error:
         return "failed", composed.error
-    try:
-        if p.channel == "sms":
-            return state.sms.send(p.recipient, composed.body), None
-        if state.email is None:
-            return "failed", "no SMTP server is configured (TOOLKIOSK_SMTP_HOST)"
-        message = state.email.build(p.recipient, composed.subject or "", composed.body,
-                                    reply_to=settings["reply_to"], sender_name=state.library_name(library))
-        state.email.send(message)
-        return "sent", None
-    except DeliveryError as exc:
-        return "failed", str(exc)
+    return deliver(state.email, state.sms, p.channel, p.recipient, composed.subject, composed.body,
+                   reply_to=settings["reply_to"], sender_name=state.library_name(library))

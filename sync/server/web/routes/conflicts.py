@@ -24,6 +24,9 @@ RESOLUTIONS = {
     "double_checkout": ["First loan stands", "Second loan stands", "Both loans stand (two items)",
                         "Tool was returned", "Other (see note)"],
     "return_without_loan": ["Loan found and closed", "Return scanned by mistake", "Other (see note)"],
+    "double_set_aside": ["First hold keeps the tool", "Second hold keeps the tool", "Other (see note)"],
+    "set_aside_lent": ["The loan stands; the hold waits for the return", "The tool came back to the hold shelf",
+                       "Other (see note)"],
 }
 
 

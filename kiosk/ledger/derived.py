@@ -1,0 +1,31 @@
+"""Recomputations the projection modules share: a tool's status and a conflict's settlement."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def refresh_tool_status(conn: sqlite3.Connection, library: str, tool: str) -> None:
+    """On loan, else its service status when out of service, else on the hold shelf when set aside, else available."""
+    conn.execute(
+        """UPDATE tools SET status = CASE
+               WHEN EXISTS (SELECT 1 FROM loans WHERE library = tools.library AND tool_code = tools.code
+                            AND closed_hlc IS NULL) THEN 'on_loan'
+               WHEN service_status != 'available' THEN service_status
+               WHEN EXISTS (SELECT 1 FROM holds WHERE library = tools.library AND set_aside_tool = tools.code
+                            AND status = 'ready') THEN 'on_hold_shelf'
+               ELSE 'available' END
+           WHERE library = ? AND code = ?""",
+        (library, tool),
+    )
+
+
+def mark_resolution(conn: sqlite3.Connection, conflict_id: str) -> None:
+    conn.execute(
+        """UPDATE conflicts SET
+               status = CASE WHEN r.conflict_id IS NULL THEN 'open' ELSE 'resolved' END,
+               resolution = r.resolution, resolution_note = r.note
+           FROM (SELECT ? AS id) AS k LEFT JOIN conflict_resolutions r ON r.conflict_id = k.id
+           WHERE conflicts.id = k.id""",
+        (conflict_id,),
+    )
