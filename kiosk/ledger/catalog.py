@@ -9,6 +9,7 @@ from kiosk.ledger import search
 from kiosk.ledger.core import clean_fields
 from kiosk.ledger.errors import InvalidInput, NotFound
 from kiosk.ledger.events import TOOL_FIELDS, TOOL_STATUSES, check_fields
+from kiosk.ledger.limits import check_code
 from kiosk.ledger.minting import Minting
 from kiosk.ledger.store import write_transaction
 
@@ -23,7 +24,7 @@ _PARTNER_JOIN = "LEFT JOIN partner_availability pa ON pa.library = tools.library
 class Catalog(Minting):
     def add_tool(self, code: str | None, name: str, **fields: Any) -> dict[str, Any]:
         """Adds a tool to the catalog; without a code, a fresh label code is minted."""
-        code = (code or "").strip() or self.mint_codes("tool", 1)[0]
+        code = check_code((code or "").strip() or self.mint_codes("tool", 1)[0], "a tool's code")
         if not name or not name.strip():
             raise InvalidInput("a tool needs a name")
         fields = clean_fields(check_fields({"name": name.strip(), **fields}, TOOL_FIELDS, "tool"))

@@ -11,6 +11,7 @@ from kiosk.ledger.errors import InvalidInput, NotFound, Refusal, Refused
 from kiosk.ledger.events import CONDITIONS, PROBLEM_MAX_LENGTH
 from kiosk.ledger.holds import Holds
 from kiosk.ledger.ids import uuid7
+from kiosk.ledger.limits import TEXT_MAX
 from kiosk.ledger.store import write_transaction
 
 _LOAN_SELECT = """SELECT l.*, t.name AS tool_name, m.name AS member_name FROM loans l
@@ -95,7 +96,8 @@ class Lending(Holds):
                     fields["notes"] = "Parts missing: " + ", ".join(missing_parts)
                 if problem:
                     line = f"{today.isoformat()} returned needing repair: {problem}"
-                    fields["notes"] = f"{tool['notes']}\n{line}" if tool.get("notes") else line
+                    notes = f"{tool['notes']}\n{line}" if tool.get("notes") else line
+                    fields["notes"] = notes[-TEXT_MAX["tool"]["notes"]:]  # the newest lines, within the limit
                 self._append("tool.edited", f"tool:{tool_code}", {"code": tool_code, "fields": fields})
             hold = self._settle_tool(tool_code, today)
         closed = self._query("SELECT * FROM loans WHERE closed_by = ?", (event.id,))

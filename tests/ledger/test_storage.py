@@ -155,7 +155,7 @@ def test_a_full_disk_refuses_the_write_and_keeps_everything_before_it(tmp_path):
         ledger.checkout("M1", ["T1"])
         with pytest.raises(DiskFull, match="no room to write"):
             for i in range(100_000):
-                ledger.add_tool(f"F{i}", "Filler " + "x" * 2000)
+                ledger.add_tool(f"F{i}", "Filler", description="x" * 2000)
         added = len(ledger.list_tools())
         ledger.close()
         reopened = Ledger.open(disk / "home")
