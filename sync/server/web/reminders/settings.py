@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from kiosk.ledger import limits
 from sync.server.web.db import WebDB
 
 BASE_FIELDS = ("due_soon_subject", "due_soon_body", "overdue_subject", "overdue_body", "sms_due_soon", "sms_overdue")
@@ -89,7 +90,7 @@ SAMPLE: dict[str, Any] = {
 }
 
 _environment = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = limits.EMAIL  # the one address rule members and the kiosk use too
 
 
 class SettingsError(ValueError):
