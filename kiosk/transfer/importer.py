@@ -63,7 +63,7 @@ def import_file(ledger: Ledger, path: Path, target: Target, *, layout: str | Non
         unchanged=sum(changes == {} for _, changes in plan),
         bad_rows=bad_rows,
         unknown_columns=[c for c in table.columns if column_key(c) not in chosen.keys],
-        notes=_remark_notes(records, target),
+        notes=table.notes + _remark_notes(records, target),
     )
     if dry_run or (bad_rows and not skip_bad):
         return report
