@@ -27,7 +27,7 @@ class Catalog(Minting):
         code = check_code((code or "").strip() or self.mint_codes("tool", 1)[0], "a tool's code")
         if not name or not name.strip():
             raise InvalidInput("a tool needs a name")
-        fields = clean_fields(check_fields({"name": name.strip(), **fields}, TOOL_FIELDS, "tool"))
+        fields = check_fields(clean_fields({"name": name.strip(), **fields}), TOOL_FIELDS, "tool")
         _check_status(fields)
         with self._lock, write_transaction(self._conn, self.path):
             if self._tool_row(code) is not None:
@@ -36,7 +36,7 @@ class Catalog(Minting):
         return self.tool(code)
 
     def edit_tool(self, code: str, **fields: Any) -> dict[str, Any]:
-        fields = clean_fields(check_fields(fields, TOOL_FIELDS, "tool"))
+        fields = check_fields(clean_fields(fields), TOOL_FIELDS, "tool")
         _check_status(fields)
         if "name" in fields and not fields["name"]:
             raise InvalidInput("a tool needs a name")

@@ -76,13 +76,13 @@ def check_loan_days(value: Any, name: str = "a loan period") -> None:
 
 def check_email(value: Any) -> None:
     """None, or one email address (a line break in it would break every mail sent to it)."""
-    if value is not None and (not isinstance(value, str) or len(value) > TEXT_MAX["member"]["email"]
+    if not _blank(value) and (not isinstance(value, str) or len(value) > TEXT_MAX["member"]["email"]
                               or not EMAIL.match(value)):
         raise InvalidInput(f"{_short(value)} is not an email address; write it like name@example.org")
 
 
 def check_phone(value: Any) -> None:
-    if value is not None and (not isinstance(value, str) or not PHONE.match(value)):
+    if not _blank(value) and (not isinstance(value, str) or not PHONE.match(value)):
         raise InvalidInput(f"{_short(value)} is not a phone number; use digits, spaces, dashes and a leading +")
 
 
@@ -155,6 +155,11 @@ def check_payload_size(text: str) -> None:
     if len(text.encode()) > MAX_EVENT_BYTES:
         raise InvalidInput(f"this is too much to store at once (over {MAX_EVENT_BYTES // 1024} KB); "
                            "shorten the longest texts")
+
+
+def _blank(value: Any) -> bool:
+    """No value: None, or text the ledger stores as none (it trims every text)."""
+    return value is None or isinstance(value, str) and not value.strip()
 
 
 def _short(value: Any) -> str:

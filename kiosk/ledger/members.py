@@ -18,7 +18,7 @@ class Members(Settings, Minting):
         code = check_code((code or "").strip() or self.mint_codes("member", 1)[0], "a member's card code")
         if not name or not name.strip():
             raise InvalidInput("a member needs a name")
-        fields = clean_fields(check_fields({"name": name.strip(), **fields}, MEMBER_FIELDS, "member"))
+        fields = check_fields(clean_fields({"name": name.strip(), **fields}), MEMBER_FIELDS, "member")
         _check_member(fields)
         with self._lock, write_transaction(self._conn, self.path):
             if self._member_row(code) is not None:
@@ -27,7 +27,7 @@ class Members(Settings, Minting):
         return self.member(code)
 
     def edit_member(self, code: str, **fields: Any) -> dict[str, Any]:
-        fields = clean_fields(check_fields(fields, MEMBER_FIELDS, "member"))
+        fields = check_fields(clean_fields(fields), MEMBER_FIELDS, "member")
         _check_member(fields)
         if not fields:
             raise InvalidInput("nothing to change")

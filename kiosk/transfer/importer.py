@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kiosk.ledger import InvalidInput, Ledger
+from kiosk.ledger.core import clean_fields
 from kiosk.ledger.events import MEMBER_FIELDS, TOOL_FIELDS, check_fields
 from kiosk.ledger.limits import check_code
 from kiosk.transfer.errors import UnknownLayout
@@ -110,7 +111,7 @@ def _refused_by_ledger(record: Record, target: Target) -> list[str]:
     try:
         if record.code:
             check_code(record.code, f"the {target.code_word}")
-        check_fields({"name": record.name, **record.fields}, target.fields, target.what)
+        check_fields(clean_fields({"name": record.name, **record.fields}), target.fields, target.what)
     except InvalidInput as exc:
         return [str(exc)]
     return []

@@ -99,7 +99,7 @@ def test_a_file_that_is_not_sqlite_gives_one_clear_message(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     (home / "ledger.db").write_bytes(b"this is a shopping list, not a database\n" * 200)
-    with pytest.raises(NotADatabase, match="not a readable Tool Library Kiosk database"):
+    with pytest.raises(NotADatabase, match="is not a SQLite database"):
         Ledger.open(home)
     assert (home / "ledger.db").read_bytes().startswith(b"this is a shopping list")
 
