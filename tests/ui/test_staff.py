@@ -46,6 +46,11 @@ def test_add_a_tool_with_its_photo_from_a_file_backed_camera(kiosk, ledger, phot
     kiosk.tap(kiosk.find("Choose a category"))
     kiosk.tap(kiosk.find("Saws"))
     kiosk.tap(kiosk.find("Fair"))
+    kiosk.type(form.ids.loan_days, "5000000")
+    kiosk.tap(kiosk.find("Save and print label"))
+    assert kiosk.app.toast.text == "Loan days: please enter a whole number from 1 to 365."
+    assert ledger.find_tool(label) is None and kiosk.screen is form
+    kiosk.type(form.ids.loan_days, "")
     kiosk.tap(kiosk.find("Take photo"))
     kiosk.tap(kiosk.find("Save and print label"))
     assert kiosk.app.toast.text == "Saved: Tile saw. Label saved; no printer is set up."
