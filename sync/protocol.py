@@ -324,8 +324,10 @@ def _check_payload(event: Event) -> None:
         if p.get("condition", "ok") not in CONDITIONS:
             raise InvalidInput(f"condition must be one of {', '.join(CONDITIONS)}")
         parts = p.get("missing_parts") or []
-        if not isinstance(parts, list) or not all(isinstance(x, str) for x in parts):
-            raise InvalidInput("missing_parts must be a list of text")
+        if not isinstance(parts, list) or len(parts) > limits.KIT_PARTS_MAX or not all(
+                isinstance(x, str) and len(x) <= limits.KIT_PART_MAX for x in parts):
+            raise InvalidInput(f"missing_parts must be a list of at most {limits.KIT_PARTS_MAX} texts, "
+                               f"each at most {limits.KIT_PART_MAX} characters")
         _entity(event, f"tool:{tool}")
     elif kind == "conflict.opened":
         for key in ("conflict_id", "kind", "tool"):
@@ -376,7 +378,7 @@ def _check_hold(event: Event) -> None:
             raise InvalidInput(f"payload field 'order' must be a whole number from 0 to {hold_rules.ORDER_MAX}")
 
 
-def _text(payload: dict, key: str, *, optional: bool = False, most: int = 2000) -> str | None:
+def _text(payload: dict, key: str, *, optional: bool = False, most: int = limits.NOTE_MAX) -> str | None:
     value = payload.get(key)
     if value is None and optional:
         return None

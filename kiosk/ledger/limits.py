@@ -47,6 +47,7 @@ TEXT_MAX: dict[str, dict[str, int]] = {
     "settings": {"name": 200, "waiver_version": 40},
 }
 KIT_PARTS_MAX, KIT_PART_MAX = 50, 200
+NOTE_MAX = 2000               # a free text an event carries: a return's note, how a conflict was settled
 REPLACEMENT_VALUE_MAX = 1_000_000
 MEMBER_LOAN_LIMIT = (0, 1000)
 
@@ -62,6 +63,12 @@ def check_code(code: str, what: str = "a code") -> str:
     if not isinstance(code, str) or not code or len(code) > CODE_MAX or _CONTROL.search(code):
         raise InvalidInput(f"{what} must be 1 to {CODE_MAX} characters on one line")
     return code
+
+
+def check_note(value: Any, what: str) -> None:
+    """None, or a note of at most NOTE_MAX characters."""
+    if value is not None and (not isinstance(value, str) or len(value) > NOTE_MAX):
+        raise InvalidInput(f"{what} is at most {NOTE_MAX} characters")
 
 
 def check_number(name: str, value: Any, least: int, most: int) -> None:

@@ -32,7 +32,7 @@ BAD_SETTINGS = [
 ]
 BAD_MEMBERS = [
     {"email": "ana@example.org\nBcc: everyone@example.org"}, {"email": "not an address"},
-    {"phone": "555-0101\r\n"}, {"phone": "call me maybe"}, {"expires": "9999-12-31"}, {"loan_limit": 10**9},
+    {"phone": "555-0101\r\n555-0102"}, {"phone": "call me maybe"}, {"expires": "9999-12-31"}, {"loan_limit": 10**9},
 ]
 
 
@@ -144,3 +144,23 @@ def test_one_librarys_bad_data_never_stops_forgetting_in_the_others(kiosk, serve
     assert any("maple" in record.getMessage() for record in caplog.records)
     opened = next(e for _, e in storage.events("oak") if e.type == "loan.opened")
     assert opened.payload["member"] is None
+
+
+def test_notes_on_returns_and_settled_conflicts_stay_within_what_the_server_stores(kiosk, server):
+    ledger = kiosk("maple")
+    ledger.add_tool("T1", "Drill")
+    ledger.add_member("M1", "Ana", expires="2099-01-01")
+    ledger.accept_waiver("M1")
+    ledger.checkout("M1", ["T1"])
+    before = len(ledger.events())
+    with pytest.raises(InvalidInput, match="at most 2000"):
+        ledger.checkin("T1", note="n" * 5000)
+    with pytest.raises(InvalidInput, match="missing parts"):
+        ledger.checkin("T1", "missing-parts", missing_parts=["p" * 300])
+    assert len(ledger.events()) == before
+    ledger.checkin("T1", "missing-parts", missing_parts=["a part with a long name " * 8] * 50)
+    assert SyncClient(ledger).sync().quarantined == []
+    long_note = _event(ledger, "loan.returned", "tool:T1", {"tool": "T1", "at": date.today().isoformat(),
+                                                            "note": "n" * 5000})
+    answer = post(server.url, sync_body(ledger, [long_note]), token(ledger)).json()
+    assert [r["reason"] for r in answer.get("rejected", [])] == ["invalid"]
