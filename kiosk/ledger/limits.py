@@ -51,10 +51,10 @@ NOTE_MAX = 2000               # a free text an event carries: a return's note, h
 REPLACEMENT_VALUE_MAX = 1_000_000
 MEMBER_LOAN_LIMIT = (0, 1000)
 
-# An address as mail servers take it: one @, no spaces or line breaks, a dotted domain.
-EMAIL = re.compile(r"^[^@\s<>,;:\"()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+# An address as mail servers take it: one @, no spaces or line breaks, a dotted domain (letters of any script).
+EMAIL = re.compile(r"^[^@\s<>,;:\"()\[\]\\]+@(?:[\w-]+\.)+[\w-]{2,}\Z")
 # A phone number as people write it: digits with spaces, dashes, dots, brackets, a leading +, an extension.
-PHONE = re.compile(r"^\+?[0-9 ()./-]{3,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+PHONE = re.compile(r"^\+?[0-9 ()./-]{3,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?\Z", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

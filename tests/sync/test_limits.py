@@ -164,3 +164,13 @@ def test_notes_on_returns_and_settled_conflicts_stay_within_what_the_server_stor
                                                             "note": "n" * 5000})
     answer = post(server.url, sync_body(ledger, [long_note]), token(ledger)).json()
     assert [r["reason"] for r in answer.get("rejected", [])] == ["invalid"]
+
+
+def test_the_server_refuses_an_address_that_ends_in_a_line_break(kiosk, server):
+    ledger = kiosk("maple")
+    sent = _event(ledger, "member.added", "member:M2",
+                  {"code": "M2", "fields": {"name": "Ben", "email": "ben@example.org\n"}})
+    answer = post(server.url, sync_body(ledger, [sent]), token(ledger)).json()
+    assert [r["reason"] for r in answer.get("rejected", [])] == ["invalid"]
+    ledger.add_member("M3", "Cy", email=" cy@example.org\n")   # a kiosk trims what was typed
+    assert ledger.member("M3")["email"] == "cy@example.org"
