@@ -36,7 +36,8 @@ def need_emulation() -> None:
 def arm_root(tmp_path_factory) -> Path:
     need_emulation()
     root = make_pi_root(tmp_path_factory.mktemp("pi-arm64"), "arm64")
-    shutil.copytree(PHOTOS, root / "opt" / "toolkiosk" / "shared" / "data" / "barcode-photos"  # where tests/scan look)
+    # where tests/scan look for them: the folder beside the sources
+    shutil.copytree(PHOTOS, root / "opt" / "toolkiosk" / "shared" / "data" / "barcode-photos")
     in_chroot(root, "/opt/toolkiosk/src/deploy/raspberrypi/install.sh")
     yield root
     assert str(root) not in Path("/proc/mounts").read_text(), "a mount was left inside the test root"
