@@ -9,12 +9,10 @@ from kiosk.ledger import clock
 from kiosk.ledger.events import Event
 from sync import protocol
 from sync.server.db import Database, Tx
+from sync.server.drift import MAX_AHEAD_MS, MIN_AHEAD_MS
 from sync.server.errors import Invalid, NotFound
 
 SERVER_DEVICE = "server:{library}"   # the author of the server's own events in a library
-# the range of the drift setting: under a minute refuses honest kiosks whose clocks are merely
-# imprecise; beyond a week lets a wrong clock set every library's date
-MIN_AHEAD_MS, MAX_AHEAD_MS = 60_000, 7 * clock.DAY_MS
 
 
 class SQLCore:

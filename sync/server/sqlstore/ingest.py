@@ -11,6 +11,7 @@ from kiosk.ledger.ids import uuid7
 from sync import failpoints
 from sync.protocol import Rejection, check_event, same_event
 from sync.server.db import Tx
+from sync.server.drift import ahead_message
 from sync.server.sqlstore.core import SERVER_DEVICE, event_from_row
 from sync.server.sqlstore.derived import Derived
 from sync.server.storage import Device, IngestResult
@@ -40,7 +41,7 @@ class Ingest(Derived):
             elif clock.physical_ms(event.hlc) - now > self.max_ahead_ms:
                 by = clock.physical_ms(event.hlc) - now
                 result.clock_ahead_ms = max(result.clock_ahead_ms or 0, by)
-                ahead.append(Rejection(event.id, "clock_ahead", _ahead_message(by, self.max_ahead_ms)))
+                ahead.append(Rejection(event.id, "clock_ahead", ahead_message(by, self.max_ahead_ms)))
             else:
                 candidates.append(event)
                 texts.setdefault(event.id, text)  # a second copy of an id is compared, never stored
@@ -123,18 +124,3 @@ def _flag(tx: Tx, device: Device, refused: list[Rejection], now: int) -> None:
     tx.many("INSERT INTO flags (library, device, event_id, reason, message, at_ms) VALUES (?, ?, ?, ?, ?, ?)",
             [(device.library, device.id, r.id, r.reason, r.message, now) for r in refused])
 
-
-def _ahead_message(by_ms: int, allowed_ms: int) -> str:
-    return (f"this event is stamped {describe_ms(by_ms)} ahead of the server's clock (at most "
-            f"{describe_ms(allowed_ms)} is allowed): the kiosk's clock is wrong; set it right, and the "
-            "kiosk stamps its next events with the server's time")
-
-
-def describe_ms(ms: int) -> str:
-    """A duration in the largest whole unit that fits: '3 days', '70 years', '5 minutes'."""
-    for unit, size in (("year", 365 * clock.DAY_MS), ("day", clock.DAY_MS), ("hour", 3_600_000),
-                       ("minute", 60_000)):
-        if ms >= size:
-            count = ms // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{ms // 1000} seconds"
