@@ -116,7 +116,15 @@ CREATE INDEX holds_ended ON holds (library, ended_at);
 ALTER TABLE tools ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# Version 4: a device whose clock runs ahead of the server's further than allowed (its stamps are refused).
+V4 = """
+-- how far ahead it ran at its last round that did (NULL: its clock is fine)
+ALTER TABLE devices ADD COLUMN clock_ahead_ms BIGINT;
+-- the server's time at that round
+ALTER TABLE devices ADD COLUMN clock_ahead_at_ms BIGINT
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 LATEST = len(MIGRATIONS)
 
 _DIALECT = {
