@@ -116,7 +116,18 @@ CREATE INDEX holds_ended ON holds (library, ended_at);
 ALTER TABLE tools ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# Version 4: device ids are the server's to give. A code may re-enroll one named kiosk; devices that
+# enrolled under a reserved server name are revoked, and each library's own numbering moves past
+# any event such a device sent under that name.
+V4 = """
+ALTER TABLE invitations ADD COLUMN device TEXT;
+UPDATE devices SET revoked_ms = enrolled_ms WHERE id LIKE 'server:%' AND revoked_ms IS NULL;
+UPDATE libraries SET server_seq = (
+    SELECT max(device_seq) FROM events WHERE device = 'server:' || libraries.slug
+) WHERE server_seq < (SELECT COALESCE(max(device_seq), 0) FROM events WHERE device = 'server:' || libraries.slug)
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 LATEST = len(MIGRATIONS)
 
 _DIALECT = {
