@@ -27,9 +27,10 @@ class Liar:
         body = answer.json()
         return cls(url, library, body["device"], body["token"])
 
-    def push(self, events: list[Event], *, as_device: str | None = None) -> requests.Response:
-        """Sends ``events`` as its own (re-addressed to its library), claiming ``as_device`` wrote them."""
-        forged = [replace(e, library=self.library, device=as_device or e.device).to_wire() for e in events]
+    def push(self, events: list[Event], *, as_device: str | None = None, readdress: bool = True) -> requests.Response:
+        """Sends ``events`` (re-addressed to its library unless told not to), claiming ``as_device`` wrote them."""
+        forged = [replace(e, library=self.library if readdress else e.library, device=as_device or e.device).to_wire()
+                  for e in events]
         body = {"protocol": protocol.PROTOCOL, "library": self.library, "device": self.device, "events": forged,
                 "cursors": {}}
         return requests.post(self.url + protocol.SYNC_PATH, data=protocol.encode(body), timeout=30,
