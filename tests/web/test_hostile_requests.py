@@ -125,3 +125,16 @@ def test_many_addresses_guessing_one_password_hit_the_global_limit(web, clock):
     assert _from(web, "127.0.0.3").login(MAPLE_VOLUNTEER).status_code == 303     # other accounts are not touched
     clock.advance(limits.window + 1)
     assert _from(web, "127.0.0.3").login(MAPLE_COORDINATOR).status_code == 303
+
+
+# -- bodies ------------------------------------------------------------------------------------------
+
+def test_an_oversized_form_is_refused_before_it_is_read(web):
+    c = WebClient(web)
+    token = c.forms("/web/login")["/web/login"]
+    r = c.post("/web/login", data={"email": "x" * (600 << 10), "password": "y", "csrf_token": token})
+    assert r.status_code == 413 and "longer than 512 KB" in r.text
+    chunked = c.post("/web/login", content=iter([b"email=" + b"x" * (300 << 10), b"y" * (300 << 10)]),
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert chunked.status_code == 413
+    assert c.login(MAPLE_COORDINATOR).status_code == 303
