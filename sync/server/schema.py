@@ -121,7 +121,7 @@ ALTER TABLE tools ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0
 # any event such a device sent under that name.
 V4 = """
 ALTER TABLE invitations ADD COLUMN device TEXT;
-UPDATE devices SET revoked_ms = enrolled_ms WHERE id LIKE 'server:%' AND revoked_ms IS NULL;
+UPDATE devices SET revoked_ms = enrolled_ms WHERE substr(id, 1, 7) = 'server:' AND revoked_ms IS NULL;
 UPDATE libraries SET server_seq = (
     SELECT max(device_seq) FROM events WHERE device = 'server:' || libraries.slug
 ) WHERE server_seq < (SELECT COALESCE(max(device_seq), 0) FROM events WHERE device = 'server:' || libraries.slug)
