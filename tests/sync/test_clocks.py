@@ -195,3 +195,31 @@ def test_toolkiosk_status_says_the_clock_runs_ahead(tmp_path):
         assert {q["reason"] for q in quarantined(ledger).values()} == {"clock_ahead"}
         ledger.close()
     storage.close()
+
+
+def test_a_kiosk_years_behind_dates_by_the_server_once_it_has_heard_it(kiosk, server):
+    behind = kiosk("maple", wall=lambda: clock.wall_ms() - 2 * YEAR_MS)
+    _stock(behind)
+    assert behind.today() < date.today() - timedelta(days=700)   # offline, it can only trust its own clock
+    assert SyncClient(behind).sync().quarantined == []            # behind is no reason to refuse
+    assert behind.today() == date.today()
+    loan = behind.checkout("M1", ["T1"])[0]
+    assert date.today() < date.fromisoformat(loan["due"]) <= date.today() + timedelta(days=14)
+    assert read_status(behind).clock_ahead_ms is None
+
+
+def test_a_kiosk_refuses_an_answer_whose_numbers_do_not_fit(kiosk, server):
+    """A server (or whatever answers in its place) cannot make the kiosk store a stamp no column holds."""
+    ledger = kiosk("maple")
+    good = {"protocol": protocol.PROTOCOL, "server_time_ms": clock.wall_ms(), "acks": {}, "events": [],
+            "cursors": {}, "more": False}
+    event = _wire(ledger, 1, clock.MAX_STAMP + 1, "X1")
+    for bad in ({**good, "server_time_ms": 1 << 64}, {**good, "server_time_ms": -5},
+                {**good, "events": [event]}, {**good, "clock_ahead_ms": -1}):
+        try:
+            protocol.parse_sync_response(bad)
+        except protocol.ProtocolError as exc:
+            assert exc.code == "bad_answer"
+        else:
+            raise AssertionError(f"accepted {bad}")
+    assert protocol.parse_sync_response({**good, "events": [{**event, "hlc": clock.MAX_STAMP}]}).events
