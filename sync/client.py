@@ -182,7 +182,8 @@ def is_enrolled(home: Path) -> bool:
 
 
 def enroll(ledger: Ledger, server: str, code: str, *, transport: Transport | None = None) -> dict[str, Any]:
-    """Trades a one-time code for this kiosk's token and remembers the server."""
+    """Trades a one-time code for this kiosk's token and the device id the server gives it, and
+    remembers the server. The kiosk tells its current id, which only a re-enrollment code keeps."""
     server = server.rstrip("/")
     if not server.startswith(("http://", "https://")):
         raise Refused(0, f"the server address must start with http:// or https://, not {server!r}")
@@ -191,12 +192,17 @@ def enroll(ledger: Ledger, server: str, code: str, *, transport: Transport | Non
                             "name": ledger.device["name"]})
     reply = transport.request("POST", server + protocol.ENROLL_PATH, body=body, headers=_headers())
     answer = _answer(reply)
+    device = answer.get("device") if isinstance(answer, dict) else None
+    if not isinstance(device, str) or not protocol.DEVICE_ID.match(device) or \
+            answer.get("library") != ledger.library["slug"] or not isinstance(answer.get("token"), str):
+        raise ServerFailed(f"the server's enrollment answer is not one this kiosk can use: {str(answer)[:200]}")
+    ledger.adopt_device_id(device)
     meta = {META_SERVER: server, META_TOKEN: answer["token"], META_LAST_ERROR: ""}
     if ledger.meta(META_SERVER) != server:  # another server numbers its streams differently
         meta[META_CURSORS] = "{}"
     ledger.set_meta(meta)
     return {"server": server, "library": answer["library"], "library_name": answer["library_name"],
-            "device": answer["device"], "device_name": answer.get("device_name")}
+            "device": device, "device_name": answer.get("device_name")}
 
 
 def read_status(ledger: Ledger) -> SyncStatus:
@@ -245,6 +251,7 @@ class SyncClient:
         While a page is applied, the request for the next one is already on its way when it
         would only pull: catching up waits on the ledger or on the network, not on both in turn."""
         server, token = self.ledger.meta(META_SERVER), self.ledger.meta(META_TOKEN)
+        self.ledger.refresh_device()
         if not (server and token):
             raise NotEnrolled("this kiosk is not enrolled; run `toolkiosk enroll --server URL --code CODE`")
         if retry_quarantined:
@@ -500,14 +507,14 @@ def _answer(reply: Reply) -> Any:
     if reply.status >= 500 or reply.status < 200:
         raise ServerFailed(f"the server failed ({reply.status}): {_message(reply)}")
     try:
-        return protocol.decode(reply.body, reply.headers.get("content-encoding"))
+        return protocol.decode(reply.body, reply.headers.get("content-encoding"), protocol.ANSWER_BOUNDS)
     except ProtocolError as exc:
         raise ServerFailed(f"the server's answer could not be read: {exc.message}") from None
 
 
 def _message(reply: Reply) -> str:
     try:
-        return protocol.decode(reply.body, reply.headers.get("content-encoding"))["error"]["message"]
+        return protocol.decode(reply.body, reply.headers.get("content-encoding"), protocol.ANSWER_BOUNDS)["error"]["message"]
     except (ProtocolError, KeyError, TypeError):
         return f"HTTP {reply.status}"
 

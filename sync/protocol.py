@@ -20,7 +20,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -33,6 +32,8 @@ from kiosk.ledger.events import (
     check_member_values, check_waivers,
 )
 from kiosk.ledger.rules import check_setting_ranges
+from sync import bounded
+from sync.bounded import Bounds
 
 PROTOCOL = 1                 # what this software speaks
 MIN_PROTOCOL = 1             # the oldest kiosk protocol the server still serves
@@ -50,8 +51,17 @@ MAX_PHOTO_BYTES = 2 << 20
 MAX_ID_LENGTH = 64
 MAX_DEVICE_NAME = 200         # what people call a kiosk: given at enrollment, sent back with its events
 MAX_HLC = clock.MAX_STAMP    # stamps, sequences and counts: what a 64-bit column holds
+MAX_DEPTH = 16                # nesting in a body: an event's payload needs 5 levels at most
+
+# what each body may hold, checked before it is parsed (``sync.bounded``)
+SYNC_BOUNDS = Bounds(MAX_BODY_BYTES, MAX_JSON_BYTES, MAX_DEPTH, elements=400_000)
+ANSWER_BOUNDS = Bounds(MAX_BODY_BYTES, MAX_JSON_BYTES, MAX_DEPTH, elements=4_000_000)
+ENROLL_BOUNDS = Bounds(8 << 10, 8 << 10, depth=2, elements=64)   # four short texts
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# a device id as the server gives them; no colon, so never a reserved name like server:<library>
+DEVICE_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")
+DEVICE_ID_RULE = "1 to 64 letters, digits, '-' or '_'"
 SLUG = LIBRARY_SLUG
 # A tool's photo field that names its file by content: photos/<sha256>.<ext>
 PHOTO_FIELD = re.compile(r"^photos/([0-9a-f]{64})\.(jpg|jpeg|png|webp)$")
@@ -79,30 +89,12 @@ def encode(obj: Any, *, compress: bool = True) -> bytes:
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if compress else data
 
 
-def decode(body: bytes, content_encoding: str | None = None) -> Any:
-    """The JSON value of a body, gunzipped when it is gzip (by header or by its magic bytes)."""
-    if len(body) > MAX_BODY_BYTES:
-        raise ProtocolError(413, "too_large", f"the request body is over {MAX_BODY_BYTES} bytes; send fewer events")
-    encoding = (content_encoding or "").strip().lower()
-    if encoding not in ("", "identity", "gzip"):
-        raise ProtocolError(415, "unsupported_encoding", f"content encoding {encoding!r} is not supported; use gzip")
-    if encoding == "gzip" or body[:2] == b"\x1f\x8b":
-        body = _gunzip(body)
+def decode(body: bytes, content_encoding: str | None = None, bounds: Bounds | None = None) -> Any:
+    """The JSON value of a body within ``bounds`` (a sync request's by default), gunzipped when it is gzip."""
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ProtocolError(400, "malformed_json", f"the body is not valid JSON: {exc}") from None
-
-
-def _gunzip(body: bytes) -> bytes:
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        data = inflater.decompress(body, MAX_JSON_BYTES + 1)
-    except zlib.error as exc:
-        raise ProtocolError(400, "malformed_gzip", f"the body is not valid gzip: {exc}") from None
-    if len(data) > MAX_JSON_BYTES or inflater.unconsumed_tail:
-        raise ProtocolError(413, "too_large", f"the body is over {MAX_JSON_BYTES} bytes once decompressed")
-    return data
+        return bounded.decode(body, content_encoding, bounds or SYNC_BOUNDS)
+    except bounded.BodyRefused as exc:
+        raise ProtocolError(exc.status, exc.code, exc.message) from None
 
 
 # -- the sync round ------------------------------------------------------------------

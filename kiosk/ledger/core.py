@@ -45,14 +45,24 @@ class LedgerCore:
         with self._lock:
             self._conn.close()
 
+    def refresh_device(self) -> None:
+        """Reads this kiosk's device id again: another process may have enrolled it meanwhile."""
+        self._same_device(self._conn.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()[0])
+
+    def _same_device(self, device_id: str) -> None:
+        if device_id != self.device["id"]:  # the sync server gave this kiosk its id at enrollment
+            self.device = {**self.device, "id": device_id}
+
     # -- events --------------------------------------------------------------------
 
     def _append(self, type_: str, entity: str, payload: dict[str, Any]) -> Event:
         """Writes one own event and applies it; call inside a write transaction."""
-        meta = dict(self._conn.execute("SELECT key, value FROM meta WHERE key IN ('hlc', 'next_seq')").fetchall())
+        meta = dict(self._conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('hlc', 'next_seq', 'device')").fetchall())
         now = self.now_ms()
         stamp = clock.tick(int(meta["hlc"]), now)
         seq = int(meta["next_seq"])
+        self._same_device(meta["device"])
         event = Event(uuid7(), self.library["slug"], self.device["id"], seq, stamp, type_,
                       event_version(type_, payload), entity, payload)
         self._put_meta({"hlc": str(stamp), "next_seq": str(seq + 1)})

@@ -58,11 +58,10 @@ def create_app(storage: Storage, *, now_ms: Callable[[], int] = clock.wall_ms) -
               openapi_extra=_body(protocol.ENROLL_REQUEST_SCHEMA),
               responses={200: _json(protocol.ENROLL_RESPONSE_SCHEMA), **_errors(401, 409, 413, 422)})
     async def enroll(request: Request) -> JSONResponse:
-        req = protocol.parse_enroll_request(protocol.decode(await _read(request), request.headers.get("content-encoding")))
-        device, token = await run_in_threadpool(storage.enroll, req.code, req.library, req.device, req.name)
-        lib = await run_in_threadpool(storage.library, device.library)
-        return JSONResponse({"token": token, "library": device.library, "library_name": lib["name"],
-                             "device": device.id, "device_name": device.name})
+        # unauthenticated: the body is read only up to a few KB, and decoded off the event loop
+        body = await _read(request, protocol.ENROLL_BOUNDS.body_bytes)
+        answer = await run_in_threadpool(_enroll, storage, body, request.headers.get("content-encoding"))
+        return JSONResponse(answer)
 
     @app.post(protocol.SYNC_PATH, summary="One sync round: push events, pull what this kiosk has not seen",
               openapi_extra={**_body(protocol.SYNC_REQUEST_SCHEMA), "security": [{"bearer": []}]},
@@ -123,6 +122,15 @@ def _token(request: Request) -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("send the device token as 'Authorization: Bearer <token>'; enroll with `toolkiosk enroll`")
     return token.strip()
+
+
+def _enroll(storage: Storage, body: bytes, content_encoding: str | None) -> dict[str, Any]:
+    """An enrollment request's body in, the new device and its token out; the server names the device."""
+    req = protocol.parse_enroll_request(protocol.decode(body, content_encoding, protocol.ENROLL_BOUNDS))
+    device, token = storage.enroll(req.code, req.library, req.name, kiosk_device=req.device)
+    lib = storage.library(device.library)
+    return {"token": token, "library": device.library, "library_name": lib["name"],
+            "device": device.id, "device_name": device.name}
 
 
 def _sync(storage: Storage, token: str, body: bytes, content_encoding: str | None, gzip: bool,

@@ -4,6 +4,7 @@
     toolkiosk-server --data DIR library partner maple oak
     toolkiosk-server --data DIR library unpartner maple oak
     toolkiosk-server --data DIR device invite maple --name "front desk"   # prints a one-time code
+    toolkiosk-server --data DIR device reenroll maple "front desk"   # the same kiosk, enrolled again
     toolkiosk-server --data DIR device revoke maple "front desk"
     toolkiosk-server --data DIR serve --host 0.0.0.0 --port 8080 --max-clock-ahead 24
 
@@ -65,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True, help="what to call the kiosk, e.g. 'front desk'")
     p.add_argument("--days", type=int, default=7, help="how long the code stays valid (default: 7)")
     p.set_defaults(handler=_device_invite)
+    p = device.add_parser("reenroll", help="print a one-time code that enrolls an existing kiosk again under its "
+                                           "own id (a kiosk restored from a backup, or one revoked by mistake)")
+    p.add_argument("slug")
+    p.add_argument("device", help="the kiosk's id or name, as `device list` shows it")
+    p.add_argument("--days", type=int, default=7, help="how long the code stays valid (default: 7)")
+    p.set_defaults(handler=_device_reenroll)
     p = device.add_parser("revoke", help="stop a kiosk from syncing (by id or name)")
     p.add_argument("slug")
     p.add_argument("device")
@@ -173,6 +180,17 @@ def _device_invite(args: argparse.Namespace, storage: Storage) -> int:
         print(code)
         print(f"On the kiosk: toolkiosk enroll --server URL --code {code}   (valid {args.days} days, once)",
               file=sys.stderr)
+    return 0
+
+
+def _device_reenroll(args: argparse.Namespace, storage: Storage) -> int:
+    code = storage.invite(args.slug, "", days=args.days, device=args.device)
+    if args.json:
+        print(json.dumps({"library": args.slug, "device": args.device, "code": code}))
+    else:
+        print(code)
+        print(f"On that kiosk: toolkiosk enroll --server URL --code {code}   (valid {args.days} days, once; "
+              "its old token stops working)", file=sys.stderr)
     return 0
 
 

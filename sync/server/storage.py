@@ -87,12 +87,18 @@ class Storage(ABC):
     def partners(self, slug: str) -> list[str]: ...
 
     @abstractmethod
-    def invite(self, slug: str, name: str, *, days: int = 7) -> str:
-        """A one-time enrollment code for a new device of this library."""
+    def invite(self, slug: str, name: str, *, days: int = 7, device: str | None = None) -> str:
+        """A one-time enrollment code for a new device of this library; with ``device`` (an id or
+        name), a code that enrolls that kiosk again under its own id (a coordinator's decision)."""
 
     @abstractmethod
-    def enroll(self, code: str, library: str, device_id: str, device_name: str) -> tuple[Device, str]:
-        """Trades an enrollment code for a device and its token (shown once, stored hashed)."""
+    def enroll(self, code: str, library: str, device_name: str, *, kiosk_device: str | None = None,
+               device_id: str | None = None) -> tuple[Device, str]:
+        """Trades an enrollment code for a device and its token (shown once, stored hashed).
+
+        The server names a new device; no id a kiosk sends can take another device's place.
+        ``kiosk_device`` is the id the kiosk holds, which a re-enrollment code must match;
+        ``device_id`` names a new device for the server's own callers (the demo), never a kiosk."""
 
     @abstractmethod
     def authenticate(self, token: str) -> Device:

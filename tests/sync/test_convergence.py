@@ -3,6 +3,7 @@ after healing every kiosk of a library agrees (waiting lists included), every ca
 agrees, the server holds each event exactly once, and no library's members reach another library.
 A kiosk whose clock runs far ahead (days, decades, or to the latest time a stamp can hold) takes
 part too: the server refuses what it stamped ahead, and no honest kiosk's date or clock moves.
+A device that lies about its id (at enrollment, and in the events it pushes) changes none of that.
 
 Runs TOOLKIOSK_SYNC_EXAMPLES cases (default 200). The long run:
     TOOLKIOSK_SYNC_EXAMPLES=5000 .venv/bin/python -m pytest tests/sync/test_convergence.py -q
@@ -10,6 +11,7 @@ Runs TOOLKIOSK_SYNC_EXAMPLES cases (default 200). The long run:
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import itertools
 import json
@@ -26,6 +28,7 @@ from kiosk.ledger import InvalidInput, NotFound, Refused, clock
 from sync.client import Offline, SyncClient, quarantined
 from sync.server import open_storage
 from tests.sync.helpers import FaultyTransport, ServerThread, new_kiosk
+from tests.sync.hostile import Liar
 
 EXAMPLES = int(os.environ.get("TOOLKIOSK_SYNC_EXAMPLES", "200"))
 DAY_MS = 86_400_000
@@ -62,14 +65,15 @@ operation = st.one_of(
     st.tuples(st.just("hold_shelf"), st.integers(0, 5)),
     st.tuples(st.just("sync"), st.integers(0, 5), st.sampled_from(FAULTS)),
     st.tuples(st.just("sync"), st.integers(0, 5), st.sampled_from(FAULTS)),
+    st.tuples(st.just("lie"), st.integers(0, 5), st.sampled_from(["kiosk", "server"]), st.booleans(), st.booleans()),
 )
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(layout=kiosk_layouts, ops=st.lists(operation, max_size=40), ship_unknown=st.booleans(),
-       far_ahead=st.sampled_from(FAR_AHEAD))
+       far_ahead=st.sampled_from(FAR_AHEAD), liar_home=st.integers(0, 2))
 def test_kiosks_converge_without_loss_duplication_or_leaks(shared_server, tmp_path_factory, layout, ops, ship_unknown,
-                                                           far_ahead):
+                                                           far_ahead, liar_home):
     run = next(_counter)
     slugs = [f"m{run}", f"o{run}", f"e{run}"]       # m and o are partners, e stands alone
     storage = shared_server.storage
@@ -92,11 +96,14 @@ def test_kiosks_converge_without_loss_duplication_or_leaks(shared_server, tmp_pa
         kiosks.append(new_kiosk(home / "ahead", storage, shared_server.url, slugs[0], transport=transports[-1],
                                 wall=wall))
     try:
+        # a device of one library enrolls asking for an honest kiosk's id: it gets one of its own
+        liar = Liar.enroll(shared_server.url, storage, slugs[liar_home], asking_for=kiosks[-1].device["id"])
+        assert liar.device not in {k.device["id"] for k in kiosks}
         if ship_unknown:  # a newer kiosk's event type: stored and passed on, never applied
             _write_unknown_event(kiosks[0])
         _stock(kiosks, transports)
         for op in ops:
-            _perform(op, kiosks, transports, slugs)
+            _perform(op, kiosks, transports, slugs, liar)
         _heal(kiosks, transports)
         _check(kiosks, transports, storage, slugs, layout, ahead=kiosks[-1] if far_ahead is not None else None)
     finally:
@@ -104,7 +111,7 @@ def test_kiosks_converge_without_loss_duplication_or_leaks(shared_server, tmp_pa
             ledger.close()
 
 
-def _perform(op, kiosks, transports, slugs) -> None:
+def _perform(op, kiosks, transports, slugs, liar=None) -> None:
     kind, k = op[0], op[1] % len(kiosks)
     ledger = kiosks[k]
     lib = ledger.library["slug"]
@@ -145,6 +152,14 @@ def _perform(op, kiosks, transports, slugs) -> None:
             for item in ledger.hold_shelf():
                 if item["action"] == "set_aside":
                     ledger.set_aside_next(item["tool_code"])
+        elif kind == "lie":  # the liar pushes this kiosk's events as its own, or as its library's server's
+            claimed = ledger.device["id"] if op[2] == "kiosk" else f"server:{lib}"
+            events = ledger.events()[-20:]
+            if op[3]:  # numbered from 1, where the server's own events and the kiosk's first ones go
+                events = [dataclasses.replace(e, seq=n + 1) for n, e in enumerate(events)]
+            answer = liar.push(events, as_device=claimed, readdress=op[4])
+            assert answer.status_code == 200, answer.text
+            assert not answer.json()["acks"] and len(answer.json().get("rejected", [])) == len(events)
         elif kind == "sync":
             transports[k].fault = op[2]
             try:
@@ -213,8 +228,10 @@ def _check(kiosks, transports, storage, slugs, layout, ahead=None) -> None:
             assert _queues(other) == queues, f"the waiting lists of {lib} diverged"
 
     # the server holds each event exactly once, and exactly the kiosks' events (plus its conflicts)
+    honest = {ledger.device["id"] for ledger in kiosks}
     for lib in slugs:
         served = [e for _, e in storage.events(lib, limit=100_000)]
+        assert {e.device for e in served} <= honest | {f"server:{lib}"}, "a lie was stored"
         ids = [e.id for e in served]
         assert len(ids) == len(set(ids))
         authored = {e.id for e in served if not e.device.startswith("server:")}
