@@ -223,3 +223,19 @@ def test_a_kiosk_refuses_an_answer_whose_numbers_do_not_fit(kiosk, server):
         else:
             raise AssertionError(f"accepted {bad}")
     assert protocol.parse_sync_response({**good, "events": [{**event, "hlc": clock.MAX_STAMP}]}).events
+
+
+def test_a_clock_set_right_after_the_warning_keeps_the_date_while_offline(kiosk, server):
+    """The offset the last sync measured is stale once someone fixes the clock; the date must not
+    fall back by what the clock was wrong until the next sync measures it again."""
+    wall = [clock.wall_ms() + 3 * clock.DAY_MS]
+    ledger = kiosk("maple", wall=lambda: wall[0])
+    _stock(ledger)
+    SyncClient(ledger).sync()
+    assert read_status(ledger).clock_ahead_ms > 2 * clock.DAY_MS and ledger.today() == date.today()
+    wall[0] = clock.wall_ms()                  # set right, as the coordinator's screen asked; no network now
+    assert ledger.today() == date.today()
+    loan = ledger.checkout("M1", ["T1"])[0]
+    assert loan["opened_at"] == date.today().isoformat()
+    SyncClient(ledger).sync()
+    assert read_status(ledger).clock_ahead_ms is None and ledger.today() == date.today()
