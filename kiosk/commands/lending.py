@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from dataclasses import replace
 from datetime import date
 
 from kiosk.cli_support import Context
@@ -69,10 +71,11 @@ def _date(text: str) -> date:
 def checkout(args, ctx: Context) -> int:
     try:
         made = ctx.ledger.checkout(args.member, args.tools)
-    except Refused as refused:
-        ctx.print("Nothing was checked out:") if ctx.format != "json" else None
-        ctx.emit([{"code": r.subject, "reason": r.reason, "message": r.message} for r in refused.refusals],
-                 ["code", "reason", "message"])
+    except Refused as refused:  # an error like any other: on stderr, so a script reading stdout sees no loans
+        errors = replace(ctx, out=sys.stderr)
+        errors.print("Nothing was checked out:") if ctx.format != "json" else None
+        errors.emit([{"code": r.subject, "reason": r.reason, "message": r.message} for r in refused.refusals],
+                    ["code", "reason", "message"])
         return refused.exit_code
     ctx.emit(made, ["tool_code", "tool_name", "member_name", "due"])
     return 0

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator, Self
 
 import sqlite_utils
 
-from kiosk.ledger import clock, projections
+from kiosk.ledger import clock, limits, projections
 from kiosk.ledger.errors import NotInitialized
 from kiosk.ledger.events import Event, event_version
 from kiosk.ledger.ids import uuid7
@@ -58,6 +58,7 @@ class LedgerCore:
 
     def _append(self, type_: str, entity: str, payload: dict[str, Any]) -> Event:
         """Writes one own event and applies it; call inside a write transaction."""
+        limits.check_payload_size(json.dumps(payload, separators=(",", ":"), ensure_ascii=False))  # as the server will
         meta = dict(self._conn.execute(
             "SELECT key, value FROM meta WHERE key IN ('hlc', 'next_seq', 'device')").fetchall())
         now = self.now_ms()

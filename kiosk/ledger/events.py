@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from kiosk.ledger import limits
 from kiosk.ledger.errors import InvalidInput
 
 # type -> (current version, scope). Catalog events are shared with partner
@@ -136,13 +137,14 @@ class Event:
 
 
 def check_fields(fields: dict[str, Any], allowed: dict[str, type | tuple], what: str) -> dict[str, Any]:
-    """The fields with unknown names or wrong kinds refused; None clears a field."""
+    """The fields with unknown names, wrong kinds or values out of range (``limits``) refused; None clears a field."""
     for name, value in fields.items():
         if name not in allowed:
             raise InvalidInput(f"{what} has no field {name!r}")
         kind = allowed[name]
         if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
             raise InvalidInput(f"{what} field {name!r} must be {_kind_name(kind)}, not {value!r}")
+    limits.check_values(fields, what)
     return fields
 
 

@@ -11,6 +11,7 @@ from kiosk.ledger.errors import InvalidInput, NotFound, Refusal, Refused
 from kiosk.ledger.events import CONDITIONS, PROBLEM_MAX_LENGTH
 from kiosk.ledger.holds import Holds
 from kiosk.ledger.ids import uuid7
+from kiosk.ledger.limits import KIT_PART_MAX, KIT_PARTS_MAX, TEXT_MAX, check_note
 from kiosk.ledger.store import write_transaction
 
 _LOAN_SELECT = """SELECT l.*, t.name AS tool_name, m.name AS member_name FROM loans l
@@ -76,6 +77,9 @@ class Lending(Holds):
             raise InvalidInput("only a tool returned for repair has a problem to note")
         if len(problem) > PROBLEM_MAX_LENGTH:
             raise InvalidInput(f"say what is wrong in at most {PROBLEM_MAX_LENGTH} characters")
+        check_note(note or None, "the note")
+        if len(missing_parts) > KIT_PARTS_MAX or not all(0 < len(part) <= KIT_PART_MAX for part in missing_parts):
+            raise InvalidInput(f"name at most {KIT_PARTS_MAX} missing parts, each 1 to {KIT_PART_MAX} characters")
         with self._lock, write_transaction(self._conn, self.path):
             today = today or self.today()
             tool = self._tool_row(tool_code)
@@ -92,10 +96,11 @@ class Lending(Holds):
             if status:  # a catalog change partner libraries see too; the borrower's note stays in the return
                 fields = {"status": status}
                 if missing_parts:
-                    fields["notes"] = "Parts missing: " + ", ".join(missing_parts)
+                    fields["notes"] = ("Parts missing: " + ", ".join(missing_parts))[:TEXT_MAX["tool"]["notes"]]
                 if problem:
                     line = f"{today.isoformat()} returned needing repair: {problem}"
-                    fields["notes"] = f"{tool['notes']}\n{line}" if tool.get("notes") else line
+                    notes = f"{tool['notes']}\n{line}" if tool.get("notes") else line
+                    fields["notes"] = notes[-TEXT_MAX["tool"]["notes"]:]  # the newest lines, within the limit
                 self._append("tool.edited", f"tool:{tool_code}", {"code": tool_code, "fields": fields})
             hold = self._settle_tool(tool_code, today)
         closed = self._query("SELECT * FROM loans WHERE closed_by = ?", (event.id,))

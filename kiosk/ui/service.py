@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
+from kiosk import csvcell
 from kiosk.codeformat import code_kind
 from kiosk.ledger import Ledger, Refusal, rules
 from kiosk.ledger.events import MEMBER_LANGUAGES
@@ -378,7 +379,7 @@ class KioskService(HoldService):
         with open(target, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(self.overdue("days"))
+            writer.writerows(csvcell.row(r) for r in self.overdue("days"))
         return target
 
     def conflicts(self) -> list[dict[str, Any]]:

@@ -99,7 +99,7 @@ def test_a_file_that_is_not_sqlite_gives_one_clear_message(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     (home / "ledger.db").write_bytes(b"this is a shopping list, not a database\n" * 200)
-    with pytest.raises(NotADatabase, match="not a readable Tool Library Kiosk database"):
+    with pytest.raises(NotADatabase, match="is not a SQLite database"):
         Ledger.open(home)
     assert (home / "ledger.db").read_bytes().startswith(b"this is a shopping list")
 
@@ -155,7 +155,7 @@ def test_a_full_disk_refuses_the_write_and_keeps_everything_before_it(tmp_path):
         ledger.checkout("M1", ["T1"])
         with pytest.raises(DiskFull, match="no room to write"):
             for i in range(100_000):
-                ledger.add_tool(f"F{i}", "Filler " + "x" * 2000)
+                ledger.add_tool(f"F{i}", "Filler", description="x" * 2000)
         added = len(ledger.list_tools())
         ledger.close()
         reopened = Ledger.open(disk / "home")
