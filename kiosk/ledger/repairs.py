@@ -8,7 +8,6 @@ cannot be fixed retires it. A return marked
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any, Sequence
 
@@ -16,10 +15,9 @@ from kiosk.ledger import repair_rules
 from kiosk.ledger.errors import InvalidInput, NotFound
 from kiosk.ledger.holds import Holds
 from kiosk.ledger.ids import uuid7
+from kiosk.ledger.repair_views import REPAIR_ORDER, REPAIR_SELECT, repair_view
 from kiosk.ledger.store import write_transaction
 
-REPAIR_SELECT = """SELECT r.*, t.name AS tool_name, t.shelf AS shelf FROM repairs r
-    LEFT JOIN tools t ON t.library = r.library AND t.code = r.tool_code"""
 
 
 class Repairs(Holds):
@@ -73,7 +71,7 @@ class Repairs(Holds):
         return self.repair(repair_id)
 
     def repair(self, repair_id: str) -> dict[str, Any]:
-        return _shown(self._repair_row(repair_id, full=True))
+        return repair_view(self._repair_row(repair_id, full=True))
 
     def _repair_row(self, repair_id: str, full: bool = False) -> dict[str, Any]:
         rows = self._query((REPAIR_SELECT if full else "SELECT * FROM repairs r") + " WHERE r.library = ? AND r.id = ?",
@@ -96,15 +94,9 @@ class Repairs(Holds):
         if tool_code:
             sql += " AND r.tool_code = ?"
             args.append(tool_code)
-        return [_shown(r) for r in self._query(sql + " ORDER BY r.opened_at, t.shelf, r.opened_hlc", tuple(args))]
+        return [repair_view(r) for r in self._query(sql + REPAIR_ORDER, tuple(args))]
 
     def repair_for_tool(self, tool_code: str) -> dict[str, Any] | None:
         found = self.repairs(tool_code=tool_code, open_only=True)
         return found[0] if found else None
 
-
-def _shown(row: dict[str, Any]) -> dict[str, Any]:
-    row = dict(row)
-    row["notes"] = json.loads(row["notes"] or "[]")
-    row["missing_parts"] = json.loads(row["missing_parts"] or "[]")
-    return row
