@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from kiosk.ledger import clock
 from kiosk.ledger.errors import InvalidInput
+from kiosk.ledger.events import Event
 
 SMALL_GROUP = 5                   # a breakdown's group of fewer people than this is merged
 MERGED = "fewer than 5"           # the merged group's name
@@ -36,6 +38,20 @@ def borrower_tag(library: str, member_code: str | None) -> str | None:
     if not member_code:
         return None
     return hashlib.sha256(f"{library}\0{member_code}".encode()).hexdigest()[:20]
+
+
+def kept_counts(library: str, member_code: str, member_events: Iterable[Event]) -> dict[str, Any]:
+    """What a loan keeps of its borrower once forgotten, from the member's own events (the server's
+    store has no members table): the counting key, the area by last writer, the day they joined."""
+    area, area_clock, joined = None, None, None
+    for event in member_events:
+        fields = event.payload.get("fields") or {}
+        if "area" in fields and (area_clock is None or (event.hlc, event.device) > area_clock):
+            area, area_clock = fields["area"], (event.hlc, event.device)
+        if event.type == "member.added":
+            at = event.payload.get("at")
+            joined = at if isinstance(at, str) else clock.stamp_date(event.hlc).isoformat()
+    return {"tag": borrower_tag(library, member_code), "area": area, "joined": joined}
 
 
 def check_period(start: date, end: date) -> None:

@@ -101,3 +101,22 @@ def test_partners_report_combined_only_when_both_agree_to_share(maple, oak, web,
     assert _figures(both)["loans"] == "7" and "Oak Lane Tools" in both and "Olga" not in both
     assert c.submit(network, "/web/report/sharing", {"share": "no"}).status_code == 303
     assert "does not share its figures yet" in c.get(network).text
+
+
+def test_a_view_rebuilt_after_the_server_forgot_borrowers_gives_the_same_report(maple, web, tmp_path):
+    from kiosk.ledger import impact
+    from sync.server.web.views import LibraryView
+
+    maple.edit_member("M3", area="Riverside")
+    sync(maple)
+    start, end = days(-400), TODAY
+    expected = maple.impact_report(start, end)
+    assert web.storage.forget_old_borrowers(TODAY) >= 1        # MT5's borrower, in the server's own log
+    opened = [e for _, e in web.storage.events("maple", limit=10_000) if e.type == "loan.opened"
+              and e.payload["tool"] == "MT5"][0]
+    assert opened.payload["member"] is None and opened.payload["borrower"]["area"] == "Riverside"
+    fresh = LibraryView(tmp_path / "fresh.db", "maple", web.state.source)   # as a view rebuilt from the log
+    fresh.refresh(TODAY)
+    figures = impact.gather(lambda sql, args: fresh.query(sql, args), "maple", start, end)
+    assert impact.publish(figures, start, end) == expected
+    fresh.close()
