@@ -78,12 +78,9 @@ class Figures:
     areas: dict[str, int] = field(default_factory=dict)                    # area -> borrowers
 
 
-# loans opened in the period, each with who borrowed (as counts) and the tool's category and value
-_LOANS = """FROM loans l
-    LEFT JOIN tools t ON t.library = l.library AND t.code = l.tool_code
-    LEFT JOIN members m ON m.library = l.library AND m.code = l.member_code
-    WHERE l.library = ? AND l.opened_at BETWEEN ? AND ?"""
-_AREA = "COALESCE(NULLIF(TRIM(COALESCE(l.borrower_area, m.area)), ''), ?)"
+# Loans are read through a covering index (loans_report) and grouped before anything is joined:
+# tools once per tool lent, members once per borrower, never once per loan.
+_PERIOD = "library = ? AND opened_at BETWEEN ? AND ?"
 _CATEGORY = ("COALESCE(NULLIF(TRIM(CASE WHEN instr(t.category, '>') > 0 THEN substr(t.category, 1, "
              "instr(t.category, '>') - 1) ELSE t.category END), ''), ?)")
 
@@ -92,15 +89,41 @@ def gather(query: Query, library: str, start: date, end: date) -> Figures:
     """The library's raw figures for the days from ``start`` to ``end``, both included."""
     check_period(start, end)
     period = (library, start.isoformat(), end.isoformat())
-    totals = query(
-        f"""SELECT count(*) AS loans, count(DISTINCT l.borrower_tag) AS borrowers,
-                   COALESCE(sum(t.replacement_value), 0) AS value_lent,
-                   sum(CASE WHEN COALESCE(t.replacement_value, 0) <= 0 THEN 1 ELSE 0 END) AS without_value,
-                   count(DISTINCT CASE WHEN COALESCE(l.borrower_joined, m.joined, '') < ? THEN l.borrower_tag END)
-                       AS returned
-            {_LOANS}""", (start.isoformat(), *period))[0]
-    figures = Figures(loans=totals["loans"], borrowers=totals["borrowers"], value_lent=round(totals["value_lent"], 2),
-                      loans_without_value=totals["without_value"] or 0, returning_members=totals["returned"])
+    figures = Figures()
+    # loans and value lent, by category: each tool lent joined once
+    for row in query(
+            f"""SELECT {_CATEGORY} AS category, sum(x.n) AS loans,
+                       sum(CASE WHEN t.replacement_value > 0 THEN x.n * t.replacement_value ELSE 0 END) AS value,
+                       sum(CASE WHEN COALESCE(t.replacement_value, 0) <= 0 THEN x.n ELSE 0 END) AS without_value
+                FROM (SELECT tool_code, count(*) AS n FROM loans WHERE {_PERIOD} GROUP BY tool_code) x
+                LEFT JOIN tools t ON t.library = ? AND t.code = x.tool_code GROUP BY 1""",
+            (NO_CATEGORY, *period, library)):
+        figures.loans += row["loans"]
+        figures.value_lent += row["value"] or 0
+        figures.loans_without_value += row["without_value"] or 0
+        figures.categories[row["category"]] = (row["loans"], 0)
+    for row in query(
+            f"""SELECT {_CATEGORY} AS category, count(DISTINCT l.borrower_tag) AS borrowers FROM loans l
+                LEFT JOIN tools t ON t.library = l.library AND t.code = l.tool_code
+                WHERE l.library = ? AND l.opened_at BETWEEN ? AND ? GROUP BY 1""", (NO_CATEGORY, *period)):
+        figures.categories[row["category"]] = (figures.categories[row["category"]][0], row["borrowers"])
+    figures.value_lent = round(figures.value_lent, 2)
+    # borrowers: each one's area and joining day, kept on a forgotten loan, else the member's
+    people: dict[str, tuple[str, bool]] = {}
+    for row in query(
+            f"""SELECT b.tag, COALESCE(NULLIF(TRIM(COALESCE(b.area, m.area)), ''), ?) AS area,
+                       COALESCE(b.joined, m.joined, '') < ? AS came_before
+                FROM (SELECT borrower_tag AS tag, member_code, max(borrower_area) AS area,
+                             max(borrower_joined) AS joined
+                      FROM loans WHERE {_PERIOD} AND borrower_tag IS NOT NULL GROUP BY borrower_tag, member_code) b
+                LEFT JOIN members m ON m.library = ? AND m.code = b.member_code""",
+            (NO_AREA, start.isoformat(), *period, library)):
+        area, returning = people.get(row["tag"], (row["area"], False))
+        people[row["tag"]] = (area if area != NO_AREA else row["area"], returning or bool(row["came_before"]))
+    figures.borrowers = len(people)
+    figures.returning_members = sum(returning for _, returning in people.values())
+    for area, _ in people.values():
+        figures.areas[area] = figures.areas.get(area, 0) + 1
     figures.new_members = query(
         "SELECT count(*) AS n FROM members WHERE library = ? AND name IS NOT NULL AND joined BETWEEN ? AND ?",
         period)[0]["n"]
@@ -111,12 +134,6 @@ def gather(query: Query, library: str, start: date, end: date) -> Figures:
     figures.tools_added = query(
         "SELECT count(*) AS n FROM tools WHERE library = ? AND name IS NOT NULL AND added_at BETWEEN ? AND ?",
         period)[0]["n"]
-    figures.categories = {r["category"]: (r["loans"], r["borrowers"]) for r in query(
-        f"""SELECT {_CATEGORY} AS category, count(*) AS loans, count(DISTINCT l.borrower_tag) AS borrowers
-            {_LOANS} GROUP BY 1""", (NO_CATEGORY, *period))}
-    figures.areas = {r["area"]: r["borrowers"] for r in query(
-        f"SELECT {_AREA} AS area, count(DISTINCT l.borrower_tag) AS borrowers {_LOANS} GROUP BY 1",
-        (NO_AREA, *period))}
     return figures
 
 

@@ -201,7 +201,10 @@ ALTER TABLE tools ADD COLUMN added_at TEXT;
 ALTER TABLE loans ADD COLUMN borrower_tag TEXT;        -- an opaque key counting distinct borrowers
 ALTER TABLE loans ADD COLUMN borrower_area TEXT;
 ALTER TABLE loans ADD COLUMN borrower_joined TEXT;
-CREATE INDEX loans_opened_at ON loans (library, opened_at);
+-- covering the impact report's reads of a period's loans
+CREATE INDEX loans_report ON loans (library, opened_at, tool_code, borrower_tag, member_code, borrower_area,
+                                    borrower_joined);
+CREATE INDEX tools_report ON tools (library, code, category, replacement_value);
 
 CREATE TABLE repairs (
     id TEXT PRIMARY KEY,

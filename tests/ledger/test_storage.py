@@ -18,7 +18,8 @@ def _as_older_schema(path, version: int) -> None:
     conn = sqlite3.connect(path)
     if version < 5:
         conn.execute("DROP TABLE repairs")
-        conn.execute("DROP INDEX loans_opened_at")
+        conn.execute("DROP INDEX loans_report")
+        conn.execute("DROP INDEX tools_report")
         for table, column in (("members", "area"), ("members", "joined"), ("tools", "added_at"),
                               ("loans", "borrower_tag"), ("loans", "borrower_area"), ("loans", "borrower_joined")):
             conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
