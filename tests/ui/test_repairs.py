@@ -71,4 +71,23 @@ def test_a_return_marked_parts_missing_opens_a_ticket(kiosk, codes, ledger):
 
 
 def test_the_repair_screens_fit_in_english_and_spanish(kiosk):
-    assert render(None, only={"volunteer", "repairs", "repair", "repair-new"}, driver=kiosk) == []
+    assert render(None, only={"volunteer", "repairs", "repair", "repair-new", "member-register", "member-renew"},
+                  driver=kiosk) == []
+
+
+def test_a_volunteer_records_a_members_area_and_too_long_a_one_is_refused(kiosk, ledger):
+    from tests.ui.test_staff import sign_in
+
+    sign_in(kiosk, "volunteer", "1234")
+    kiosk.tap(kiosk.find("Register a member"))
+    form = kiosk.screen
+    kiosk.type(form.ids.name, "Lucía Pérez")
+    kiosk.type(form.ids.area, "x" * 41)
+    kiosk.tap(kiosk.find("I have read the waiver and accept it"))
+    kiosk.tap(kiosk.find("Register"))
+    assert "at most 40 characters" in kiosk.app.toast.text
+    assert not any(m["name"] == "Lucía Pérez" for m in ledger.list_members())
+    kiosk.type(form.ids.area, "Riverside 02139")
+    kiosk.tap(kiosk.find("Register"))
+    member = next(m for m in ledger.list_members() if m["name"] == "Lucía Pérez")
+    assert member["area"] == "Riverside 02139"
