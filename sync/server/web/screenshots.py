@@ -42,6 +42,8 @@ def pages(state) -> Iterator[tuple[str, str]]:
     yield from [
         ("overdue", "/overdue"), ("overdue-filtered", "/overdue?min_days=7&sort=member"), ("loans", "/loans"),
         ("loan", f"/loans/{loan}"), ("holds", "/holds"), ("conflicts", "/conflicts"), ("tools", "/tools"), ("tool", f"/tools/{tool}"),
+        ("repairs", "/repairs?status=all"), ("report", "/report?from=2000-01-01"),
+        ("report-es", "/report?from=2000-01-01&lang=es"),
         ("members", "/members"), ("partners", "/partners"), ("kiosks", "/kiosks"), ("stats", "/stats"),
         ("reminders", "/reminders"), ("not-found", "/tools/NO-SUCH-TOOL"),
     ]
