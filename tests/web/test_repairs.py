@@ -120,3 +120,11 @@ def test_a_view_rebuilt_after_the_server_forgot_borrowers_gives_the_same_report(
     figures = impact.gather(lambda sql, args: fresh.query(sql, args), "maple", start, end)
     assert impact.publish(figures, start, end) == expected
     fresh.close()
+
+
+def test_a_members_area_shows_on_the_members_page(maple, client):
+    maple.edit_member("M2", area="Riverside")
+    sync(maple)
+    page = client(MAPLE_COORDINATOR).get("/web/members").text
+    row = page[page.index("Ben Okafor"):]
+    assert "Riverside" in row[:row.index("</tr>")]
