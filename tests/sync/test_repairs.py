@@ -60,3 +60,33 @@ def test_the_server_refuses_repair_events_out_of_range(kiosk):
     for wire in bad:
         with pytest.raises(InvalidInput):
             check_event(wire)
+
+
+def test_postgres_stores_repairs_and_forgets_borrowers_keeping_the_reports_counts(tmp_path, pg_url):
+    from datetime import timedelta
+
+    from sync.server import open_storage
+    from tests.sync.helpers import ServerThread, new_kiosk
+
+    store = open_storage(pg_url)
+    store.add_library("maple", "Maple")
+    with ServerThread(store) as running:
+        ledger = new_kiosk(tmp_path / "k", store, running.url, "maple")
+        ledger.configure(retention_days=30)
+        ledger.add_tool("T1", "Drill")
+        ledger.add_member("M1", "Ana Lopez", expires="2099-01-01", area="Eastside")
+        ledger.accept_waiver("M1")
+        today = ledger.today()
+        ledger.checkout("M1", ["T1"], today=today - timedelta(days=90))
+        ledger.checkin("T1", "repair", problem="Sparks", today=today - timedelta(days=80))
+        ticket = ledger.repair_for_tool("T1")
+        ledger.update_repair(ticket["id"], status="fixed", cost=3)
+        SyncClient(ledger).sync()
+        assert store.forget_old_borrowers(today) == 1
+        opened = [e for _, e in store.events("maple") if e.type == "loan.opened"][0]
+        assert opened.payload["member"] is None
+        assert (opened.payload["borrower"]["area"], opened.payload["borrower"]["joined"]) == ("Eastside", today.isoformat())
+        assert [e.type for _, e in store.events("maple") if e.type.startswith("repair.")] == ["repair.opened",
+                                                                                             "repair.updated"]
+        ledger.close()
+    store.close()
