@@ -116,7 +116,26 @@ CREATE INDEX holds_ended ON holds (library, ended_at);
 ALTER TABLE tools ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# Version 4: device ids are the server's to give. A code may re-enroll one named kiosk; devices that
+# enrolled under a reserved server name are revoked, and each library's own numbering moves past
+# any event such a device sent under that name.
+V4 = """
+ALTER TABLE invitations ADD COLUMN device TEXT;
+UPDATE devices SET revoked_ms = enrolled_ms WHERE substr(id, 1, 7) = 'server:' AND revoked_ms IS NULL;
+UPDATE libraries SET server_seq = (
+    SELECT max(device_seq) FROM events WHERE device = 'server:' || libraries.slug
+) WHERE server_seq < (SELECT COALESCE(max(device_seq), 0) FROM events WHERE device = 'server:' || libraries.slug)
+"""
+
+# Version 5: a device whose clock runs ahead of the server's further than allowed (its stamps are refused).
+V5 = """
+-- how far ahead it ran at its last round that did (NULL: its clock is fine)
+ALTER TABLE devices ADD COLUMN clock_ahead_ms BIGINT;
+-- the server's time at that round
+ALTER TABLE devices ADD COLUMN clock_ahead_at_ms BIGINT
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 LATEST = len(MIGRATIONS)
 
 _DIALECT = {
