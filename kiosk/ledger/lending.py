@@ -89,18 +89,20 @@ class Lending(Repairs):
                 "condition": condition, "note": note or None, "missing_parts": list(missing_parts),
                 "at": today.isoformat()})
             if rules.status_after_return(condition):  # the borrower's note stays in the return
-                self._ticket_for_return(tool_code, returned_problem(problem, missing_parts), missing_parts, today)
+                self._ticket_for_return(tool_code, returned_problem(problem, missing_parts), missing_parts, today,
+                                        event.id)
             hold = self._settle_tool(tool_code, today)
         closed = self._query("SELECT * FROM loans WHERE closed_by = ?", (event.id,))
         return {"tool": self.tool(tool_code), "loans": closed, "known_loan": bool(closed), "hold": hold}
 
-    def _ticket_for_return(self, tool_code: str, problem: str, missing_parts: Sequence[str], today: date) -> None:
+    def _ticket_for_return(self, tool_code: str, problem: str, missing_parts: Sequence[str], today: date,
+                           return_event: str) -> None:
         """Inside a write: a return needing repair opens a ticket, or adds to the one still open."""
         current = self._conn.execute(
             "SELECT id FROM repairs WHERE library = ? AND tool_code = ? AND status IN ('open', 'waiting_parts')",
             (self.library["slug"], tool_code)).fetchone()
         if current is None:
-            self._open_repair(tool_code, problem, "return", missing_parts, today)
+            self._open_repair(tool_code, problem, "return", missing_parts, today, return_event)
         else:
             self._append("repair.updated", f"repair:{current['id']}", {
                 "repair_id": current["id"], "note": f"Returned again: {problem}", "at": today.isoformat()})

@@ -15,7 +15,7 @@ from kiosk.ledger.events import Event
 from kiosk.ledger.repair_rules import ticket_state
 
 _COLUMNS = ("tool_code", "problem", "origin", "opened_at", "opened_hlc", "missing_parts", "status", "assignee",
-            "cost", "parts", "closed_at")
+            "cost", "parts", "closed_at", "return_event")
 
 
 def _repair_event(conn: sqlite3.Connection, event: Event) -> None:

@@ -85,14 +85,14 @@ def ticket_state(events: Iterable[Event]) -> dict[str, Any]:
     """A ticket's columns from its events, whatever order they came in."""
     state: dict[str, Any] = {"tool_code": None, "problem": None, "origin": None, "opened_at": None,
                              "opened_hlc": None, "missing_parts": "[]", "status": "open", "assignee": None,
-                             "cost": None, "parts": None, "closed_at": None}
+                             "cost": None, "parts": None, "closed_at": None, "return_event": None}
     notes: list[dict[str, str]] = []
     for event in sorted(events, key=lambda e: e.order_key):
         p = event.payload
         if event.type == "repair.opened":
             state.update(tool_code=p["tool"], problem=p["problem"], origin=p.get("origin", "volunteer"),
                          opened_at=p["at"], opened_hlc=event.hlc,
-                         missing_parts=json.dumps(p.get("missing_parts") or []))
+                         missing_parts=json.dumps(p.get("missing_parts") or []), return_event=p.get("return_event"))
         elif event.type == "repair.updated":
             for name in ("assignee", "cost", "parts"):
                 if name in p:
@@ -118,6 +118,9 @@ def check_repair_payload(event: Event) -> None:
         if not isinstance(p.get("tool"), str) or not p["tool"] or len(p["tool"]) > ID_MAX:
             raise InvalidInput(f"a repair names its tool's code, at most {ID_MAX} characters")
         check_problem(p.get("problem") if isinstance(p.get("problem"), str) else None)
+        event_id = p.get("return_event")
+        if event_id is not None and (not isinstance(event_id, str) or not 0 < len(event_id) <= ID_MAX):
+            raise InvalidInput(f"a repair's return_event is an event id of at most {ID_MAX} characters")
         if p.get("origin", "volunteer") not in ORIGINS:
             raise InvalidInput(f"a repair's origin is one of {', '.join(ORIGINS)}")
         parts = p.get("missing_parts") or []

@@ -30,8 +30,9 @@ class Repairs(Holds):
         return self.repair(repair_id)
 
     def _open_repair(self, tool_code: str, problem: str, origin: str, missing_parts: Sequence[str],
-                     today: date) -> str:
-        """Inside a write: the ticket's events; its id."""
+                     today: date, return_event: str | None = None) -> str:
+        """Inside a write: the ticket's events; its id. ``return_event``: the return that opened it,
+        through which the ticket says who had the tool (until the retention rule forgets them)."""
         tool = self._tool_row(tool_code)
         if tool is None:
             raise NotFound(f"no tool has the code {tool_code}")
@@ -45,7 +46,8 @@ class Repairs(Holds):
         repair_id = uuid7()
         self._append("repair.opened", f"repair:{repair_id}", {
             "repair_id": repair_id, "tool": tool_code, "problem": problem, "origin": origin,
-            "missing_parts": list(missing_parts), "at": today.isoformat()})
+            "missing_parts": list(missing_parts), "at": today.isoformat(),
+            **({"return_event": return_event} if return_event else {})})
         if tool["service_status"] != "in_repair":
             self._append("tool.edited", f"tool:{tool_code}", {"code": tool_code, "fields": {"status": "in_repair"}})
         return repair_id

@@ -216,7 +216,8 @@ CREATE TABLE repairs (
     status TEXT NOT NULL DEFAULT 'open',   -- open | waiting_parts | fixed | cannot_fix
     assignee TEXT, cost REAL, parts TEXT,
     notes TEXT,                         -- JSON list of {at, text}
-    closed_at TEXT                      -- the back-in-service (or retiring) date
+    closed_at TEXT,                     -- the back-in-service (or retiring) date
+    return_event TEXT                   -- the return that opened it: whose loan that closed
 ) WITHOUT ROWID;
 CREATE INDEX repairs_tool ON repairs (library, tool_code);
 CREATE INDEX repairs_status ON repairs (library, status, opened_hlc);

@@ -34,8 +34,8 @@ def test_checkin_with_condition_sets_status_and_opens_a_ticket(stocked_ledger):
     result = stocked_ledger.checkin("T1", "missing-parts", missing_parts=["charger"], today=TODAY)
     assert result["known_loan"] and result["tool"]["status"] == "in_repair"
     [ticket] = stocked_ledger.repairs()
-    assert (ticket["problem"], ticket["missing_parts"], ticket["origin"]) == (
-        "Parts missing: charger", ["charger"], "return")
+    assert (ticket["problem"], ticket["missing_parts"], ticket["origin"], ticket["returned_by"]) == (
+        "Parts missing: charger", ["charger"], "return", "Ana Lopez")
     assert stocked_ledger.checkin("T2", "ok", today=TODAY)["tool"]["status"] == "available"
     assert stocked_ledger.loans() == []
     with pytest.raises(InvalidInput):

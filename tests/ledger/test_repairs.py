@@ -92,3 +92,15 @@ def test_tickets_rebuild_from_the_log_to_the_same_rows(stocked_ledger):
     before = stocked_ledger.projection_snapshot()
     stocked_ledger.rebuild()
     assert stocked_ledger.projection_snapshot() == before
+
+
+def test_a_ticket_says_who_returned_the_tool_until_the_retention_rule_forgets_them(stocked_ledger):
+    from datetime import timedelta
+
+    stocked_ledger.checkout("M1", ["T1"], today=TODAY)
+    stocked_ledger.checkin("T1", "repair", problem="Sparks", today=TODAY)
+    ticket = stocked_ledger.repair_for_tool("T1")
+    assert ticket["returned_by"] == "Ana Lopez"
+    stocked_ledger.forget_old_borrowers(today=TODAY + timedelta(days=400))
+    assert stocked_ledger.repair(ticket["id"])["returned_by"] is None
+    assert stocked_ledger.repair(ticket["id"])["problem"] == "Sparks"

@@ -68,6 +68,9 @@ def test_a_return_marked_parts_missing_opens_a_ticket(kiosk, codes, ledger):
     kiosk.tap(kiosk.find("Record the return"))
     ticket = ledger.repair_for_tool(codes.tool_out_kit)
     assert ticket["origin"] == "return" and ticket["missing_parts"] == [kit[-1]]
+    kiosk.app.role = "volunteer"
+    kiosk.app.go("repair", repair_id=ticket["id"])
+    assert f"returned by {ticket['returned_by']}" in kiosk.screen.details and ticket["returned_by"]
 
 
 def test_the_repair_screens_fit_in_english_and_spanish(kiosk):

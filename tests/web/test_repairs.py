@@ -21,6 +21,7 @@ def test_the_repairs_page_filters_and_downloads_csv(maple, client):
     c = client(MAPLE_COORDINATOR)
     current = c.get("/web/repairs").text
     assert "Cordless drill" in current and "Parts missing: battery" in current and "Step ladder" not in current
+    assert "returned by Ana Lopez" in current
     fixed = c.get("/web/repairs?status=fixed").text
     assert "Step ladder" in fixed and "Loose rung" in fixed and "New rivets" in fixed and "12.50" in fixed
     assert "Cordless drill" not in fixed

@@ -42,6 +42,8 @@ class RepairScreen(KioskScreen):
         self.heading = ticket["tool_name"] or ticket["tool_code"]
         lines = [ticket["problem"], _("opened {date}").format(date=long_date(ticket["opened_at"])),
                  status_text(ticket)]
+        if ticket["returned_by"]:
+            lines.insert(1, _("returned by {name}").format(name=ticket["returned_by"]))
         lines += [f"{long_date(n['at'])}: {n['text']}" for n in ticket["notes"]]
         self.details = "\n".join(lines)
         if not self._filled:   # what was recorded, to change; not over what is being typed
