@@ -30,6 +30,7 @@ from kiosk.ledger.events import (
     CONDITIONS, EVENT_TYPES, INVENTORY_ENDINGS, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
     check_member_values, check_waivers,
 )
+from kiosk.ledger.repair_rules import check_repair_payload
 from sync import bounded
 from sync.bounded import Bounds
 
@@ -315,10 +316,14 @@ def _check_payload(event: Event) -> None:
         code = _code(p, "code")
         check_fields(_dict(p, "fields"), TOOL_FIELDS, "tool")
         _entity(event, f"tool:{code}")
+        if kind == "tool.added" and p.get("at") is not None:
+            _date(p, "at")
     elif kind in ("member.added", "member.edited"):
         code = _code(p, "code")
         check_member_values(check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member"))
         _entity(event, f"member:{code}")
+        if kind == "member.added" and p.get("at") is not None:
+            _date(p, "at")
     elif kind == "loan.opened":
         loan_id = _text(p, "loan_id")
         _code(p, "tool")
@@ -364,6 +369,8 @@ def _check_payload(event: Event) -> None:
         _entity(event, f"conflict:{conflict_id}")
     elif kind.startswith("hold."):
         _check_hold(event)
+    elif kind.startswith("repair."):
+        check_repair_payload(event)
 
 
 def _check_hold(event: Event) -> None:
@@ -434,8 +441,9 @@ def same_event(a: Event, b: Event) -> bool:
         return False
     if a.payload.get("member") is not None and b.payload.get("member") is not None:
         return False
+    # forgetting also leaves counts for the impact report in a loan's opening ("borrower")
     strip = lambda e: Event(e.id, e.library, e.device, e.seq, e.hlc, e.type, e.version, e.entity,  # noqa: E731
-                            {k: v for k, v in e.payload.items() if k != "member"})
+                            {k: v for k, v in e.payload.items() if k not in ("member", "borrower")})
     return strip(a) == strip(b)
 
 

@@ -21,8 +21,8 @@ EVENT_TYPES: dict[str, tuple[int, str]] = {
     "library.configured": (2, "library"),
     "tool.added": (1, "catalog"),
     "tool.edited": (1, "catalog"),
-    "member.added": (2, "library"),
-    "member.edited": (2, "library"),
+    "member.added": (3, "library"),
+    "member.edited": (3, "library"),
     "loan.opened": (1, "library"),
     "loan.renewed": (1, "library"),
     "loan.returned": (1, "library"),
@@ -41,11 +41,14 @@ EVENT_TYPES: dict[str, tuple[int, str]] = {
     "hold.cancelled": (1, "library"),
     "hold.expired": (1, "library"),
     "hold.reordered": (1, "library"),
+    # repair tickets name volunteers and costs: library data (the tool's status is a catalog edit)
+    "repair.opened": (1, "library"),
+    "repair.updated": (1, "library"),
 }
 # Fields that came with a later version of their events. An event carrying none of them is
 # written at version 1, so kiosks and servers that know only version 1 still apply it; one
 # carrying them is stored and passed on by those, and applied once they are upgraded.
-FIELD_VERSIONS = {"waiver_language": 2, "waiver_texts": 2}
+FIELD_VERSIONS = {"waiver_language": 2, "waiver_texts": 2, "area": 3}
 INVENTORY_ENDINGS = {"inventory.finished": "finished", "inventory.discarded": "discarded"}
 
 MAX_WAIVER_CHARS = 4000      # one waiver text; with one per language the settings event stays small
@@ -62,7 +65,9 @@ MEMBER_FIELDS: dict[str, type | tuple] = {
     "waiver_accepted_at": str, "loan_limit": int, "status": str, "notes": str,
     "language": str,             # the member's own: the screens and reminders speak it
     "waiver_language": str,      # the language of the waiver the member accepted
+    "area": str,                 # neighbourhood or postal area, optional: counted in the impact report
 }
+AREA_MAX_LENGTH = 40
 MEMBER_STATUSES = ("active", "suspended")
 MEMBER_LANGUAGES = ("en", "es")   # the languages messages to members are written in, and waivers
 SETTINGS_FIELDS: dict[str, type | tuple] = {
@@ -176,6 +181,9 @@ def check_member_values(fields: dict[str, Any]) -> None:
     """The member's fields whose values have a range: their languages."""
     check_language(fields)
     _one_language(fields.get("waiver_language"), "the waiver's language")
+    area = fields.get("area")
+    if isinstance(area, str) and len(area.strip()) > AREA_MAX_LENGTH:
+        raise InvalidInput(f"a neighbourhood or postal area is at most {AREA_MAX_LENGTH} characters")
 
 
 def check_waivers(fields: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ class Members(Settings, Minting):
         with self._lock, write_transaction(self._conn, self.path):
             if self._member_row(code) is not None:
                 raise InvalidInput(f"a member with the card {code} already exists")
-            self._append("member.added", f"member:{code}", {"code": code, "fields": fields})
+            self._append("member.added", f"member:{code}", {"code": code, "fields": fields, "at": self.today().isoformat()})
         return self.member(code)
 
     def edit_member(self, code: str, **fields: Any) -> dict[str, Any]:

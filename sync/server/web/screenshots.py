@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
 
@@ -39,9 +40,12 @@ def pages(state) -> Iterator[tuple[str, str]]:
     loan = view.query("SELECT id FROM loans WHERE closed_by IS NULL ORDER BY due LIMIT 1")[0]["id"]
     tool = view.query("SELECT code FROM tools WHERE photo IS NOT NULL AND status = 'on_loan' ORDER BY code LIMIT 1")
     tool = tool[0]["code"] if tool else view.query("SELECT code FROM tools ORDER BY code LIMIT 1")[0]["code"]
+    year_ago = (state.config.today() - timedelta(days=365)).isoformat()   # the demo's 90 days of lending and more
     yield from [
         ("overdue", "/overdue"), ("overdue-filtered", "/overdue?min_days=7&sort=member"), ("loans", "/loans"),
         ("loan", f"/loans/{loan}"), ("holds", "/holds"), ("conflicts", "/conflicts"), ("tools", "/tools"), ("tool", f"/tools/{tool}"),
+        ("repairs", "/repairs?status=all"), ("report", f"/report?from={year_ago}"),
+        ("report-es", f"/report?from={year_ago}&lang=es"),
         ("members", "/members"), ("partners", "/partners"), ("kiosks", "/kiosks"), ("stats", "/stats"),
         ("reminders", "/reminders"), ("not-found", "/tools/NO-SUCH-TOOL"),
     ]
