@@ -1,0 +1,95 @@
+"""Reads of the public catalog over a library view: what a tool is, where it sits and whether it is in.
+
+Only catalog columns are ever selected, and counts of waiting holds rather
+than the holds: nothing here can carry who has a tool or who waits for it.
+Retired tools are not shown.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.ledger import rules
+from kiosk.ledger.search import match_expression
+from sync.server.web.public import search_index
+from sync.server.web.public.search_index import WEIGHTS
+from sync.server.web.views import LibraryView
+
+PER_PAGE = 30
+MAX_PAGE = 1000
+
+_SHOWN = "t.name IS NOT NULL AND t.status != 'retired'"
+_FIELDS = f"""t.code, t.name, t.category, t.brand, t.status, t.photo, t.shelf,
+    (SELECT min(l.due) FROM loans l WHERE l.library = t.library AND l.tool_code = t.code
+     AND l.closed_by IS NULL) AS due_back,
+    (SELECT count(*) FROM holds h LEFT JOIN tools ht ON ht.library = h.library AND ht.code = h.tool_code
+     WHERE h.library = t.library AND h.status = 'waiting' AND h.placed_hlc IS NOT NULL
+     AND (h.tool_code = t.code OR (h.any_copy = 1 AND ht.copy_key = t.copy_key))) AS waiting"""
+
+
+@dataclass(frozen=True)
+class Results:
+    tools: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+
+
+def search(view: LibraryView, *, q: str = "", category: str = "", page: int = 1,
+           per_page: int = PER_PAGE) -> Results:
+    """Tools matching every word of ``q`` (accents ignored, best first) within ``category`` and its
+    sub-categories; without ``q``, in name order."""
+    search_index.ensure(view)
+    where, args = [f"t.library = ?", _SHOWN], [view.library]
+    if category:
+        where.append("(t.category = ? OR t.category LIKE ? ESCAPE '\\')")
+        args += [category, category.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " > %"]
+    match = match_expression(q) if q else None
+    if q and match is None:
+        return Results([], 0, 1, 1)  # only punctuation: nothing can match
+    if match:
+        source = "public_fts f JOIN tools t ON t.rowid = f.rowid"
+        where.insert(0, "public_fts MATCH ?")
+        args.insert(0, match)
+        order = f"bm25(public_fts, {WEIGHTS}), t.name COLLATE NOCASE, t.code"
+    else:
+        source, order = "tools t", "t.name COLLATE NOCASE, t.code"
+    condition = " AND ".join(where)
+    total = view.query(f"SELECT count(*) FROM {source} WHERE {condition}", tuple(args))[0][0]
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    rows = view.query(f"SELECT {_FIELDS} FROM {source} WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?",
+                      (*args, per_page, (page - 1) * per_page))
+    return Results([dict(r) for r in rows], total, page, pages)
+
+
+def tool(view: LibraryView, code: str) -> dict[str, Any] | None:
+    """One tool as its public page shows it, with its loan period by the library's rules."""
+    rows = view.query(f"""SELECT {_FIELDS}, t.model, t.description, t.kit, t.loan_days
+                          FROM tools t WHERE t.library = ? AND t.code = ? AND {_SHOWN}""", (view.library, code))
+    if not rows:
+        return None
+    found = dict(rows[0])
+    found["kit"] = json.loads(found["kit"]) if found["kit"] else []
+    found["loan_days"] = rules.loan_days(found, view.settings())
+    return found
+
+
+def categories(view: LibraryView) -> list[dict[str, Any]]:
+    """Every category path in use, parents included, with how many tools each holds (sub-categories too)."""
+    counts: dict[str, int] = {}
+    for row in view.query(f"""SELECT t.category, count(*) AS n FROM tools t
+                              WHERE t.library = ? AND {_SHOWN} AND t.category IS NOT NULL GROUP BY t.category""",
+                          (view.library,)):
+        parts = [p.strip() for p in row["category"].split(">")]
+        for depth in range(len(parts)):
+            path = " > ".join(parts[: depth + 1])
+            counts[path] = counts.get(path, 0) + row["n"]
+    return [{"path": path, "name": path.split(" > ")[-1], "depth": path.count(" > "), "count": n}
+            for path, n in sorted(counts.items(), key=lambda item: item[0].lower())]
+
+
+def has_tools(view: LibraryView) -> bool:
+    return bool(view.query(f"SELECT 1 FROM tools t WHERE t.library = ? AND {_SHOWN} LIMIT 1", (view.library,)))
