@@ -1,7 +1,7 @@
 """Each library's choices about its public catalog: shown or switched off, partners' tools shown or not.
 
 Server-side state of the pages (like the reminder settings), kept in the pages'
-own database: kiosks have no use for it.
+own database (table public_catalog_settings): kiosks have no use for it.
 """
 
 from __future__ import annotations
@@ -11,20 +11,11 @@ from dataclasses import asdict, dataclass
 
 from sync.server.web.db import WebDB
 
-SCHEMA = """CREATE TABLE IF NOT EXISTS public_catalog_settings (
-    library TEXT PRIMARY KEY,
-    settings TEXT NOT NULL                -- JSON of PublicSettings
-) WITHOUT ROWID"""
-
 
 @dataclass(frozen=True)
 class PublicSettings:
     enabled: bool = True          # the catalog is on the front page unless the library switches it off
     show_partners: bool = False   # partners' tools appear only where the library asks for them
-
-
-def ensure_table(db: WebDB) -> None:
-    db.execute(SCHEMA)
 
 
 def load(db: WebDB, library: str) -> PublicSettings:
