@@ -8,6 +8,7 @@ Retired tools are not shown.
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,13 +45,14 @@ def search(view: LibraryView, *, q: str = "", category: str = "", page: int = 1,
     search_index.ensure(view)
     where, args = [f"t.library = ?", _SHOWN], [view.library]
     if category:
-        where.append("(t.category = ? OR t.category LIKE ? ESCAPE '\\')")
-        args += [category, category.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " > %"]
+        # the category and everything below it: one range the index on (library, category) reads, then exactly
+        where.append("t.category >= ? AND t.category < ? AND (t.category = ? OR substr(t.category, 1, ?) = ?)")
+        args += [category, category + " >\U0010ffff", category, len(category) + 3, category + " > "]
     match = match_expression(q) if q else None
     if q and match is None:
         return Results([], 0, 1, 1)  # only punctuation: nothing can match
     if match:
-        source = "public_fts f JOIN tools t ON t.rowid = f.rowid"
+        source = "public_fts f CROSS JOIN tools t ON t.rowid = f.rowid"  # CROSS: the index first, always
         where.insert(0, "public_fts MATCH ?")
         args.insert(0, match)
         order = f"bm25(public_fts, {WEIGHTS}), t.name COLLATE NOCASE, t.code"
@@ -78,7 +80,13 @@ def tool(view: LibraryView, code: str) -> dict[str, Any] | None:
 
 
 def categories(view: LibraryView) -> list[dict[str, Any]]:
-    """Every category path in use, parents included, with how many tools each holds (sub-categories too)."""
+    """Every category path in use, parents included, with how many tools each holds (sub-categories too).
+
+    Counting reads every tool, and every catalog page shows the list: it is kept until the view moves on."""
+    cursor = view.cursor
+    kept = _CATEGORIES.get(view)
+    if kept and kept[0] == cursor:
+        return kept[1]
     counts: dict[str, int] = {}
     for row in view.query(f"""SELECT t.category, count(*) AS n FROM tools t
                               WHERE t.library = ? AND {_SHOWN} AND t.category IS NOT NULL GROUP BY t.category""",
@@ -87,8 +95,13 @@ def categories(view: LibraryView) -> list[dict[str, Any]]:
         for depth in range(len(parts)):
             path = " > ".join(parts[: depth + 1])
             counts[path] = counts.get(path, 0) + row["n"]
-    return [{"path": path, "name": path.split(" > ")[-1], "depth": path.count(" > "), "count": n}
+    tree = [{"path": path, "name": path.split(" > ")[-1], "depth": path.count(" > "), "count": n}
             for path, n in sorted(counts.items(), key=lambda item: item[0].lower())]
+    _CATEGORIES[view] = (cursor, tree)
+    return tree
+
+
+_CATEGORIES: weakref.WeakKeyDictionary[LibraryView, tuple[int, list[dict[str, Any]]]] = weakref.WeakKeyDictionary()
 
 
 def has_tools(view: LibraryView) -> bool:
