@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sync.server.web.public import settings as public_settings
-from tests.web.conftest import TODAY, days, sync
+from tests.web.conftest import TODAY, sync
 from tests.web.helpers import WebClient
 
 # every member of every library in the fixtures, and how to reach them: no public page may show any

@@ -7,7 +7,7 @@ import re
 
 from sync.server import open_storage
 from sync.server.web.public.i18n import long_date
-from tests.web.conftest import MAPLE_COORDINATOR, TODAY, days, sync
+from tests.web.conftest import MAPLE_COORDINATOR, TODAY, sync
 from tests.web.helpers import Clock, WebClient, WebServer
 from tests.web.public_fixtures import set_public, shelves, visitor  # noqa: F401
 

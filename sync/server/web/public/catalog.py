@@ -104,5 +104,11 @@ def categories(view: LibraryView) -> list[dict[str, Any]]:
 _CATEGORIES: weakref.WeakKeyDictionary[LibraryView, tuple[int, list[dict[str, Any]]]] = weakref.WeakKeyDictionary()
 
 
+def branch(tree: list[dict[str, Any]], open_path: str = "") -> list[dict[str, Any]]:
+    """The tree as a visitor browses it: the top categories, and the way down to the open one with what is in it."""
+    ancestors = {open_path.rsplit(" > ", depth)[0] for depth in range(open_path.count(" > ") + 1)} if open_path else set()
+    return [c for c in tree if c["depth"] == 0 or c["path"].rsplit(" > ", 1)[0] in ancestors]
+
+
 def has_tools(view: LibraryView) -> bool:
     return bool(view.query(f"SELECT 1 FROM tools t WHERE t.library = ? AND {_SHOWN} LIMIT 1", (view.library,)))
