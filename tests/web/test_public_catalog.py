@@ -3,11 +3,16 @@ partners' tools, the library's switch, cache validators and languages."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
+import pytest
+
 from sync.server import open_storage
+from sync.server.storage import Device
 from sync.server.web.public.i18n import long_date
 from tests.web.conftest import MAPLE_COORDINATOR, TODAY, sync
+from tests.sync.helpers import new_kiosk, pg_reachable, pg_schema_url
 from tests.web.helpers import Clock, WebClient, WebServer
 from tests.web.public_fixtures import set_public, shelves, visitor  # noqa: F401
 
@@ -34,7 +39,6 @@ def test_a_server_with_one_library_shows_its_catalog_at_the_front(tmp_path):
     storage.add_library("solo", "Solo Tools")
     try:
         with WebServer(storage, tmp_path / "web", Clock()) as server:
-            from tests.sync.helpers import new_kiosk
             ledger = new_kiosk(tmp_path / "kiosk", storage, server.url, "solo")
             ledger.add_tool("S1", "Wheelbarrow", category="Garden")
             sync(ledger)
@@ -179,3 +183,40 @@ def test_pages_of_results(shelves, visitor):
     assert len(names(first)) == 30 and "Page 1 of 3" in first and 'rel="next"' in first
     last = visitor.get("/catalog/maple", params={"category": "Clamps", "page": "3"}).text
     assert names(last) == [f"Clamp {n}" for n in range(60, 65)] and 'rel="prev"' in last
+
+
+def test_a_tool_photo_is_public_and_revalidates(shelves, web, visitor):
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    sha = hashlib.sha256(png).hexdigest()
+    shelves.edit_tool("MT8", photo=f"photos/{sha}.png")
+    sync(shelves)
+    web.storage.put_photo(Device(shelves.device["id"], "maple", "front"), sha, png)
+    assert 'src="/catalog/maple/tools/MT8/photo"' in visitor.get("/catalog/maple/tools/MT8").text
+    photo = visitor.get("/catalog/maple/tools/MT8/photo")
+    assert photo.status_code == 200 and photo.content == png and photo.headers["content-type"] == "image/png"
+    again = visitor.get("/catalog/maple/tools/MT8/photo", headers={"If-None-Match": photo.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert visitor.get("/catalog/maple/tools/MT2/photo").status_code == 404   # no photo
+    assert visitor.get("/catalog/maple/partners/oak/tools/MT8/photo").status_code == 404
+
+
+def test_the_same_catalog_on_a_postgresql_server(tmp_path):
+    """The pages read per-library SQLite views whatever the store, so search works the same on PostgreSQL."""
+    if not pg_reachable():
+        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 (set TOOLKIOSK_TEST_PG to point elsewhere)")
+    with pg_schema_url() as url:
+        storage = open_storage(url)
+        storage.add_library("maple", "Maple Street Tool Library")
+        try:
+            with WebServer(storage, tmp_path / "web", Clock()) as server:
+                ledger = new_kiosk(tmp_path / "kiosk", storage, server.url, "maple")
+                ledger.add_tool("MT8", "Sierra de calar", category="Power tools > Saws", kit=["batería"])
+                sync(ledger)
+                c = WebClient(server)
+                for query in ("sierra", "SIERRA", "bateria"):
+                    assert names(c.get("/", params={"q": query}).text) == ["Sierra de calar"], query
+                assert ">In<" in c.get("/catalog/maple/tools/MT8").text
+                c.close()
+                ledger.close()
+        finally:
+            storage.close()
