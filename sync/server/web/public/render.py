@@ -1,6 +1,7 @@
 """The frame every public page shares: language, links, cache validators and the security headers.
 
-    return public_page(request, "public/mine.html", lang=lang, library="maple", title=_("Catalog"), ...)
+    return public_page(request, "public/mine.html", state=state, lang=i18n.language(request), library="maple",
+                       etag=None, **values_the_template_needs)
 
 Templates extend ``public/base.html`` (its top comment lists what it needs);
 ``_`` in a template translates into the page's language.
