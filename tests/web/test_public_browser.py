@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from sync.server.web.public import routes
+from sync.server.web.public.render import not_modified
 from tests.web.public_fixtures import set_public, shelves  # noqa: F401
 from tests.web.test_browser import browser  # noqa: F401
 
@@ -96,3 +98,23 @@ def test_a_switched_off_catalog_says_so(shelves, web, phone):
     page.goto(web.url + "/")
     assert page.get_by_role("link", name="Maple Street Tool Library").count() == 0
     assert page.get_by_role("link", name="Oak Lane Tools").is_visible()
+
+
+def test_the_browser_revalidates_a_page_it_has_and_gets_a_304(shelves, web, phone, monkeypatch):
+    answered = []
+
+    def recording(request, tag, lang):
+        response = not_modified(request, tag, lang)
+        answered.append(response.status_code if response else 200)
+        return response
+
+    monkeypatch.setattr(routes, "not_modified", recording)   # the server runs in this process
+    page = phone()
+    first = page.goto(web.url + "/catalog/maple/tools/MT8")
+    assert first.status == 200 and first.header_value("etag")
+    sent = []
+    page.on("request", lambda r: sent.append(r.header_value("if-none-match")))
+    page.reload()
+    assert sent[0] == first.header_value("etag")          # the browser asked with the page's validator...
+    assert answered == [200, 304]                         # ...and the server said it had not changed
+    assert page.get_by_role("heading", level=1).inner_text() == "Sierra de calar"   # shown from the cache
