@@ -29,7 +29,7 @@ def card_svg(code: str) -> Markup:
         if bit == "1":
             bars.append(f'<rect x="{x}" y="0" width="{count}" height="{height}"/>')
         x += count
-    return Markup('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-label="{label}" '
+    return Markup('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-label="{code}" '
                   'shape-rendering="crispEdges" preserveAspectRatio="none"><rect width="{w}" height="{h}" fill="#fff"/>'
-                  '<g fill="#000">{bars}</g></svg>').format(w=width, h=height, label=f"Barcode {code}",
+                  '<g fill="#000">{bars}</g></svg>').format(w=width, h=height, code=code,
                                                              bars=Markup("".join(bars)))
