@@ -30,7 +30,7 @@ SCREENS: dict[str, tuple] = {}   # one screenshot per code, for every camera con
 
 def card_html(web, code: str, name: str, lang: str = "en") -> str:
     """The card component inside the public frame, exactly as a page of the server renders it."""
-    scope = {"type": "http", "method": "GET", "path": "/member/card", "root_path": "", "query_string": b"",
+    scope = {"type": "http", "method": "GET", "path": "/card-preview", "root_path": "", "query_string": b"",
              "headers": [(b"host", b"127.0.0.1")], "scheme": "http", "server": ("127.0.0.1", 80)}
     context = frame(Request(scope), web.state, lang, "maple")
     return templates.env.from_string(CARD_PAGE).render(**context, code=code, name=name)
@@ -41,7 +41,7 @@ def screenshot(browser, web, code: str, name: str) -> tuple[np.ndarray, tuple[in
     context = browser.new_context(**PHONE)
     try:
         page = context.new_page()
-        address = web.url + "/member/card-preview"   # answered here, so the page's stylesheet comes from the server
+        address = web.url + "/card-preview"   # answered in the browser, so the stylesheet comes from the server
         page.route(address, lambda route: route.fulfill(body=card_html(web, code, name), content_type="text/html"))
         page.goto(address)
         box = page.locator("figure.card svg").bounding_box()

@@ -163,6 +163,8 @@ def test_the_browsers_language_and_the_switch(shelves, visitor):
 def test_bad_input_gets_a_clear_page_and_security_headers(shelves, visitor):
     long = visitor.get("/catalog/maple", params={"q": "x" * 101})
     assert long.status_code == 400 and "Type at most 100 characters" in long.text
+    odd = visitor.get("/catalog/maple", params={"category": "x" * 201})
+    assert odd.status_code == 400 and "no such category" in odd.text
     for page in ("0", "abc", "1001", "-1"):
         bad = visitor.get("/catalog/maple", params={"page": page})
         assert bad.status_code == 400 and "page number" in bad.text, page

@@ -54,9 +54,11 @@ def catalog_page(request: Request, library: str, state: WebState = Depends(web_s
         return refused
     q = request.query_params.get("q", "").strip()
     category = request.query_params.get("category", "").strip()
-    if len(q) > MAX_QUERY or len(category) > MAX_CATEGORY:
+    if len(q) > MAX_QUERY:
         return error_page(request, state, lang, 400, _("Type at most %(n)s characters to search.") % {"n": MAX_QUERY},
                           library)
+    if len(category) > MAX_CATEGORY:
+        return error_page(request, state, lang, 400, _("There is no such category in this catalog."), library)
     page = _page_number(request.query_params.get("page", "1"))
     if page is None:
         return error_page(request, state, lang, 400, _("That page number is not one of this list's pages."), library)
