@@ -55,15 +55,20 @@ def search(view: LibraryView, *, q: str = "", category: str = "", page: int = 1,
         source = "public_fts f CROSS JOIN tools t ON t.rowid = f.rowid"  # CROSS: the index first, always
         where.insert(0, "public_fts MATCH ?")
         args.insert(0, match)
-        order = f"bm25(public_fts, {WEIGHTS}), t.name COLLATE NOCASE, t.code"
+        rank = f"bm25(public_fts, {WEIGHTS})"
     else:
-        source, order = "tools t", "t.name COLLATE NOCASE, t.code"
+        source, rank = "tools t", "0"
     condition = " AND ".join(where)
     total = view.query(f"SELECT count(*) FROM {source} WHERE {condition}", tuple(args))[0][0]
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    rows = view.query(f"SELECT {_FIELDS} FROM {source} WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?",
-                      (*args, per_page, (page - 1) * per_page))
+    # rank and cut the page on bare rows first; availability is worked out for the page's tools only
+    rows = view.query(
+        f"""SELECT {_FIELDS} FROM (
+                SELECT t.rowid AS id, {rank} AS score, t.name AS name, t.code AS code FROM {source}
+                WHERE {condition} ORDER BY score, name COLLATE NOCASE, code LIMIT ? OFFSET ?) AS hit
+            CROSS JOIN tools t ON t.rowid = hit.id ORDER BY hit.score, hit.name COLLATE NOCASE, hit.code""",
+        (*args, per_page, (page - 1) * per_page))
     return Results([dict(r) for r in rows], total, page, pages)
 
 
