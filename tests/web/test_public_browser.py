@@ -105,16 +105,18 @@ def test_the_browser_revalidates_a_page_it_has_and_gets_a_304(shelves, web, phon
 
     def recording(request, tag, lang):
         response = not_modified(request, tag, lang)
-        answered.append(response.status_code if response else 200)
+        answered.append((request.headers.get("if-none-match"), response.status_code if response else 200))
         return response
 
     monkeypatch.setattr(routes, "not_modified", recording)   # the server runs in this process
     page = phone()
     first = page.goto(web.url + "/catalog/maple/tools/MT8")
-    assert first.status == 200 and first.header_value("etag")
-    sent = []
-    page.on("request", lambda r: sent.append(r.header_value("if-none-match")))
-    page.reload()
-    assert sent[0] == first.header_value("etag")          # the browser asked with the page's validator...
-    assert answered == [200, 304]                         # ...and the server said it had not changed
+    tag = first.header_value("etag")
+    assert first.status == 200 and tag
+    for _ in range(3):   # Chromium stores a page in its cache a moment after showing it: ask again until it has
+        page.reload()
+        if (tag, 304) in answered:
+            break
+    assert (tag, 304) in answered, answered                                  # asked with the page's validator...
+    assert all(status == 304 for sent, status in answered if sent == tag)    # ...and never sent the page again
     assert page.get_by_role("heading", level=1).inner_text() == "Sierra de calar"   # shown from the cache
