@@ -86,6 +86,12 @@ CREATE TABLE IF NOT EXISTS pickup_notices (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS pickup_notices_once ON pickup_notices (library, hold_id, set_aside)
     WHERE status != 'failed';
+
+-- the public catalog: shown or switched off, partners' tools with it or not (see public/settings.py)
+CREATE TABLE IF NOT EXISTS public_catalog_settings (
+    library TEXT PRIMARY KEY,
+    settings TEXT NOT NULL                -- JSON
+) WITHOUT ROWID;
 """
 
 

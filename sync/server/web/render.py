@@ -35,7 +35,7 @@ SECURITY_HEADERS = {
 
 NAV = [("overdue", "Overdue"), ("loans", "Loans"), ("holds", "Holds"), ("conflicts", "Conflicts"), ("tools", "Tools"),
        ("repairs", "Repairs"), ("members", "Members"), ("partners", "Partners"), ("kiosks", "Kiosks"), ("stats", "Statistics"),
-       ("reminders", "Reminders")]
+       ("reminders", "Reminders"), ("public-catalog", "Public catalog")]
 
 
 class SecureRoute(APIRoute):
