@@ -29,7 +29,7 @@ from kiosk.ledger import hold_rules
 from kiosk.ledger.codes import LIBRARY_SLUG, LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import (
-    CONDITIONS, EVENT_TYPES, INVENTORY_ENDINGS, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
+    CONDITIONS, EVENT_TYPES, INVENTORY_ENDINGS, MEMBER_FIELDS, MEMBER_STATUSES, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
     check_member_values, check_waivers,
 )
 from kiosk.ledger.rules import check_setting_ranges
@@ -303,9 +303,15 @@ def _check_payload(event: Event) -> None:
         code = _text(p, "code")
         check_fields(_dict(p, "fields"), TOOL_FIELDS, "tool")
         _entity(event, f"tool:{code}")
-    elif kind in ("member.added", "member.edited"):
+    elif kind in ("member.added", "member.edited", "member.signed_up"):
         code = _text(p, "code")
         check_member_values(check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member"))
+        if p["fields"].get("status") not in (None, *MEMBER_STATUSES):
+            raise InvalidInput(f"member status must be one of {', '.join(MEMBER_STATUSES)}")
+        _entity(event, f"member:{code}")
+    elif kind == "member.history_forgotten":
+        code = _text(p, "code")
+        _date(p, "at")
         _entity(event, f"member:{code}")
     elif kind == "loan.opened":
         loan_id = _text(p, "loan_id")

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any, Iterable, Mapping
 
 from kiosk.ledger.errors import InvalidInput, Refusal
+from kiosk.ledger.events import SIGNUP_MODES
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -28,6 +29,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "waiver_text": "I borrow tools at my own risk, will use them safely, and will return them clean and complete.",
     "hold_pickup_days": 7,
     "max_holds": 3,
+    "signup": "volunteer",
+    "membership_days": 365,
+    "renew_online_days": 0,
     "waiver_texts": {
         "en": "I borrow tools at my own risk, will use them safely, and will return them clean and complete.",
         "es": "Tomo prestadas las herramientas bajo mi propia responsabilidad, las usaré con cuidado "
@@ -39,6 +43,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 SETTING_RANGES: dict[str, tuple[int, int]] = {
     "hold_pickup_days": (1, 60),
     "max_holds": (0, 50),
+    "membership_days": (1, 3660),
+    "renew_online_days": (0, 366),
 }
 
 
@@ -48,6 +54,8 @@ def check_setting_ranges(fields: Mapping[str, Any]) -> None:
         value = fields.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most):
             raise InvalidInput(f"{name} must be a whole number from {least} to {most}, not {value!r}")
+    if fields.get("signup") is not None and fields["signup"] not in SIGNUP_MODES:
+        raise InvalidInput(f"signup must be one of {', '.join(SIGNUP_MODES)}, not {fields['signup']!r}")
 
 
 def loan_days(tool: Mapping[str, Any], settings: Mapping[str, Any]) -> int:
@@ -120,6 +128,9 @@ def member_refusals(member: Mapping[str, Any] | None, member_code: str, settings
     refusals: list[Refusal] = []
     if member.get("status") == "suspended":
         refusals.append(Refusal(member_code, "suspended", "This membership is suspended. Please speak to a coordinator."))
+    if member.get("status") == "pending":
+        refusals.append(Refusal(member_code, "pending",
+                                "Your sign-up is waiting for a volunteer to check it. Please ask at the counter."))
     expires = member.get("expires")
     if expires and expires < today.isoformat():
         refusals.append(Refusal(member_code, "membership_expired",
@@ -198,6 +209,27 @@ def renewed_due(loan: Mapping[str, Any], tool: Mapping[str, Any], settings: Mapp
     """A renewal runs a full period from the later of today and the current due date."""
     start = max(today, date.fromisoformat(loan["due"]))
     return due_date(start, loan_days(tool, settings), settings)
+
+
+def renewal_counts(renewal: tuple[int, str], closed: tuple[int, str] | None) -> bool:
+    """Whether a renewal stands: one stamped after the loan's return (a renewal from home while the
+    tool came back at an offline kiosk) is void, whichever of the two a replica saw first.
+    ``renewal`` and ``closed``: (hlc, device) of the renewal and of the return (None: still out)."""
+    return closed is None or renewal < closed
+
+
+def membership_renewal(member: Mapping[str, Any], settings: Mapping[str, Any], today: date) -> tuple[date | None, str]:
+    """The new expiry of a membership renewed online today, or None and why it cannot be."""
+    window = int(settings.get("renew_online_days", DEFAULT_SETTINGS["renew_online_days"]))
+    days = int(settings.get("membership_days", DEFAULT_SETTINGS["membership_days"]))
+    if window <= 0:
+        return None, "not_online"
+    if member.get("status") in ("suspended", "pending"):
+        return None, "not_active"
+    expires = date.fromisoformat(member["expires"]) if member.get("expires") else today
+    if expires > today + timedelta(days=window):
+        return None, "too_early"
+    return max(expires, today) + timedelta(days=days), ""
 
 
 def days_overdue(due: str, as_of: date) -> int:

@@ -192,7 +192,14 @@ CREATE TABLE inventory_seen (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2, _v3, V4]
+# Version 5: members' reminder preferences on their record; when a member asked to forget their history.
+V5 = """
+ALTER TABLE members ADD COLUMN reminders_email INTEGER;
+ALTER TABLE members ADD COLUMN reminders_sms INTEGER;
+ALTER TABLE members ADD COLUMN forgotten_hlc INTEGER;   -- the latest "forget my history now", by clock
+"""
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2, _v3, V4, V5]
 LATEST = len(MIGRATIONS)
 
 # The tables derived from the log, in the order a rebuild clears them.

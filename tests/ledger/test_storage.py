@@ -16,6 +16,9 @@ from kiosk.ledger.store import connect
 def _as_older_schema(path, version: int) -> None:
     """Turns a new file back into what an older version of toolkiosk wrote."""
     conn = sqlite3.connect(path)
+    if version < 5:
+        for column in ("reminders_email", "reminders_sms", "forgotten_hlc"):
+            conn.execute(f"ALTER TABLE members DROP COLUMN {column}")
     if version < 4:
         conn.execute("DROP TABLE inventories")
         conn.execute("DROP TABLE inventory_seen")
@@ -43,7 +46,7 @@ def test_a_file_made_by_schema_1_is_upgraded_and_its_tools_become_searchable(tmp
     _as_older_schema(home / "ledger.db", 1)  # no search index yet
 
     upgraded = Ledger.open(home)
-    assert schema.version(upgraded._conn) == schema.LATEST == 4
+    assert schema.version(upgraded._conn) == schema.LATEST == 5
     assert [t["code"] for t in upgraded.search_tools("makita")] == ["T1"]
     assert upgraded.tool("T1")["name"] == "Cordless drill"
 
@@ -60,7 +63,7 @@ def test_a_file_made_by_schema_2_is_upgraded_and_its_copies_can_be_held_as_any_c
     _as_older_schema(home / "ledger.db", 2)
 
     upgraded = Ledger.open(home)
-    assert schema.version(upgraded._conn) == 4
+    assert schema.version(upgraded._conn) == 5
     hold = upgraded.place_hold("M1", "T1", any_copy=True)
     assert hold["status"] == "ready" and upgraded.tool(hold["tool_code"])["status"] == "on_hold_shelf"
     before = upgraded.projection_snapshot()
@@ -77,11 +80,23 @@ def test_a_file_made_by_schema_3_gets_waiver_languages_and_inventory_checks(tmp_
     _as_older_schema(home / "ledger.db", 3)
 
     upgraded = Ledger.open(home)
-    assert schema.version(upgraded._conn) == schema.LATEST == 4
+    assert schema.version(upgraded._conn) == schema.LATEST == 5
     assert upgraded.accept_waiver("M1", "es")["waiver_language"] == "es"
     check = upgraded.start_inventory()
     upgraded.inventory_seen(check["id"], "T1")
     assert upgraded.open_inventory()["seen"] == {"T1"}
+
+
+def test_a_file_made_by_schema_4_gets_reminder_preferences_on_the_member_record(tmp_path):
+    home = tmp_path / "home"
+    ledger = Ledger.create(home, library="maple", name="Maple")
+    ledger.add_member("M1", "Ana Ruiz")
+    ledger.close()
+    _as_older_schema(home / "ledger.db", 4)
+
+    upgraded = Ledger.open(home)
+    assert schema.version(upgraded._conn) == schema.LATEST == 5
+    assert upgraded.edit_member("M1", reminders_email=1)["reminders_email"] == 1
 
 
 def test_a_file_from_a_newer_version_is_refused_not_damaged(tmp_path):
