@@ -75,7 +75,8 @@ def web_data_dir(args: argparse.Namespace) -> Path:
 
 def web_config(args: argparse.Namespace) -> WebConfig:
     insecure = os.environ.get("TOOLKIOSK_WEB_INSECURE_COOKIES", "") in ("1", "true", "yes")
-    return WebConfig(data_dir=web_data_dir(args), smtp=SmtpSettings.from_env(), cookie_secure=not insecure)
+    return WebConfig(data_dir=web_data_dir(args), smtp=SmtpSettings.from_env(), cookie_secure=not insecure,
+                     public_url=os.environ.get("TOOLKIOSK_PUBLIC_URL", ""))
 
 
 def mount_on(app: FastAPI, storage: Storage, args: argparse.Namespace) -> WebState:

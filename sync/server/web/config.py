@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
+from sync.server.web.members.limits import MemberLimits
 from sync.server.web.ratelimit import Limits
 
 
@@ -45,7 +46,9 @@ class WebConfig:
     session_max_age: int = 12 * 3600
     idle_timeout: int = 2 * 3600
     login_limits: Limits = field(default_factory=Limits)
+    member_limits: MemberLimits = field(default_factory=MemberLimits)
     smtp: SmtpSettings | None = None
+    public_url: str = ""                     # e.g. https://tools.example.org, for links in messages (TOOLKIOSK_PUBLIC_URL)
     now: Callable[[], float] = time.time     # seconds since the epoch; tests move it
 
     def __post_init__(self) -> None:

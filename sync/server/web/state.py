@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from sync.server.web.config import WebConfig
 from sync.server.web.db import WebDB
+from sync.server.web.members import store as member_store
+from sync.server.web.members.limits import MemberLimits
+from sync.server.web.members.msessions import MemberSessions
 from sync.server.web.ratelimit import LoginThrottle
 from sync.server.web.reminders.channels import EmailSender, LoggingSmsGateway, SmsGateway
 from sync.server.web.sessions import Sessions
@@ -22,6 +25,9 @@ class WebState:
         self.throttle = LoginThrottle(self.db, config.login_limits, config.now)
         self.email = EmailSender(config.smtp) if config.smtp else None
         self.sms: SmsGateway = sms or LoggingSmsGateway()
+        member_store.create_tables(self.db)
+        self.member_sessions = MemberSessions(self.db, config.secret_key, config.now)
+        self.member_limits = config.member_limits
 
     def library_name(self, library: str) -> str:
         return self.source.library_name(library) or library
