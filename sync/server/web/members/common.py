@@ -132,3 +132,14 @@ def text(form: FormData, name: str, most: int = 200) -> str:
 
 def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def waiting_list_form(request: Request) -> dict[str, str] | None:
+    """For a tool page elsewhere on this site: the action and CSRF token of "Put me on the waiting list"
+    for the signed-in member (post ``tool`` and, for any copy, ``any_copy=on`` with them); None when
+    no member is signed in (link to ``/member/signin?library=<slug>`` instead)."""
+    session = current_member(request)
+    if session is None:
+        return None
+    return {"action": f"{BASE}/holds", "csrf_token": csrf.token(session.csrf_secret, f"{BASE}/holds"),
+            "library": session.library}
