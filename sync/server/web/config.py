@@ -8,10 +8,13 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from sync.server.web.members.limits import MemberLimits
 from sync.server.web.ratelimit import Limits
+
+if TYPE_CHECKING:
+    from sync.server.web.reminders.sms_http import SmsSettings
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class WebConfig:
     login_limits: Limits = field(default_factory=Limits)
     member_limits: MemberLimits = field(default_factory=MemberLimits)
     smtp: SmtpSettings | None = None
+    sms: "SmsSettings | None" = None         # an HTTP SMS gateway (reminders/sms_http.py); None: SMS are only logged
     public_url: str = ""                     # e.g. https://tools.example.org, for links in messages (TOOLKIOSK_PUBLIC_URL)
     now: Callable[[], float] = time.time     # seconds since the epoch; tests move it
 

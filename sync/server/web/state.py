@@ -9,6 +9,7 @@ from sync.server.web.members.limits import MemberLimits
 from sync.server.web.members.msessions import MemberSessions
 from sync.server.web.ratelimit import LoginThrottle
 from sync.server.web.reminders.channels import EmailSender, LoggingSmsGateway, SmsGateway
+from sync.server.web.reminders.sms_http import HttpSmsGateway
 from sync.server.web.sessions import Sessions
 from sync.server.web.source import EventSource
 from sync.server.web.views import Views
@@ -24,7 +25,7 @@ class WebState:
                                  idle_timeout=config.idle_timeout, now=config.now)
         self.throttle = LoginThrottle(self.db, config.login_limits, config.now)
         self.email = EmailSender(config.smtp) if config.smtp else None
-        self.sms: SmsGateway = sms or LoggingSmsGateway()
+        self.sms: SmsGateway = sms or (HttpSmsGateway(config.sms) if config.sms else LoggingSmsGateway())
         member_store.create_tables(self.db)
         self.member_sessions = MemberSessions(self.db, config.secret_key, config.now)
         self.member_limits = config.member_limits

@@ -22,14 +22,14 @@ def sms_ready(state: WebState) -> bool:
     return bool(getattr(state.sms, "delivers", False))
 
 
-def find_by_address(state: WebState, library: str, address: Address) -> list[str]:
-    """The card codes of members (not suspended) with this address on their record."""
+def find_by_address(state: WebState, library: str, address: Address) -> list[tuple[str, str]]:
+    """(card code, address as on the record) of members (not suspended) with this address."""
     view = state.views.get(library)
     if address.kind == "email":
-        rows = view.query("""SELECT code FROM members WHERE library = ? AND name IS NOT NULL AND lower(email) = ?
+        rows = view.query("""SELECT code, email FROM members WHERE library = ? AND name IS NOT NULL AND lower(email) = ?
                              AND COALESCE(status, 'active') != 'suspended' ORDER BY code LIMIT ?""",
                           (library, address.value, MOST_MEMBERS_PER_ADDRESS))
-        return [r["code"] for r in rows]
+        return [(r["code"], r["email"]) for r in rows]
     rows = view.query("""SELECT code, phone FROM members WHERE library = ? AND name IS NOT NULL AND phone IS NOT NULL
                          AND COALESCE(status, 'active') != 'suspended' ORDER BY code""", (library,))
-    return [r["code"] for r in rows if phone_key(r["phone"]) == address.value][:MOST_MEMBERS_PER_ADDRESS]
+    return [(r["code"], r["phone"]) for r in rows if phone_key(r["phone"]) == address.value][:MOST_MEMBERS_PER_ADDRESS]

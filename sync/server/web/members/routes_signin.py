@@ -71,8 +71,8 @@ async def signin(request: Request) -> Response:
         if members and base is None:
             log.warning("no sign-in message sent: set TOOLKIOSK_PUBLIC_URL so links point at this server")
         elif members:
-            links = [(code, *tokens.issue(state.db, state.config.secret_key, library, code, address.value, now))
-                     for code in members]
+            links = [(recipient, *tokens.issue(state.db, state.config.secret_key, library, code, address.value, now))
+                     for code, recipient in members]
             task = BackgroundTask(send_sign_in, state, library, address, links, base,
                                   language(request))
     response = render(request, "member/sent.html", lang=language(request), secret=None, library=library,
