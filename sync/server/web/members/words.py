@@ -35,6 +35,8 @@ SPANISH: dict[str, str] = {
         "durante 15 minutos.",
     "Or type the code from the message": "O escriba el código del mensaje",
     "Code": "Código",
+    "Where the code was sent": "Adonde se envió el código",
+    "Other language": "Otro idioma",
     "Sign in": "Entrar",
     "Sign out": "Salir",
     "Sign in to {library}": "Entrar en {library}",
