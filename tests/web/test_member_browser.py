@@ -136,7 +136,7 @@ def test_sign_up_in_spanish_and_be_activated_at_the_kiosk(maple, web, phone, clo
     clock.advance(30)
     phone.get_by_role("button", name="Inscribirme").click()
     message = phone.get_by_role("status").inner_text()
-    code = re.search(r"carné es ([A-Z0-9-]+)\.", message).group(1)
+    code = re.search(r"\b(MAPLE-[A-Z0-9]+-[0-9A-Z]+-[0-9A-Z])\b", message).group(1)
     sync(maple)
     [pending] = maple.pending_members()
     assert (pending["code"], pending["waiver_language"]) == (code, "es")
