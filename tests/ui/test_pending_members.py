@@ -33,3 +33,22 @@ def test_the_volunteer_screen_lists_online_sign_ups_and_activates_them(kiosk, le
     kiosk.app.go("volunteer")
     kiosk.pump(2)
     assert not any("signed up online" in t for t in kiosk.texts())
+
+
+def test_a_coordinator_sets_how_online_sign_ups_and_renewals_work(kiosk, ledger):
+    from tests.ui.test_staff import open_settings
+
+    screen = open_settings(kiosk)
+    assert ledger.settings["signup"] == "volunteer"
+    kiosk.tap(kiosk.find("Active at once"))
+    kiosk.type(screen.ids.renew_online_days, "400")
+    kiosk.tap(kiosk.find("Save"))
+    kiosk.pump(3)
+    assert "from 0 to 366" in screen.ids.error_members.text
+    assert ledger.settings["renew_online_days"] == 0
+    kiosk.type(screen.ids.renew_online_days, "30")
+    kiosk.type(screen.ids.membership_days, "180")
+    kiosk.tap(kiosk.find("Save"))
+    assert kiosk.screen.name == "coordinator"
+    settings = ledger.settings
+    assert (settings["signup"], settings["renew_online_days"], settings["membership_days"]) == ("at_once", 30, 180)

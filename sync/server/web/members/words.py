@@ -29,6 +29,8 @@ SPANISH: dict[str, str] = {
     "We send a link and a code to the e-mail address (or mobile number) on your member record. "
     "They work once, for 15 minutes.":
         "Enviamos un enlace y un código al correo (o móvil) de su ficha de socio. Sirven una vez, durante 15 minutos.",
+    "We send a link and a code to the e-mail address on your member record. They work once, for 15 minutes.":
+        "Enviamos un enlace y un código al correo de su ficha de socio. Sirven una vez, durante 15 minutos.",
     "Check your messages": "Revise sus mensajes",
     "If {address} is on a member's record, a sign-in link and code are on their way. They work once, for 15 minutes.":
         "Si {address} figura en la ficha de un socio, le llegará un enlace y un código de acceso. Sirven una vez, "
