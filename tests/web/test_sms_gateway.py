@@ -10,7 +10,8 @@ import pytest
 from sync.server.web.reminders import optins, send as sending, settings as reminder_settings
 from sync.server.web.reminders.channels import DeliveryError
 from sync.server.web.reminders.optins import OptIn
-from sync.server.web.reminders.sms_http import HttpSmsGateway, SmsSettings
+from sync.server.web.config import SmsSettings
+from sync.server.web.reminders.sms_http import HttpSmsGateway
 from tests.sync.helpers import free_port
 from tests.web.conftest import TODAY
 from tests.web.member_helpers import ask_for_link

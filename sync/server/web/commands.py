@@ -28,10 +28,9 @@ from sync.server.storage import Storage
 from sync.server.web import accounts
 from sync.server.web.accounts import AccountError
 from sync.server.web.adapter import StorageSource
-from sync.server.web.config import SmtpSettings, WebConfig
+from sync.server.web.config import SmsSettings, SmtpSettings, WebConfig
 from sync.server.web.mount import mount_web
 from sync.server.web.reminders import send as sending, settings as reminder_settings
-from sync.server.web.reminders.sms_http import SmsSettings
 from sync.server.web.state import WebState
 
 

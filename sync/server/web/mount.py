@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from sync.server.web.config import WebConfig
 from sync.server.web.guards import LoginRequired, PageError
-from sync.server.web.members import mount_members
+from sync.server.web.members.mount import mount_members
 from sync.server.web.reminders.channels import SmsGateway
 from sync.server.web.render import HERE, SECURITY_HEADERS, page
 from sync.server.web.routes import build_router

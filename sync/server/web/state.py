@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sync.server.web.config import WebConfig
 from sync.server.web.db import WebDB
-from sync.server.web.members import store as member_store
-from sync.server.web.members.limits import MemberLimits
+from sync.server.web.members.store import create_tables as create_member_tables
 from sync.server.web.members.msessions import MemberSessions
 from sync.server.web.ratelimit import LoginThrottle
 from sync.server.web.reminders.channels import EmailSender, LoggingSmsGateway, SmsGateway
@@ -26,7 +25,7 @@ class WebState:
         self.throttle = LoginThrottle(self.db, config.login_limits, config.now)
         self.email = EmailSender(config.smtp) if config.smtp else None
         self.sms: SmsGateway = sms or (HttpSmsGateway(config.sms) if config.sms else LoggingSmsGateway())
-        member_store.create_tables(self.db)
+        create_member_tables(self.db)
         self.member_sessions = MemberSessions(self.db, config.secret_key, config.now)
         self.member_limits = config.member_limits
 

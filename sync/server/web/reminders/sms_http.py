@@ -13,51 +13,13 @@ reminders' business: they keep to one message per member per day.
 
 from __future__ import annotations
 
-import os
 import time
-from dataclasses import dataclass
 from typing import Callable
 
 import requests
 
+from sync.server.web.config import SmsSettings
 from sync.server.web.reminders.channels import DeliveryError
-
-PROVIDERS = ("webhook", "twilio")
-TWILIO_API = "https://api.twilio.com"
-
-
-@dataclass(frozen=True)
-class SmsSettings:
-    provider: str                   # webhook | twilio
-    url: str = ""                   # the webhook's address; for Twilio, its API base (tests point it at loopback)
-    token: str = ""                 # webhook: bearer token; Twilio: the auth token
-    account: str = ""               # Twilio: the account SID
-    sender: str = ""                # the number or name messages come from
-    attempts: int = 3
-    timeout: float = 10.0
-
-    @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "SmsSettings | None":
-        """TOOLKIOSK_SMS_PROVIDER (webhook | twilio), _URL, _TOKEN, _ACCOUNT, _FROM, _ATTEMPTS; None without a provider."""
-        env = dict(os.environ if env is None else env)
-        provider = env.get("TOOLKIOSK_SMS_PROVIDER", "").strip().lower()
-        if not provider:
-            return None
-        if provider not in PROVIDERS:
-            raise ValueError(f"TOOLKIOSK_SMS_PROVIDER must be one of {', '.join(PROVIDERS)}, not {provider!r}")
-        settings = cls(provider=provider, url=env.get("TOOLKIOSK_SMS_URL", TWILIO_API if provider == "twilio" else ""),
-                       token=env.get("TOOLKIOSK_SMS_TOKEN", ""), account=env.get("TOOLKIOSK_SMS_ACCOUNT", ""),
-                       sender=env.get("TOOLKIOSK_SMS_FROM", ""), attempts=int(env.get("TOOLKIOSK_SMS_ATTEMPTS", "3")))
-        settings.check()
-        return settings
-
-    def check(self) -> None:
-        if not 1 <= self.attempts <= 10:
-            raise ValueError("TOOLKIOSK_SMS_ATTEMPTS must be from 1 to 10")
-        if not self.url.startswith(("http://", "https://")):
-            raise ValueError("TOOLKIOSK_SMS_URL must be an http:// or https:// address")
-        if self.provider == "twilio" and not (self.account and self.token and self.sender):
-            raise ValueError("Twilio needs TOOLKIOSK_SMS_ACCOUNT, TOOLKIOSK_SMS_TOKEN and TOOLKIOSK_SMS_FROM")
 
 
 class HttpSmsGateway:
