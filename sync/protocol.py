@@ -27,7 +27,7 @@ from kiosk.ledger import clock, hold_rules, limits
 from kiosk.ledger.codes import LIBRARY_SLUG, LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import (
-    CONDITIONS, EVENT_TYPES, INVENTORY_ENDINGS, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
+    CONDITIONS, EVENT_TYPES, INVENTORY_ENDINGS, MEMBER_FIELDS, MEMBER_STATUSES, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
     check_member_values, check_waivers,
 )
 from kiosk.ledger.repair_rules import check_repair_payload
@@ -318,12 +318,18 @@ def _check_payload(event: Event) -> None:
         _entity(event, f"tool:{code}")
         if kind == "tool.added" and p.get("at") is not None:
             _date(p, "at")
-    elif kind in ("member.added", "member.edited"):
+    elif kind in ("member.added", "member.edited", "member.signed_up"):
         code = _code(p, "code")
         check_member_values(check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member"))
+        if p["fields"].get("status") not in (None, *MEMBER_STATUSES):
+            raise InvalidInput(f"member status must be one of {', '.join(MEMBER_STATUSES)}")
         _entity(event, f"member:{code}")
         if kind == "member.added" and p.get("at") is not None:
             _date(p, "at")
+    elif kind == "member.history_forgotten":
+        code = _code(p, "code")
+        _date(p, "at")
+        _entity(event, f"member:{code}")
     elif kind == "loan.opened":
         loan_id = _text(p, "loan_id")
         _code(p, "tool")

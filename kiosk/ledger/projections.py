@@ -15,6 +15,7 @@ import sqlite3
 from typing import Any, Callable
 
 from kiosk.ledger import clock, projections_holds as holds, projections_repairs as repairs
+from kiosk.ledger import rules
 from kiosk.ledger.derived import mark_resolution, refresh_tool_status
 from kiosk.ledger.events import INVENTORY_ENDINGS, Event
 from kiosk.ledger.impact import borrower_tag
@@ -138,14 +139,23 @@ def _loan_renewed(conn: sqlite3.Connection, event: Event) -> None:
 
 
 def _apply_renewals(conn: sqlite3.Connection, loan_id: str) -> None:
-    """The count of renewals, and the due date of the latest one by (hlc, device)."""
-    renewals = conn.execute(
-        "SELECT payload FROM events WHERE entity = ? AND type = 'loan.renewed' ORDER BY hlc DESC, device DESC",
+    """The count of renewals that stand, and the due date of the latest one by (hlc, device).
+    A renewal stamped after the loan's return is void (``rules.renewal_counts``)."""
+    loan = conn.execute("SELECT closed_hlc, closed_device FROM loans WHERE id = ?", (loan_id,)).fetchone()
+    closed = None if loan is None or loan["closed_hlc"] is None else (loan["closed_hlc"], loan["closed_device"])
+    renewals = [r for r in conn.execute(
+        "SELECT hlc, device, payload FROM events WHERE entity = ? AND type = 'loan.renewed' ORDER BY hlc DESC, device DESC",
         (f"loan:{loan_id}",),
-    ).fetchall()
+    ) if rules.renewal_counts((r["hlc"], r["device"]), closed)]
     if renewals:
         conn.execute("UPDATE loans SET renewals = ?, due = ? WHERE id = ?",
                      (len(renewals), json.loads(renewals[0]["payload"])["due"], loan_id))
+    elif loan is not None:
+        opened = conn.execute("SELECT payload FROM events WHERE entity = ? AND type = 'loan.opened'",
+                              (f"loan:{loan_id}",)).fetchone()
+        if opened is not None:
+            conn.execute("UPDATE loans SET renewals = 0, due = ? WHERE id = ?",
+                         (json.loads(opened["payload"])["due"], loan_id))
 
 
 def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
@@ -186,6 +196,45 @@ def _close(conn: sqlite3.Connection, loan_id: str, ret: sqlite3.Row | dict[str, 
                return_condition = ?, return_note = ? WHERE id = ?""",
         (ret["event_id"], ret["hlc"], ret["device"], ret["seq"], ret["at"], ret["condition"], ret["note"], loan_id),
     )
+    _apply_renewals(conn, loan_id)
+    _forget_if_asked(conn, loan_id)
+
+
+# -- members' own choices ---------------------------------------------------------------
+
+def _forget_if_asked(conn: sqlite3.Connection, loan_id: str) -> None:
+    """A loan returned before its member asked to forget their history forgets them, even when
+    the return reaches this replica after the request did."""
+    loan = conn.execute(
+        """SELECT l.member_code FROM loans l JOIN members m ON m.library = l.library AND m.code = l.member_code
+           WHERE l.id = ? AND m.forgotten_hlc >= l.closed_hlc""", (loan_id,)).fetchone()
+    if loan is not None:
+        _forget_loan(conn, loan_id)
+
+
+def _forget_loan(conn: sqlite3.Connection, loan_id: str) -> None:
+    conn.execute("UPDATE events SET payload = json_set(payload, '$.member', NULL) WHERE entity = ? AND type = ?",
+                 (f"loan:{loan_id}", "loan.opened"))
+    conn.execute("UPDATE loans SET member_code = NULL WHERE id = ?", (loan_id,))
+
+
+def _history_forgotten(conn: sqlite3.Connection, event: Event) -> None:
+    """Loans returned and holds ended before this request forget the member, in the log too."""
+    code = event.payload["code"]
+    conn.execute("INSERT OR IGNORE INTO members (library, code) VALUES (?, ?)", (event.library, code))
+    conn.execute("UPDATE members SET forgotten_hlc = MAX(COALESCE(forgotten_hlc, 0), ?) WHERE library = ? AND code = ?",
+                 (event.hlc, event.library, code))
+    for loan in conn.execute(
+            "SELECT id FROM loans WHERE library = ? AND member_code = ? AND closed_by IS NOT NULL AND closed_hlc <= ?",
+            (event.library, code, event.hlc)).fetchall():
+        _forget_loan(conn, loan["id"])
+    for hold in conn.execute(
+            """SELECT id FROM holds WHERE library = ? AND member_code = ?
+               AND status IN ('picked_up', 'cancelled', 'expired') AND ended_hlc <= ?""",
+            (event.library, code, event.hlc)).fetchall():
+        conn.execute("UPDATE events SET payload = json_set(payload, '$.member', NULL) WHERE entity = ? AND type = ?",
+                     (f"hold:{hold['id']}", "hold.placed"))
+        conn.execute("UPDATE holds SET member_code = NULL WHERE id = ?", (hold["id"],))
 
 
 # -- conflicts -----------------------------------------------------------------------
@@ -319,6 +368,8 @@ _HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     "tool.edited": _tool_fields,
     "member.added": _member_fields,
     "member.edited": _member_fields,
+    "member.signed_up": _member_fields,
+    "member.history_forgotten": _history_forgotten,
     "loan.opened": _loan_opened,
     "loan.renewed": _loan_renewed,
     "loan.returned": _loan_returned,

@@ -241,7 +241,14 @@ def _v5(conn: sqlite3.Connection) -> None:
                      [(borrower_tag(r["library"], r["member_code"]), r["id"]) for r in loans])
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2, _v3, V4, _v5]
+# Version 6: members' reminder preferences on their record; when a member asked to forget their history.
+V6 = """
+ALTER TABLE members ADD COLUMN reminders_email INTEGER;
+ALTER TABLE members ADD COLUMN reminders_sms INTEGER;
+ALTER TABLE members ADD COLUMN forgotten_hlc INTEGER;   -- the latest "forget my history now", by clock
+"""
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2, _v3, V4, _v5, V6]
 LATEST = len(MIGRATIONS)
 
 # The tables derived from the log, in the order a rebuild clears them.

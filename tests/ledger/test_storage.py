@@ -16,6 +16,9 @@ from kiosk.ledger.store import connect
 def _as_older_schema(path, version: int) -> None:
     """Turns a new file back into what an older version of toolkiosk wrote."""
     conn = sqlite3.connect(path)
+    if version < 6:
+        for column in ("reminders_email", "reminders_sms", "forgotten_hlc"):
+            conn.execute(f"ALTER TABLE members DROP COLUMN {column}")
     if version < 5:
         conn.execute("DROP TABLE repairs")
         conn.execute("DROP INDEX loans_report")
@@ -110,6 +113,18 @@ def test_a_file_made_by_schema_4_gets_repairs_and_what_the_impact_report_counts(
     assert (report["loans"], report["borrowers"], report["new_members"], report["tools_added"]) == (1, 1, 1, 1)
     upgraded.checkin("T1", "repair", problem="Sparks")
     assert upgraded.repair_for_tool("T1")["problem"] == "Sparks"
+
+
+def test_a_file_made_by_schema_5_gets_reminder_preferences_on_the_member_record(tmp_path):
+    home = tmp_path / "home"
+    ledger = Ledger.create(home, library="maple", name="Maple")
+    ledger.add_member("M1", "Ana Ruiz")
+    ledger.close()
+    _as_older_schema(home / "ledger.db", 5)
+
+    upgraded = Ledger.open(home)
+    assert schema.version(upgraded._conn) == schema.LATEST
+    assert upgraded.edit_member("M1", reminders_email=1)["reminders_email"] == 1
 
 
 def test_a_file_from_a_newer_version_is_refused_not_damaged(tmp_path):

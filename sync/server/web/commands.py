@@ -29,7 +29,7 @@ from sync.server.storage import Storage
 from sync.server.web import accounts
 from sync.server.web.accounts import AccountError
 from sync.server.web.adapter import StorageSource
-from sync.server.web.config import SmtpSettings, WebConfig
+from sync.server.web.config import SmsSettings, SmtpSettings, WebConfig
 from sync.server.web.mount import mount_web
 from sync.server.web.reminders import send as sending, settings as reminder_settings
 from sync.server.web.state import WebState
@@ -78,7 +78,9 @@ def web_data_dir(args: argparse.Namespace) -> Path:
 
 def web_config(args: argparse.Namespace) -> WebConfig:
     insecure = os.environ.get("TOOLKIOSK_WEB_INSECURE_COOKIES", "") in ("1", "true", "yes")
-    return WebConfig(data_dir=web_data_dir(args), smtp=SmtpSettings.from_env(), cookie_secure=not insecure)
+    return WebConfig(data_dir=web_data_dir(args), smtp=SmtpSettings.from_env(), sms=SmsSettings.from_env(),
+                     cookie_secure=not insecure,
+                     public_url=os.environ.get("TOOLKIOSK_PUBLIC_URL", ""))
 
 
 def mount_on(app: FastAPI, storage: Storage, args: argparse.Namespace) -> WebState:

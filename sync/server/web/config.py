@@ -10,7 +10,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
+from sync.server.web.members.limits import MemberLimits
 from sync.server.web.ratelimit import Limits
+
+SMS_PROVIDERS = ("webhook", "twilio")
+TWILIO_API = "https://api.twilio.com"
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,40 @@ class SmtpSettings:
                    starttls=env.get("TOOLKIOSK_SMTP_STARTTLS", "1") not in ("0", "false", "no"))
 
 
+@dataclass(frozen=True)
+class SmsSettings:
+    provider: str                   # webhook | twilio
+    url: str = ""                   # the webhook's address; for Twilio, its API base (tests point it at loopback)
+    token: str = ""                 # webhook: bearer token; Twilio: the auth token
+    account: str = ""               # Twilio: the account SID
+    sender: str = ""                # the number or name messages come from
+    attempts: int = 3
+    timeout: float = 10.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "SmsSettings | None":
+        """TOOLKIOSK_SMS_PROVIDER (webhook | twilio), _URL, _TOKEN, _ACCOUNT, _FROM, _ATTEMPTS; None without a provider."""
+        env = dict(os.environ if env is None else env)
+        provider = env.get("TOOLKIOSK_SMS_PROVIDER", "").strip().lower()
+        if not provider:
+            return None
+        if provider not in SMS_PROVIDERS:
+            raise ValueError(f"TOOLKIOSK_SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}, not {provider!r}")
+        settings = cls(provider=provider, url=env.get("TOOLKIOSK_SMS_URL", TWILIO_API if provider == "twilio" else ""),
+                       token=env.get("TOOLKIOSK_SMS_TOKEN", ""), account=env.get("TOOLKIOSK_SMS_ACCOUNT", ""),
+                       sender=env.get("TOOLKIOSK_SMS_FROM", ""), attempts=int(env.get("TOOLKIOSK_SMS_ATTEMPTS", "3")))
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if not 1 <= self.attempts <= 10:
+            raise ValueError("TOOLKIOSK_SMS_ATTEMPTS must be from 1 to 10")
+        if not self.url.startswith(("http://", "https://")):
+            raise ValueError("TOOLKIOSK_SMS_URL must be an http:// or https:// address")
+        if self.provider == "twilio" and not (self.account and self.token and self.sender):
+            raise ValueError("Twilio needs TOOLKIOSK_SMS_ACCOUNT, TOOLKIOSK_SMS_TOKEN and TOOLKIOSK_SMS_FROM")
+
+
 @dataclass
 class WebConfig:
     data_dir: Path
@@ -45,7 +83,10 @@ class WebConfig:
     session_max_age: int = 12 * 3600
     idle_timeout: int = 2 * 3600
     login_limits: Limits = field(default_factory=Limits)
+    member_limits: MemberLimits = field(default_factory=MemberLimits)
     smtp: SmtpSettings | None = None
+    sms: SmsSettings | None = None           # an HTTP SMS gateway (reminders/sms_http.py); None: SMS are only logged
+    public_url: str = ""                     # e.g. https://tools.example.org, for links in messages (TOOLKIOSK_PUBLIC_URL)
     now: Callable[[], float] = time.time     # seconds since the epoch; tests move it
 
     def __post_init__(self) -> None:

@@ -36,13 +36,13 @@ CREATE TABLE IF NOT EXISTS login_failures (
 );
 CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures (key, at);
 
--- reminders: per-member opt-in (the kiosk's member record has no such field yet)
 -- a library that agrees to add its impact report figures (counts only) to its partners' combined report
 CREATE TABLE IF NOT EXISTS report_sharing (
     library TEXT PRIMARY KEY, shared INTEGER NOT NULL,
     changed_at REAL NOT NULL, changed_by TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- reminders: consent recorded before the member record carried it (see reminders/optins.py)
 CREATE TABLE IF NOT EXISTS reminder_optins (
     library TEXT NOT NULL, member_code TEXT NOT NULL,
     email INTEGER NOT NULL DEFAULT 0, sms INTEGER NOT NULL DEFAULT 0,

@@ -99,8 +99,7 @@ def seed_web(state: WebState) -> None:
     members = [r["code"] for r in view.query("SELECT code FROM members WHERE name IS NOT NULL ORDER BY code")]
     for n, code in enumerate(members):
         if n % 3 != 2:
-            optins.set_optin(state.db, SLUG, code, OptIn(email=n % 3 == 0, sms=n % 3 == 1), by=COORDINATOR,
-                             at=state.config.now())
+            optins.set_optin(state, SLUG, code, OptIn(email=n % 3 == 0, sms=n % 3 == 1))
     sending.send(state, SLUG, force=True)
 
 

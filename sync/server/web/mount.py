@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from sync.server.web.config import WebConfig
 from sync.server.web.guards import LoginRequired, PageError
 from sync.server.web.public import routes as public_routes
+from sync.server.web.members.mount import mount_members
 from sync.server.web.reminders.channels import SmsGateway
 from sync.server.web.render import HERE, SECURITY_HEADERS, page
 from sync.server.web.routes import build_router
@@ -27,6 +28,7 @@ def mount_web(app: FastAPI, source: EventSource, config: WebConfig, *, sms: SmsG
     app.mount(f"{config.prefix}/static", StaticFiles(directory=HERE / "static"), name="toolkiosk-web-static")
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(PageError, _error_page)
+    mount_members(app)
     return state
 
 

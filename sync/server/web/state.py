@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from sync.server.web.config import WebConfig
 from sync.server.web.db import WebDB
+from sync.server.web.members.store import create_tables as create_member_tables
+from sync.server.web.members.msessions import MemberSessions
 from sync.server.web.ratelimit import LoginThrottle
 from sync.server.web.reminders.channels import EmailSender, LoggingSmsGateway, SmsGateway
+from sync.server.web.reminders.sms_http import HttpSmsGateway
 from sync.server.web.sessions import Sessions
 from sync.server.web.source import EventSource
 from sync.server.web.views import Views
@@ -21,7 +24,10 @@ class WebState:
                                  idle_timeout=config.idle_timeout, now=config.now)
         self.throttle = LoginThrottle(self.db, config.login_limits, config.now)
         self.email = EmailSender(config.smtp) if config.smtp else None
-        self.sms: SmsGateway = sms or LoggingSmsGateway()
+        self.sms: SmsGateway = sms or (HttpSmsGateway(config.sms) if config.sms else LoggingSmsGateway())
+        create_member_tables(self.db)
+        self.member_sessions = MemberSessions(self.db, config.secret_key, config.now)
+        self.member_limits = config.member_limits
 
     def library_name(self, library: str) -> str:
         return self.source.library_name(library) or library

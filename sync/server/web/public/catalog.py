@@ -22,7 +22,7 @@ PER_PAGE = 30
 MAX_PAGE = 1000
 
 _SHOWN = "t.name IS NOT NULL AND t.status != 'retired'"
-_FIELDS = f"""t.code, t.name, t.category, t.brand, t.status, t.photo, t.shelf,
+_FIELDS = """t.code, t.name, t.category, t.brand, t.status, t.photo, t.shelf,
     (SELECT min(l.due) FROM loans l WHERE l.library = t.library AND l.tool_code = t.code
      AND l.closed_by IS NULL) AS due_back,
     (SELECT count(*) FROM holds h LEFT JOIN tools ht ON ht.library = h.library AND ht.code = h.tool_code
@@ -43,7 +43,7 @@ def search(view: LibraryView, *, q: str = "", category: str = "", page: int = 1,
     """Tools matching every word of ``q`` (accents ignored, best first) within ``category`` and its
     sub-categories; without ``q``, in name order."""
     search_index.ensure(view)
-    where, args = [f"t.library = ?", _SHOWN], [view.library]
+    where, args = ["t.library = ?", _SHOWN], [view.library]
     if category:
         # the category and everything below it: one range the index on (library, category) reads, then exactly
         where.append("t.category >= ? AND t.category < ? AND (t.category = ? OR substr(t.category, 1, ?) = ?)")
