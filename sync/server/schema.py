@@ -116,7 +116,14 @@ CREATE INDEX holds_ended ON holds (library, ended_at);
 ALTER TABLE tools ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# Version 4: jobs that must run once across every server process (one row a job: who ran it, until when
+# no one else should); and loans found by tool without reading the closed history.
+V4 = """
+CREATE TABLE job_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until_ms BIGINT NOT NULL);
+CREATE INDEX loans_open ON loans (library, tool, closed_hlc)
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 LATEST = len(MIGRATIONS)
 
 _DIALECT = {

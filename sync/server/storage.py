@@ -143,5 +143,10 @@ class Storage(ABC):
         """Clears the borrower of loans returned before each library's retention period."""
 
     @abstractmethod
+    def take_turn(self, job: str, holder: str, every_s: float) -> bool:
+        """Whether ``holder`` (one server process) runs ``job`` now: True for one caller per ``every_s``
+        seconds across every process on this database."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
