@@ -120,7 +120,8 @@ ALTER TABLE tools ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0
 # no one else should); and loans found by tool without reading the closed history.
 V4 = """
 CREATE TABLE job_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until_ms BIGINT NOT NULL);
-CREATE INDEX loans_open ON loans (library, tool, closed_hlc)
+CREATE INDEX loans_open ON loans (library, tool, closed_hlc);
+CREATE INDEX loans_opened ON loans (library, tool, opened_hlc)
 """
 
 MIGRATIONS: list[str] = [V1, V2, V3, V4]

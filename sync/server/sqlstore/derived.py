@@ -107,9 +107,11 @@ class Derived(Holds):
             in_loans, loan_args = tx.among(by_id)
             rows += tx.rows(f"SELECT * FROM loans WHERE id {in_loans}", loan_args)
         if tools:
-            rows += tx.rows(f"""SELECT * FROM loans WHERE library = ? AND tool {in_tools}
-                                AND (closed_hlc IS NULL OR closed_hlc >= ? OR opened_hlc >= ?)""",
-                            [library, *tool_args, since, since])
+            # three index ranges rather than one OR, which would read every loan the tools ever had
+            rows += tx.rows(f"""SELECT * FROM loans WHERE library = ? AND tool {in_tools} AND closed_hlc IS NULL
+                                UNION SELECT * FROM loans WHERE library = ? AND tool {in_tools} AND closed_hlc >= ?
+                                UNION SELECT * FROM loans WHERE library = ? AND tool {in_tools} AND opened_hlc >= ?""",
+                            [library, *tool_args, library, *tool_args, since, library, *tool_args, since])
         for row in rows:
             loans[row["id"]] = _loan(row)
         new_ids = {e.payload["loan_id"] for e in opened}
@@ -166,7 +168,7 @@ class Derived(Holds):
         in_codes, code_args = tx.among(codes)
         out = {r["tool"]: r["due"] for r in tx.rows(
             f"""SELECT tool, min(due) AS due FROM loans WHERE library = ? AND tool {in_codes}
-                AND opened_hlc IS NOT NULL AND closed_by IS NULL GROUP BY tool""", [library, *code_args])}
+                AND closed_hlc IS NULL AND opened_hlc IS NOT NULL GROUP BY tool""", [library, *code_args])}
         current = {r["code"]: r for r in tx.rows(
             f"SELECT code, service_status, status, due_back, waiting FROM tools WHERE library = ? AND code {in_codes}",
             [library, *code_args])}
