@@ -12,6 +12,7 @@ commits later.
 from __future__ import annotations
 
 import contextlib
+import json
 import queue
 import sqlite3
 import threading
@@ -71,13 +72,17 @@ class Tx:
 
     def upsert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str,
                update: Sequence[str]) -> None:
-        """INSERT ... ON CONFLICT DO UPDATE of many rows: on PostgreSQL one prepared statement pipelined
-        for every row (one round trip); on SQLite one statement per chunk of rows."""
+        """INSERT ... ON CONFLICT DO UPDATE of many rows: on PostgreSQL one statement whose one parameter
+        is every row as JSON, typed by the table's own row type (no per-row binding, one round trip);
+        on SQLite one statement per chunk of rows."""
         sets = ", ".join(f"{c} = excluded.{c}" for c in update)
         row_marks = f"({placeholders(columns)})"
         if self._postgres:
-            self.many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {row_marks} "
-                      f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}", rows)
+            if rows:
+                names = ", ".join(columns)
+                self.run(f"INSERT INTO {table} ({names}) SELECT {names} FROM json_populate_recordset(NULL::{table}, ?) "
+                         f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}",
+                         (json.dumps([dict(zip(columns, row)) for row in rows]),))
             return
         for start in range(0, len(rows), 500):
             chunk = rows[start:start + 500]
