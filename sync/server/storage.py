@@ -99,6 +99,10 @@ class Storage(ABC):
         clock_offset_ms, outbox, and events_waiting (the library's head less the device's cursor)."""
 
     @abstractmethod
+    def device_names(self, slug: str, ids: list[str]) -> dict[str, str]:
+        """The names of these devices of the library, by id (those it has)."""
+
+    @abstractmethod
     def seen(self, device: Device, sighting: Sighting) -> None:
         """Records a device's sync round."""
 

@@ -357,10 +357,11 @@ def _serve_process(data: Path, port: int, workers: int) -> subprocess.Popen:
     proc = subprocess.Popen([str(SERVER_BIN), "--data", str(data), "serve", "--port", str(port), "--workers",
                              str(workers), "--log-level", "info"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, env={**os.environ, "TOOLKIOSK_WEB_DATA": str(data / "web")})
-    started = 0
-    for line in proc.stderr:  # uvicorn says so once per worker
+    started, listening = 0, False
+    for line in proc.stderr:  # uvicorn says when the port is open, and once per worker when it has started
         started += "Application startup complete" in line
-        if started == workers:
+        listening = listening or "Uvicorn running on" in line
+        if listening and started == workers:
             break
     else:
         raise RuntimeError(f"the server exited before its {workers} workers started")
