@@ -80,7 +80,7 @@ class Tx:
         if self._postgres:
             if rows:
                 names = ", ".join(columns)
-                self.run(f"INSERT INTO {table} ({names}) SELECT {names} FROM json_populate_recordset(NULL::{table}, ?) "
+                self.run(f"INSERT INTO {table} ({names}) SELECT {names} FROM json_populate_recordset(NULL::{table}, ?::json) "
                          f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}",
                          (json.dumps([dict(zip(columns, row)) for row in rows]),))
             return

@@ -199,6 +199,10 @@ class PostgresWebDB(WebDB):
         conn = getattr(self._in_tx, "conn", None)
         if conn is not None:
             return conn.execute(sql, args)
+        if sql.lstrip()[:6].upper() == "CREATE":  # tables of other modules, made by processes starting at once
+            with self.transaction() as conn:
+                conn.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
+                return conn.execute(sql, args)
         with self._pg.connection() as raw:
             return _PostgresConnection(self, raw).execute(sql, args)
 
