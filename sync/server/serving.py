@@ -99,8 +99,11 @@ def serve(args: argparse.Namespace, storage: Storage) -> int:
     if args.workers <= 1:
         uvicorn.run(build(args, storage), **options)
         return 0
+    from sync.server.web.commands import WEB_DATA_ENV, web_data_dir
+
     storage.close()  # the workers open their own; this process only hands out connections
     os.environ[TARGET_ENV] = str(args.database or args.data)
+    os.environ[WEB_DATA_ENV] = str(web_data_dir(args))  # the folder this command would have used
     # a worker starting on a busy machine (imports, the database) may take a while to answer its first ping
     uvicorn.run("sync.server.serving:worker_app", factory=True, workers=args.workers,
                 timeout_worker_healthcheck=WORKER_START_S, **options)

@@ -66,9 +66,12 @@ def add_commands(commands: Any) -> None:
     p.set_defaults(handler=_reminders_send)
 
 
+WEB_DATA_ENV = "TOOLKIOSK_WEB_DATA"
+
+
 def web_data_dir(args: argparse.Namespace) -> Path:
-    if os.environ.get("TOOLKIOSK_WEB_DATA"):
-        return Path(os.environ["TOOLKIOSK_WEB_DATA"])
+    if os.environ.get(WEB_DATA_ENV):
+        return Path(os.environ[WEB_DATA_ENV])
     data = str(getattr(args, "data", "") or "toolkiosk-data")
     if "://" in data:
         raise SystemExit("toolkiosk-server: set TOOLKIOSK_WEB_DATA to a folder for the web pages' files")
