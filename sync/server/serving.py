@@ -29,6 +29,7 @@ FORGET_EVERY_S = 6 * 3600
 CHECK_EVERY_S = 600          # how often a process looks whether the turn has come (another may have died)
 WORKER_START_S = 60         # how long uvicorn lets a worker take to start
 TARGET_ENV = "TOOLKIOSK_SERVE_TARGET"   # the database a worker process opens, set by `serve`
+MAX_AHEAD_ENV = "TOOLKIOSK_SERVE_MAX_AHEAD_MS"   # and how far ahead a stamp may run
 
 
 class Upkeep:
@@ -86,9 +87,11 @@ def build(args: argparse.Namespace, storage: Storage | None = None) -> FastAPI:
 
 
 def worker_app() -> FastAPI:
-    """For uvicorn's worker processes (``factory=True``): the app on the database `serve` was given."""
+    """For uvicorn's worker processes (``factory=True``): the app on the database `serve` was given,
+    with its options."""
     target = os.environ[TARGET_ENV]
-    return build(argparse.Namespace(database=target, data=target))
+    options = {"max_ahead_ms": int(os.environ[MAX_AHEAD_ENV])} if os.environ.get(MAX_AHEAD_ENV) else {}
+    return build(argparse.Namespace(database=target, data=target), open_storage(target, **options))
 
 
 def serve(args: argparse.Namespace, storage: Storage) -> int:
@@ -103,6 +106,8 @@ def serve(args: argparse.Namespace, storage: Storage) -> int:
 
     storage.close()  # the workers open their own; this process only hands out connections
     os.environ[TARGET_ENV] = str(args.database or args.data)
+    if getattr(args, "max_clock_ahead", None):
+        os.environ[MAX_AHEAD_ENV] = str(args.max_clock_ahead)
     os.environ[WEB_DATA_ENV] = str(web_data_dir(args))  # the folder this command would have used
     # a worker starting on a busy machine (imports, the database) may take a while to answer its first ping
     uvicorn.run("sync.server.serving:worker_app", factory=True, workers=args.workers,

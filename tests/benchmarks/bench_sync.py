@@ -274,7 +274,7 @@ def _loan_batch(device: str, seq: list[int], clock: list[int]) -> list[dict]:
 
 
 def _device(storage, library: str, name: str):
-    device, _ = storage.enroll(storage.invite(library, name), library, f"DEV{uuid.uuid4().hex[:9].upper()}", name)
+    device, _ = storage.enroll(storage.invite(library, name), library, name, device_id=f"DEV{uuid.uuid4().hex[:9].upper()}")
     return device
 
 
@@ -296,7 +296,7 @@ def _burst(root: Path, count: int, events_each: int, workers: int) -> list[dict[
     kiosks = []
     for n in range(count):
         device_id = f"SIM{n:09d}"
-        _, token = storage.enroll(storage.invite("maple", f"sim {n}"), "maple", device_id, f"sim {n}")
+        _, token = storage.enroll(storage.invite("maple", f"sim {n}"), "maple", f"sim {n}", device_id=device_id)
         events = busy_library_events(device_id, "maple", events_each, (1 << 40) + n * 100)
         kiosks.append((device_id, token, [e.to_wire() for e in events]))
     storage.close()

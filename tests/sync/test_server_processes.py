@@ -141,7 +141,7 @@ def test_failed_logins_on_one_server_count_on_the_other(two_servers):
     a, b = two_servers
     on_a, on_b = WebClient(a), WebClient(b)  # type: ignore[arg-type]
     try:
-        for _ in range(Limits().per_email):
+        for _ in range(Limits().per_client_email):
             assert on_a.login(COORDINATOR, "not the password at all").status_code == 401
         refused = on_b.login(COORDINATOR)
         assert refused.status_code == 429 and on_b.get("/web/overdue").status_code == 303

@@ -104,7 +104,7 @@ def test_logout_ends_the_session_on_the_server(web):
 
 def test_login_is_throttled_after_repeated_failures(web, clock):
     c = WebClient(web)
-    for _ in range(web.state.config.login_limits.per_email):
+    for _ in range(web.state.config.login_limits.per_client_email):
         assert c.login(MAPLE_COORDINATOR, "wrong password, really").status_code == 401
     blocked = c.login(MAPLE_COORDINATOR)                                                   # even the right password
     assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0

@@ -101,7 +101,7 @@ def seed_web(state: WebState) -> None:
 
 
 def _enroll(storage: Storage, library: str, device_id: str, name: str) -> Device:
-    device, _token = storage.enroll(storage.invite(library, name), library, device_id, name)
+    device, _token = storage.enroll(storage.invite(library, name), library, name, device_id=device_id)
     return device
 
 
