@@ -27,9 +27,10 @@ from kiosk.ledger import clock, hold_rules, limits
 from kiosk.ledger.codes import LIBRARY_SLUG, LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import (
-    CONDITIONS, EVENT_TYPES, INVENTORY_ENDINGS, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
+    CONDITIONS, EVENT_TYPES, INVENTORY_ENDINGS, MEMBER_FIELDS, MEMBER_STATUSES, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
     check_member_values, check_waivers,
 )
+from kiosk.ledger.repair_rules import check_repair_payload
 from sync import bounded
 from sync.bounded import Bounds
 
@@ -315,9 +316,19 @@ def _check_payload(event: Event) -> None:
         code = _code(p, "code")
         check_fields(_dict(p, "fields"), TOOL_FIELDS, "tool")
         _entity(event, f"tool:{code}")
-    elif kind in ("member.added", "member.edited"):
+        if kind == "tool.added" and p.get("at") is not None:
+            _date(p, "at")
+    elif kind in ("member.added", "member.edited", "member.signed_up"):
         code = _code(p, "code")
         check_member_values(check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member"))
+        if p["fields"].get("status") not in (None, *MEMBER_STATUSES):
+            raise InvalidInput(f"member status must be one of {', '.join(MEMBER_STATUSES)}")
+        _entity(event, f"member:{code}")
+        if kind == "member.added" and p.get("at") is not None:
+            _date(p, "at")
+    elif kind == "member.history_forgotten":
+        code = _code(p, "code")
+        _date(p, "at")
         _entity(event, f"member:{code}")
     elif kind == "loan.opened":
         loan_id = _text(p, "loan_id")
@@ -364,6 +375,8 @@ def _check_payload(event: Event) -> None:
         _entity(event, f"conflict:{conflict_id}")
     elif kind.startswith("hold."):
         _check_hold(event)
+    elif kind.startswith("repair."):
+        check_repair_payload(event)
 
 
 def _check_hold(event: Event) -> None:
@@ -434,8 +447,9 @@ def same_event(a: Event, b: Event) -> bool:
         return False
     if a.payload.get("member") is not None and b.payload.get("member") is not None:
         return False
+    # forgetting also leaves counts for the impact report in a loan's opening ("borrower")
     strip = lambda e: Event(e.id, e.library, e.device, e.seq, e.hlc, e.type, e.version, e.entity,  # noqa: E731
-                            {k: v for k, v in e.payload.items() if k != "member"})
+                            {k: v for k, v in e.payload.items() if k not in ("member", "borrower")})
     return strip(a) == strip(b)
 
 

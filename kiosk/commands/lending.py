@@ -27,6 +27,7 @@ def add_commands(subparsers) -> None:
     p.add_argument("--condition", choices=CONDITIONS, default="ok")
     p.add_argument("--note")
     p.add_argument("--missing", action="append", default=[], metavar="PART", help="a kit part that did not come back")
+    p.add_argument("--problem", help="with --condition repair: what is wrong, for the repair ticket it opens")
     p.set_defaults(handler=checkin)
 
     p = subparsers.add_parser("renew", parents=common, help="renew the loans of these tools")
@@ -84,7 +85,7 @@ def checkout(args, ctx: Context) -> int:
 def checkin(args, ctx: Context) -> int:
     rows = []
     for code in args.tools:
-        result = ctx.ledger.checkin(code, args.condition, args.note, args.missing)
+        result = ctx.ledger.checkin(code, args.condition, args.note, args.missing, problem=args.problem)
         tool = result["tool"]
         hold = result["hold"]
         note = "" if result["known_loan"] else "no open loan known here; recorded, it will close that loan when it arrives"

@@ -32,7 +32,7 @@ class Catalog(Minting):
         with self._lock, write_transaction(self._conn, self.path):
             if self._tool_row(code) is not None:
                 raise InvalidInput(f"a tool with the code {code} already exists")
-            self._append("tool.added", f"tool:{code}", {"code": code, "fields": fields})
+            self._append("tool.added", f"tool:{code}", {"code": code, "fields": fields, "at": self.today().isoformat()})
         return self.tool(code)
 
     def edit_tool(self, code: str, **fields: Any) -> dict[str, Any]:

@@ -6,11 +6,13 @@ and built on ``LedgerCore`` (the connection, event writing, meta, queries):
     Ledger
     ├── Conflicts   conflicts.py  settling what two kiosks did apart
     │   └── Lending lending.py    checkout, checkin, renew, loans, overdue
-    │       └── Holds   holds.py     waiting lists and the hold shelf
-    │           ├── Catalog   catalog.py   tools, search, categories  (on Minting)
-    │           └── Members   members.py   cards and waivers           (on Settings, Minting)
+    │       └── Repairs repairs.py   repair tickets, a fixed tool back to whoever waits
+    │           └── Holds   holds.py     waiting lists and the hold shelf
+    │               ├── Catalog   catalog.py   tools, search, categories  (on Minting)
+    │               └── Members   members.py   cards and waivers           (on Settings, Minting)
     ├── Inventory   inventory.py  shelf checks kept until finished  (on Catalog)
     ├── Stats       stats.py      how the library is used          (on Settings)
+    ├── Report      report.py     the impact report for funders    (on Settings)
     ├── Privacy     privacy.py    forgetting old borrowers         (on Settings)
     ├── Sync        sync.py       outbox, applying a server's answer
     └── Upkeep      upkeep.py     rebuild, snapshot, integrity check
@@ -32,6 +34,7 @@ from kiosk.ledger.conflicts import Conflicts
 from kiosk.ledger.errors import InvalidInput, NotADatabase, NotInitialized, StorageError
 from kiosk.ledger.inventory import Inventory
 from kiosk.ledger.privacy import Privacy
+from kiosk.ledger.report import Report
 from kiosk.ledger.stats import Stats
 from kiosk.ledger.store import connect, translate, write_transaction
 from kiosk.ledger.sync import Sync
@@ -40,7 +43,7 @@ from kiosk.ledger.upkeep import Upkeep
 DB_NAME = "ledger.db"
 
 
-class Ledger(Conflicts, Inventory, Stats, Privacy, Sync, Upkeep):
+class Ledger(Conflicts, Inventory, Stats, Report, Privacy, Sync, Upkeep):
     @classmethod
     def create(cls, home: Path | str, *, library: str, name: str, device_name: str | None = None,
                wall: Callable[[], int] = clock.wall_ms) -> "Ledger":

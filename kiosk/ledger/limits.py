@@ -32,7 +32,10 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "retention_days": (0, 3650),
     "hold_pickup_days": (1, 60),
     "max_holds": (0, 50),
+    "membership_days": (1, 3660),
+    "renew_online_days": (0, 366),
 }
+SIGNUP_MODES = ("off", "volunteer", "at_once")   # online sign-ups: none, activated at the counter, or at once
 CATEGORIES_MAX = 500          # categories with their own loan period
 CLOSED_DATES_MAX = 1000
 
@@ -135,6 +138,8 @@ def _check_tool(fields: Mapping[str, Any]) -> None:
 
 
 def _check_settings(fields: Mapping[str, Any]) -> None:
+    if fields.get("signup") is not None and fields["signup"] not in SIGNUP_MODES:
+        raise InvalidInput(f"signup must be one of {', '.join(SIGNUP_MODES)}, not {_short(fields['signup'])}")
     for name, (least, most) in SETTING_RANGES.items():
         check_number(name, fields.get(name), least, most)
     by_category = fields.get("category_loan_days")

@@ -23,7 +23,7 @@ class Members(Settings, Minting):
         with self._lock, write_transaction(self._conn, self.path):
             if self._member_row(code) is not None:
                 raise InvalidInput(f"a member with the card {code} already exists")
-            self._append("member.added", f"member:{code}", {"code": code, "fields": fields})
+            self._append("member.added", f"member:{code}", {"code": code, "fields": fields, "at": self.today().isoformat()})
         return self.member(code)
 
     def edit_member(self, code: str, **fields: Any) -> dict[str, Any]:
@@ -56,6 +56,22 @@ class Members(Settings, Minting):
     def _member_row(self, code: str) -> dict[str, Any] | None:
         rows = self._query("SELECT * FROM members WHERE library = ? AND code = ?", (self.library["slug"], code))
         return rows[0] if rows else None
+
+    def pending_members(self) -> list[dict[str, Any]]:
+        """Members who signed up online and wait for a volunteer to check their ID and hand a card."""
+        return self._query("SELECT * FROM members WHERE library = ? AND status = 'pending' ORDER BY name, code",
+                           (self.library["slug"],))
+
+    def activate_member(self, code: str) -> dict[str, Any]:
+        """A pending member becomes active: a volunteer saw them at the counter."""
+        if self.member(code).get("status") != "pending":
+            raise InvalidInput(f"the member {code} is not waiting to be activated")
+        return self.edit_member(code, status="active")
+
+    def forget_history(self, code: str) -> None:
+        """The member's returned loans and ended holds forget them now, in the log too."""
+        self.member(code)
+        self._write("member.history_forgotten", f"member:{code}", {"code": code, "at": self.today().isoformat()})
 
     def list_members(self) -> list[dict[str, Any]]:
         return self._query(

@@ -29,6 +29,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "waiver_text": "I borrow tools at my own risk, will use them safely, and will return them clean and complete.",
     "hold_pickup_days": 7,
     "max_holds": 3,
+    "signup": "volunteer",
+    "membership_days": 365,
+    "renew_online_days": 0,
     "waiver_texts": {
         "en": "I borrow tools at my own risk, will use them safely, and will return them clean and complete.",
         "es": "Tomo prestadas las herramientas bajo mi propia responsabilidad, las usaré con cuidado "
@@ -116,6 +119,9 @@ def member_refusals(member: Mapping[str, Any] | None, member_code: str, settings
     refusals: list[Refusal] = []
     if member.get("status") == "suspended":
         refusals.append(Refusal(member_code, "suspended", "This membership is suspended. Please speak to a coordinator."))
+    if member.get("status") == "pending":
+        refusals.append(Refusal(member_code, "pending",
+                                "Your sign-up is waiting for a volunteer to check it. Please ask at the counter."))
     expires = member.get("expires")
     if expires and expires < today.isoformat():
         refusals.append(Refusal(member_code, "membership_expired",
@@ -195,6 +201,27 @@ def renewed_due(loan: Mapping[str, Any], tool: Mapping[str, Any], settings: Mapp
     """A renewal runs a full period from the later of today and the current due date."""
     start = max(today, date.fromisoformat(loan["due"]))
     return due_date(start, loan_days(tool, settings), settings)
+
+
+def renewal_counts(renewal: tuple[int, str], closed: tuple[int, str] | None) -> bool:
+    """Whether a renewal stands: one stamped after the loan's return (a renewal from home while the
+    tool came back at an offline kiosk) is void, whichever of the two a replica saw first.
+    ``renewal`` and ``closed``: (hlc, device) of the renewal and of the return (None: still out)."""
+    return closed is None or renewal < closed
+
+
+def membership_renewal(member: Mapping[str, Any], settings: Mapping[str, Any], today: date) -> tuple[date | None, str]:
+    """The new expiry of a membership renewed online today, or None and why it cannot be."""
+    window = int(settings.get("renew_online_days", DEFAULT_SETTINGS["renew_online_days"]))
+    days = int(settings.get("membership_days", DEFAULT_SETTINGS["membership_days"]))
+    if window <= 0:
+        return None, "not_online"
+    if member.get("status") in ("suspended", "pending"):
+        return None, "not_active"
+    expires = date.fromisoformat(member["expires"]) if member.get("expires") else today
+    if expires > today + timedelta(days=window):
+        return None, "too_early"
+    return max(expires, today) + timedelta(days=days), ""
 
 
 def days_overdue(due: str, as_of: date) -> int:

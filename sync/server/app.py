@@ -164,8 +164,7 @@ def _round(storage: Storage, device: Device, req: protocol.SyncRequest, now_ms: 
 def _device_names(storage: Storage, library: str, events: list) -> dict[str, str]:
     """The names of the library's kiosks whose events the answer carries, so a kiosk can say
     "Front counter" where it would show a device id."""
-    wanted = {e.device for e in events if e.library == library}
-    return {d["id"]: d["name"] for d in storage.devices(library) if d["id"] in wanted} if wanted else {}
+    return storage.device_names(library, list({e.device for e in events if e.library == library}))
 
 
 async def _read(request: Request, limit: int = protocol.MAX_BODY_BYTES) -> bytes:

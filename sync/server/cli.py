@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import sys
-import threading
 from datetime import date, datetime, timezone
 from typing import Any, Sequence
 
@@ -28,9 +27,9 @@ from sync.server.errors import ServerError
 from sync.server import open_storage
 from sync.server.drift import MAX_AHEAD_MS, MIN_AHEAD_MS, describe_ms
 from sync.server.storage import Storage
-from sync.server.web.commands import add_commands as add_web_commands, mount_on
+from sync.server.web.commands import add_commands as add_web_commands
 
-FORGET_EVERY_S = 6 * 3600
+MAX_WORKERS = 64
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--log-level", default="warning")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes answering on this port (default: 1); more hosts may serve the same "
+                        "PostgreSQL behind one proxy")
     p.add_argument("--max-clock-ahead", metavar="HOURS", type=_hours,
                    default=os.environ.get("TOOLKIOSK_MAX_CLOCK_AHEAD_HOURS", "24"),
                    help="refuse events stamped this far ahead of the server's clock, and flag their kiosk "
@@ -238,30 +240,12 @@ def _migrate(args: argparse.Namespace, storage: Storage) -> int:
 
 
 def _serve(args: argparse.Namespace, storage: Storage) -> int:
-    import uvicorn
+    from sync.server.serving import serve
 
-    from sync.server.app import create_app
-
-    stop = threading.Event()
-
-    def forget_regularly() -> None:
-        while not stop.is_set():
-            try:
-                storage.forget_old_borrowers(date.today())
-            except Exception as exc:  # upkeep must never take the server down
-                print(f"toolkiosk-server: forgetting old borrowers failed: {exc}", file=sys.stderr)
-            stop.wait(FORGET_EVERY_S)
-
-    threading.Thread(target=forget_regularly, name="forget-old-borrowers", daemon=True).start()
-    app = create_app(storage)
-    web = mount_on(app, storage, args)
-    try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                    access_log=False, server_header=False, proxy_headers=True)
-    finally:
-        stop.set()
-        web.close()
-    return 0
+    if args.workers < 1 or args.workers > MAX_WORKERS:
+        print(f"toolkiosk-server: --workers is 1 to {MAX_WORKERS}", file=sys.stderr)
+        return 2
+    return serve(args, storage)
 
 
 if __name__ == "__main__":

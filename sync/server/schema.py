@@ -135,7 +135,21 @@ ALTER TABLE devices ADD COLUMN clock_ahead_ms BIGINT;
 ALTER TABLE devices ADD COLUMN clock_ahead_at_ms BIGINT
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
+# Version 6: jobs that must run once across every server process (one row a job: who took its turn
+# and until when no one else should); and loans and returns found without reading the history of
+# their tools: the open ones (few) and those opened or closed since a moment (the recent ones),
+# whatever the planner does with the tool codes it is given.
+V6 = """
+CREATE TABLE job_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until_ms BIGINT NOT NULL);
+DROP INDEX loans_tool;
+CREATE INDEX loans_open ON loans (library, tool) WHERE closed_hlc IS NULL;
+CREATE INDEX loans_closed ON loans (library, closed_hlc);
+CREATE INDEX loans_opened ON loans (library, opened_hlc);
+DROP INDEX returns_tool;
+CREATE INDEX returns_since ON returns (library, hlc)
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
 LATEST = len(MIGRATIONS)
 
 _DIALECT = {

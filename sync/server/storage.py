@@ -114,6 +114,10 @@ class Storage(ABC):
         clock_offset_ms, outbox, and events_waiting (the library's head less the device's cursor)."""
 
     @abstractmethod
+    def device_names(self, slug: str, ids: list[str]) -> dict[str, str]:
+        """The names of these devices of the library, by id (those it has)."""
+
+    @abstractmethod
     def seen(self, device: Device, sighting: Sighting) -> None:
         """Records a device's sync round."""
 
@@ -156,6 +160,11 @@ class Storage(ABC):
     @abstractmethod
     def forget_old_borrowers(self, today: date) -> int:
         """Clears the borrower of loans returned before each library's retention period."""
+
+    @abstractmethod
+    def take_turn(self, job: str, holder: str, every_s: float) -> bool:
+        """Whether ``holder`` (one server process) runs ``job`` now: True for one caller per ``every_s``
+        seconds across every process on this database."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -98,8 +98,10 @@ def test_a_database_with_a_device_enrolled_under_a_server_name_is_repaired(tmp_p
             tx.run("""INSERT INTO events (library, lseq, id, device, device_seq, hlc, type, version, entity, payload,
                       catalog, received_ms) VALUES ('maple', ?, ?, 'server:oak', ?, 1, 'x.y', 1, 'x', '{}', 0, 0)""",
                    (n, f"forged-{n}", n))
-        tx.run("UPDATE schema_version SET version = 3")
+        tx.run("UPDATE schema_version SET version = 3")   # as it was before migrations 4 and 5
         tx.run("ALTER TABLE invitations DROP COLUMN device")
+        tx.run("ALTER TABLE devices DROP COLUMN clock_ahead_ms")
+        tx.run("ALTER TABLE devices DROP COLUMN clock_ahead_at_ms")
     storage.close()
     storage = open_storage(tmp_path / "server")
     try:

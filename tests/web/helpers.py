@@ -43,8 +43,8 @@ class WebServer:
 
     def __init__(self, storage: Storage, data_dir: Path, clock: Clock, **config: Any):
         self.storage = storage
-        app = create_app(storage)
-        self.sms = LoggingSmsGateway()
+        app = self.app = create_app(storage)
+        self.sms = config.pop("sms_gateway", None) or LoggingSmsGateway()
         self.state = mount_web(app, StorageSource(storage), WebConfig(data_dir=data_dir, now=clock, **config),
                                sms=self.sms)
         self._http = ServerThread(storage, app=app)

@@ -51,7 +51,7 @@ def at_nine(clock):
 
 
 def opt_in(web, code: str, *, email: bool = False, sms: bool = False) -> None:
-    optins.set_optin(web.state.db, "maple", code, OptIn(email=email, sms=sms), by="test", at=0)
+    optins.set_optin(web.state, "maple", code, OptIn(email=email, sms=sms))
 
 
 def switch_on(web, **changes) -> None:

@@ -20,7 +20,7 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.volunteer import STAFF
 from kiosk.ui.service import Scan
 
-CONTACT = ("name", "email", "phone")
+CONTACT = ("name", "email", "phone", "area")  # area: counted in the impact report, never shown there alone
 
 
 class MemberFormScreen(KioskScreen):

@@ -7,7 +7,8 @@ import logging
 from datetime import date
 from typing import Any
 
-from kiosk.ledger import rules
+from kiosk.ledger import impact, rules
+from kiosk.ledger.events import Event
 from sync import protocol
 from sync.server.sqlstore.core import SQLCore
 
@@ -39,8 +40,20 @@ class Upkeep(SQLCore):
                                AND status IN ('picked_up', 'cancelled', 'expired') AND ended_at < ?
                                AND placed_event IS NOT NULL""", (lib["slug"], cutoff))
             for event_id in [loan["opened_event"] for loan in loans] + [hold["placed_event"] for hold in holds]:
-                row = tx.one("SELECT payload FROM events WHERE id = ?", (event_id,))
-                payload = protocol.redact_member(json.loads(row["payload"]))
+                row = tx.one("SELECT type, payload FROM events WHERE id = ?", (event_id,))
+                payload = json.loads(row["payload"])
+                if row["type"] == "loan.opened" and payload.get("member") and "borrower" not in payload:
+                    payload["borrower"] = _kept_counts(tx, lib["slug"], payload["member"])
+                payload = protocol.redact_member(payload)
                 tx.run("UPDATE events SET payload = ? WHERE id = ?", (protocol.payload_text(payload), event_id))
             tx.many("UPDATE holds SET forgotten = 1, member = NULL WHERE id = ?", [(h["id"],) for h in holds])
         return len(loans) + len(holds)
+
+
+def _kept_counts(tx, library: str, member: str) -> dict:
+    """What the impact report keeps of a forgotten borrower, from the member's events here."""
+    rows = tx.rows("""SELECT * FROM events WHERE library = ? AND entity = ? AND type IN ('member.added', 'member.edited')""",
+                   (library, f"member:{member}"))
+    events = [Event(r["id"], r["library"], r["device"], r["device_seq"], r["hlc"], r["type"], r["version"], r["entity"],
+                    json.loads(r["payload"])) for r in rows]
+    return impact.kept_counts(library, member, events)

@@ -7,9 +7,10 @@
     toolkiosk-server coordinator remove vol@example.org
     toolkiosk-server reminders send [--library maple] [--force] [--dry-run]   # run hourly, e.g. from a timer
 
-The pages keep their own files (accounts, sessions, reminder log, read
-models) in the ``web`` folder beside the server's data, or in
-$TOOLKIOSK_WEB_DATA. Mail goes through $TOOLKIOSK_SMTP_HOST (see
+The pages keep their tables (accounts, sessions, login failures, reminder
+log) in the server's PostgreSQL when it runs on one, else in ``web.db`` in
+the ``web`` folder beside the server's data or in $TOOLKIOSK_WEB_DATA, where
+the read models (a cache of the event log) always live. Mail goes through $TOOLKIOSK_SMTP_HOST (see
 ``SmtpSettings.from_env``).
 """
 
@@ -24,12 +25,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from sync.server.db import is_postgres_url
 from sync.server.errors import NotFound
 from sync.server.storage import Storage
 from sync.server.web import accounts
 from sync.server.web.accounts import AccountError
 from sync.server.web.adapter import StorageSource
-from sync.server.web.config import SmtpSettings, WebConfig
+from sync.server.web.config import SmsSettings, SmtpSettings, WebConfig
 from sync.server.web.mount import mount_web
 from sync.server.web.reminders import send as sending, settings as reminder_settings
 from sync.server.web.state import WebState
@@ -67,9 +69,12 @@ def add_commands(commands: Any) -> None:
     p.set_defaults(handler=_reminders_send)
 
 
+WEB_DATA_ENV = "TOOLKIOSK_WEB_DATA"
+
+
 def web_data_dir(args: argparse.Namespace) -> Path:
-    if os.environ.get("TOOLKIOSK_WEB_DATA"):
-        return Path(os.environ["TOOLKIOSK_WEB_DATA"])
+    if os.environ.get(WEB_DATA_ENV):
+        return Path(os.environ[WEB_DATA_ENV])
     data = str(getattr(args, "data", "") or "toolkiosk-data")
     if "://" in data:
         raise SystemExit("toolkiosk-server: set TOOLKIOSK_WEB_DATA to a folder for the web pages' files")
@@ -78,7 +83,10 @@ def web_data_dir(args: argparse.Namespace) -> Path:
 
 def web_config(args: argparse.Namespace) -> WebConfig:
     insecure = os.environ.get("TOOLKIOSK_WEB_INSECURE_COOKIES", "") in ("1", "true", "yes")
-    return WebConfig(data_dir=web_data_dir(args), smtp=SmtpSettings.from_env(), cookie_secure=not insecure)
+    target = getattr(args, "database", None) or str(getattr(args, "data", "") or "")
+    return WebConfig(data_dir=web_data_dir(args), database_url=target if is_postgres_url(target) else None,
+                     smtp=SmtpSettings.from_env(), sms=SmsSettings.from_env(), cookie_secure=not insecure,
+                     public_url=os.environ.get("TOOLKIOSK_PUBLIC_URL", ""))
 
 
 def mount_on(app: FastAPI, storage: Storage, args: argparse.Namespace) -> WebState:
