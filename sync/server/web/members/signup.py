@@ -13,7 +13,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from kiosk.ledger import codes, rules
+from kiosk.ledger import codes, limits, rules
 from kiosk.ledger.codes import new_device_part
 from sync.server.web.members.tokens import PHONE, parse_address
 
@@ -64,9 +64,9 @@ def check(form: dict[str, str], secret: str, now: float, least_seconds: int, mos
     if not values["name"] or len(values["name"]) > NAME_MAX:
         checked.errors["name"] = ("Please give your name (up to {most} characters).", {"most": NAME_MAX})
     email = parse_address(values["email"])
-    if email is None or email.kind != "email":
+    if email is None or email.kind != "email" or not limits.EMAIL.match(values["email"]):  # as the kiosks take it
         checked.errors["email"] = ("Please give an e-mail address like name@example.org.", {})
-    if values["phone"] and not PHONE.match(values["phone"]):
+    if values["phone"] and not (PHONE.match(values["phone"]) and limits.PHONE.match(values["phone"])):
         checked.errors["phone"] = ("That mobile number does not look right; use digits, spaces and an optional +.", {})
     if values["language"] not in ("en", "es"):
         checked.errors["language"] = ("Please choose English or Spanish.", {})
