@@ -169,4 +169,6 @@ def returned_problem(problem: str, missing_parts: Sequence[str]) -> str:
     said = [problem] if problem else []
     if missing_parts:
         said.append("Parts missing: " + ", ".join(missing_parts))
-    return "; ".join(said) or "Returned needing repair"
+    text = "; ".join(said) or "Returned needing repair"
+    # within what a repair ticket holds, or the server would refuse the ticket a kiosk opened
+    return text if len(text) <= PROBLEM_MAX_LENGTH else text[:PROBLEM_MAX_LENGTH - 1] + "…"

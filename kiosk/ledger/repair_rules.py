@@ -13,6 +13,7 @@ import math
 from datetime import date
 from typing import Any, Iterable, Mapping
 
+from kiosk.ledger import limits
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import PROBLEM_MAX_LENGTH, Event
 
@@ -124,8 +125,10 @@ def check_repair_payload(event: Event) -> None:
         if p.get("origin", "volunteer") not in ORIGINS:
             raise InvalidInput(f"a repair's origin is one of {', '.join(ORIGINS)}")
         parts = p.get("missing_parts") or []
-        if not isinstance(parts, list) or not all(isinstance(x, str) for x in parts):
-            raise InvalidInput("missing_parts must be a list of text")
+        if not isinstance(parts, list) or len(parts) > limits.KIT_PARTS_MAX or not all(
+                isinstance(x, str) and len(x) <= limits.KIT_PART_MAX for x in parts):
+            raise InvalidInput(f"missing_parts must be a list of at most {limits.KIT_PARTS_MAX} texts, "
+                               f"each at most {limits.KIT_PART_MAX} characters")
     else:
         changes = {k: p[k] for k in ("status", "assignee", "cost", "parts", "note") if k in p}
         if "cost" in changes and (isinstance(changes["cost"], bool) or not isinstance(changes["cost"], (int, float))):
