@@ -30,7 +30,7 @@ def test_a_repair_from_the_return_to_back_in_service(home):
     assert len(ticket["opened"]) == 10 and ticket["assignee"] is None and ticket["cost"] is None
 
     refused = toolkiosk(home, "checkout", "M1", "T1", "--format", "json")
-    assert refused.returncode != 0 and json.loads(refused.stdout)[0]["reason"] == "in_repair"
+    assert refused.returncode == 6 and json.loads(refused.stderr)[0]["reason"] == "in_repair"  # refusals: stderr
 
     updated = _json(home, "repairs", "update", ticket["id"], "--assignee", "Sam", "--cost", "12.50",
                     "--note", "New chuck ordered", "--status", "waiting_parts")
