@@ -45,6 +45,8 @@ MAX_BODY_BYTES = 4 << 20      # a request body as sent (compressed)
 MAX_JSON_BYTES = 32 << 20     # the same body once decompressed: stops gzip bombs
 MAX_EVENTS_PER_REQUEST = 1000
 MAX_EVENT_BYTES = 16 << 10    # one event's payload, as JSON
+# one payload's shape: a page of events must always fit in ANSWER_BOUNDS, whatever a device sent
+MAX_PAYLOAD_DEPTH, MAX_PAYLOAD_VALUES = 8, 1000
 DEFAULT_PAGE = 1000
 MAX_PAGE = 5000
 MAX_PHOTO_BYTES = 2 << 20
@@ -55,7 +57,7 @@ MAX_DEPTH = 16                # nesting in a body: an event's payload needs 5 le
 
 # what each body may hold, checked before it is parsed (``sync.bounded``)
 SYNC_BOUNDS = Bounds(MAX_BODY_BYTES, MAX_JSON_BYTES, MAX_DEPTH, elements=400_000)
-ANSWER_BOUNDS = Bounds(MAX_BODY_BYTES, MAX_JSON_BYTES, MAX_DEPTH, elements=4_000_000)
+ANSWER_BOUNDS = Bounds(MAX_BODY_BYTES, MAX_JSON_BYTES, MAX_DEPTH, elements=8_000_000)  # MAX_PAGE full payloads
 ENROLL_BOUNDS = Bounds(8 << 10, 8 << 10, depth=2, elements=64)   # four short texts
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -280,9 +282,16 @@ def check_event(wire: dict[str, Any]) -> tuple[Event, str]:
     text = payload_text(event.payload)
     if len(text.encode()) > MAX_EVENT_BYTES:
         raise InvalidInput(f"the payload is over {MAX_EVENT_BYTES} bytes")
+    try:
+        bounded.check_shape(text.encode(), _PAYLOAD_BOUNDS)
+    except bounded.BodyRefused as exc:
+        raise InvalidInput(f"the payload {exc.message.removeprefix('the body ')}") from None
     if event.known:
         _check_payload(event)
     return event, text
+
+
+_PAYLOAD_BOUNDS = Bounds(MAX_EVENT_BYTES, MAX_EVENT_BYTES, MAX_PAYLOAD_DEPTH, MAX_PAYLOAD_VALUES)
 
 
 def _check_payload(event: Event) -> None:

@@ -220,3 +220,24 @@ def test_a_sync_body_with_millions_of_values_is_refused_before_it_is_parsed(serv
     # a kiosk's real round still goes through
     ledger.add_tool("T1", "Drill")
     assert SyncClient(ledger).sync().acknowledged >= 1
+
+
+def test_a_payload_too_deep_or_too_large_for_other_kiosks_to_read_is_refused_alone(server, kiosk):
+    """An event of a type this server does not know is passed on as it is: its shape is bounded, so
+    a page of such events always fits what a kiosk reads, and no kiosk is stuck behind one."""
+    sender, reader = kiosk("maple"), kiosk("maple")
+    sender.add_tool("T1", "Drill")
+    [good] = sender.events()[-1:]
+    base = dict(library="maple", device=sender.device["id"], hlc=good.hlc + 1, type="gadget.calibrated", v=1,
+                entity="gadget:1")
+    deep = {**base, "id": "e-deep", "seq": good.seq + 1, "payload": {"dial": [[[[[[[[[1]]]]]]]]]}}
+    wide = {**base, "id": "e-wide", "seq": good.seq + 2, "payload": {"dial": [0] * 2000}}
+    body = {"protocol": protocol.PROTOCOL, "library": "maple", "device": sender.device["id"], "cursors": {},
+            "events": [good.to_wire(), deep, wide]}
+    r = _sync_post(server.url, protocol.encode(body), sender.meta("sync.token"), **{"Content-Encoding": "gzip"})
+    assert r.status_code == 200, r.text
+    assert set(r.json()["acks"]) == {good.id}
+    assert {x["id"]: x["message"] for x in r.json()["rejected"]} == {
+        "e-deep": "the payload is nested more than 8 levels deep", "e-wide": "the payload holds more than 1000 values"}
+    SyncClient(reader).sync()
+    assert reader.tool("T1")["name"] == "Drill"
