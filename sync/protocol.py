@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from kiosk.ledger import hold_rules
+from kiosk.ledger import clock, hold_rules
 from kiosk.ledger.codes import LIBRARY_SLUG, LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import (
@@ -52,7 +52,7 @@ MAX_PAGE = 5000
 MAX_PHOTO_BYTES = 2 << 20
 MAX_ID_LENGTH = 64
 MAX_DEVICE_NAME = 200         # what people call a kiosk: given at enrollment, sent back with its events
-MAX_HLC = (1 << 63) - 1
+MAX_HLC = clock.MAX_STAMP    # stamps, sequences and counts: what a 64-bit column holds
 MAX_DEPTH = 16                # nesting in a body: an event's payload needs 5 levels at most
 
 # what each body may hold, checked before it is parsed (``sync.bounded``)
@@ -129,7 +129,8 @@ class SyncRequest:
 @dataclass(frozen=True)
 class Rejection:
     id: str
-    reason: str      # conflicting_content | wrong_library | wrong_device | invalid | server_only | duplicate_seq
+    # conflicting_content | wrong_library | wrong_device | invalid | server_only | duplicate_seq | clock_ahead
+    reason: str
     message: str
 
 
@@ -146,6 +147,9 @@ class SyncResponse:
     rewound: bool = False             # the server was restored from an older copy: resend own events
     protocol: int = PROTOCOL
     device_names: dict[str, str] = field(default_factory=dict)  # the library's kiosks whose events are here
+    # how far this kiosk's clock (its wall_ms, or the stamps it sent) runs ahead of the server's,
+    # when further than the server allows; None when it is fine
+    clock_ahead_ms: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -163,6 +167,8 @@ class SyncResponse:
             body["rewound"] = True
         if self.device_names:
             body["device_names"] = self.device_names
+        if self.clock_ahead_ms is not None:
+            body["clock_ahead_ms"] = self.clock_ahead_ms
         return body
 
 
@@ -217,17 +223,33 @@ def parse_sync_response(obj: Any) -> SyncResponse:
             raise ProtocolError(502, "server_too_old", "the server speaks an older sync protocol; upgrade the server")
         acks = {str(k): int(v) for k, v in body["acks"].items()}
         rejected = [Rejection(r["id"], r["reason"], r["message"]) for r in body.get("rejected", [])]
-        events = [Event.from_wire(e) for e in body["events"]]
+        events = [_in_range(Event.from_wire(e)) for e in body["events"]]
         cursors = {str(k): int(v) for k, v in body["cursors"].items()}
         availability = [{"library": a["library"], "code": a["code"], "status": a["status"],
                          "due_back": a.get("due_back"), "waiting": int(a.get("waiting") or 0)}
                         for a in body.get("availability", [])]
-        return SyncResponse(int(body["server_time_ms"]), acks, rejected, events, cursors, bool(body["more"]),
+        server_time = int(body["server_time_ms"])
+        if not 0 <= server_time <= clock.LATEST_MS:
+            raise ValueError(f"server_time_ms {server_time} is not a time")
+        return SyncResponse(server_time, acks, rejected, events, cursors, bool(body["more"]),
                             availability, [str(p) for p in body.get("photos_wanted", [])],
                             bool(body.get("rewound", False)), int(body.get("protocol", PROTOCOL)),
-                            _device_names(body.get("device_names", {})))
+                            _device_names(body.get("device_names", {})), _clock_ahead(body.get("clock_ahead_ms")))
     except (KeyError, TypeError, ValueError, AttributeError, InvalidInput) as exc:
         raise ProtocolError(502, "bad_answer", f"the server's answer is not a sync answer: {exc!r}") from None
+
+
+def _in_range(event: Event) -> Event:
+    """An event whose numbers fit the ledger's columns: one that does not would fail every later sync."""
+    if not 1 <= event.seq <= MAX_HLC or not 0 <= event.hlc <= MAX_HLC or event.version < 1:
+        raise ValueError(f"the event {event.id!r} has a sequence, stamp or version out of range")
+    return event
+
+
+def _clock_ahead(value: Any) -> int | None:
+    if value is not None and not (_is_int(value) and 0 <= value <= MAX_HLC):
+        raise ValueError("clock_ahead_ms must be a non-negative whole number")
+    return value
 
 
 def _device_names(names: Any) -> dict[str, str]:
@@ -500,6 +522,7 @@ SYNC_RESPONSE_SCHEMA: dict[str, Any] = {
         "photos_wanted": {"type": "array", "items": {"type": "string"}},
         "rewound": {"type": "boolean"},
         "device_names": {"type": "object", "additionalProperties": {"type": "string", "maxLength": MAX_DEVICE_NAME}},
+        "clock_ahead_ms": {"type": "integer", "minimum": 0},
     },
 }
 ENROLL_REQUEST_SCHEMA: dict[str, Any] = {

@@ -23,6 +23,10 @@ from kiosk.ledger.events import Event, event_version
 from kiosk.ledger.ids import uuid7
 from kiosk.ledger.store import translate, write_transaction
 
+# meta: the server's time minus this kiosk's wall clock at the last sync, and the latest trusted
+# time this kiosk knew (what its date stays at while the wall clock is unset)
+META_OFFSET, META_KNOWN = "clock.offset_ms", "clock.known_ms"
+
 
 class LedgerCore:
     def __init__(self, conn: sqlite3.Connection, path: Path, wall: Callable[[], int] = clock.wall_ms):
@@ -55,15 +59,28 @@ class LedgerCore:
         """Writes one own event and applies it; call inside a write transaction."""
         meta = dict(self._conn.execute(
             "SELECT key, value FROM meta WHERE key IN ('hlc', 'next_seq', 'device')").fetchall())
-        stamp = clock.tick(int(meta["hlc"]), self._wall())
+        now = self.now_ms()
+        stamp = clock.tick(int(meta["hlc"]), now)
         seq = int(meta["next_seq"])
         self._same_device(meta["device"])
         event = Event(uuid7(), self.library["slug"], self.device["id"], seq, stamp, type_,
                       event_version(type_, payload), entity, payload)
-        self._conn.execute("UPDATE meta SET value = ? WHERE key = 'hlc'", (str(stamp),))
-        self._conn.execute("UPDATE meta SET value = ? WHERE key = 'next_seq'", (str(seq + 1),))
+        self._put_meta({"hlc": str(stamp), "next_seq": str(seq + 1)})
+        if self._wall() >= clock.CLOCK_SET_AFTER_MS:
+            self._put_meta({META_KNOWN: str(now)})
         self._insert_event(event)
         return event
+
+    def wall_ms(self) -> int:
+        """This kiosk's own wall clock, uncorrected (what it tells the server of itself)."""
+        return self._wall()
+
+    def now_ms(self) -> int:
+        """The trusted time: the wall clock corrected by the server's, never by other devices' stamps."""
+        with self._lock:
+            meta = dict(self._conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)",
+                                           (META_OFFSET, META_KNOWN)).fetchall())
+        return clock.trusted_ms(self._wall(), int(meta.get(META_OFFSET) or 0), int(meta.get(META_KNOWN) or 0))
 
     def _insert_event(self, event: Event) -> None:
         self._conn.execute(

@@ -348,6 +348,10 @@ class KioskService(HoldService):
         language = (member or {}).get("language")
         return language if language in MEMBER_LANGUAGES else None
 
+    def language_of(self, code: str) -> str | None:
+        """The language member ``code`` asked for, if any."""
+        return self.member_language(self.ledger.member(code))
+
     # -- volunteers: inventory -----------------------------------------------------------
 
     def inventory_missing(self, scanned: set[str]) -> list[dict[str, Any]]:

@@ -151,11 +151,14 @@ def _round(storage: Storage, device: Device, req: protocol.SyncRequest, now_ms: 
     arrived = now_ms()
     ingested = storage.ingest(device, req.events)
     page = storage.pull(device, req.cursors, req.limit, req.device_seq)
-    storage.seen(device, Sighting(arrived, page.cursors[device.library], req.software_version,
-                                  None if req.wall_ms is None else req.wall_ms - arrived, req.outbox))
+    offset = None if req.wall_ms is None else req.wall_ms - arrived
+    ahead = max((ms for ms in (offset, ingested.clock_ahead_ms) if ms is not None and ms > storage.max_ahead_ms),
+                default=None)
+    storage.seen(device, Sighting(arrived, page.cursors[device.library], req.software_version, offset, req.outbox,
+                                  clock_ahead_ms=ahead, clock_fine=ahead is None and offset is not None))
     return SyncResponse(now_ms(), ingested.acks, ingested.rejected, page.events, page.cursors, page.more,
                         page.availability, page.photos_wanted, page.rewound,
-                        device_names=_device_names(storage, device.library, page.events))
+                        device_names=_device_names(storage, device.library, page.events), clock_ahead_ms=ahead)
 
 
 def _device_names(storage: Storage, library: str, events: list) -> dict[str, str]:

@@ -6,7 +6,7 @@
     toolkiosk-server --data DIR device invite maple --name "front desk"   # prints a one-time code
     toolkiosk-server --data DIR device reenroll maple "front desk"   # the same kiosk, enrolled again
     toolkiosk-server --data DIR device revoke maple "front desk"
-    toolkiosk-server --data DIR serve --host 0.0.0.0 --port 8080
+    toolkiosk-server --data DIR serve --host 0.0.0.0 --port 8080 --max-clock-ahead 24
 
 ``--data DIR`` keeps everything in SQLite in that folder (the default needs
 no set-up); ``--database postgresql://...`` uses PostgreSQL instead.
@@ -25,6 +25,7 @@ from typing import Any, Sequence
 from sync.protocol import ProtocolError
 from sync.server.errors import ServerError
 from sync.server import open_storage
+from sync.server.drift import MAX_AHEAD_MS, MIN_AHEAD_MS, describe_ms
 from sync.server.storage import Storage
 from sync.server.web.commands import add_commands as add_web_commands, mount_on
 
@@ -90,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--log-level", default="warning")
+    p.add_argument("--max-clock-ahead", metavar="HOURS", type=_hours,
+                   default=os.environ.get("TOOLKIOSK_MAX_CLOCK_AHEAD_HOURS", "24"),
+                   help="refuse events stamped this far ahead of the server's clock, and flag their kiosk "
+                        "(default: 24, or TOOLKIOSK_MAX_CLOCK_AHEAD_HOURS)")
     p.set_defaults(handler=_serve)
     add_web_commands(commands)
     return parser
@@ -98,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        storage = open_storage(args.database or args.data)
+        options = {"max_ahead_ms": args.max_clock_ahead} if getattr(args, "max_clock_ahead", None) else {}
+        storage = open_storage(args.database or args.data, **options)
     except Exception as exc:  # a bad URL, an unreachable database, an unwritable folder
         print(f"toolkiosk-server: cannot open {args.database or args.data}: {exc}", file=sys.stderr)
         return 2
@@ -125,6 +131,18 @@ def _print(args: argparse.Namespace, rows: list[dict[str, Any]], columns: Sequen
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
     for row in cells:
         print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+def _hours(text: str) -> int:
+    """Hours as milliseconds, within the range the server allows."""
+    try:
+        ms = round(float(text) * 3_600_000)
+    except (ValueError, OverflowError):  # not a number, nan, inf
+        ms = -1
+    if not MIN_AHEAD_MS <= ms <= MAX_AHEAD_MS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of hours from {MIN_AHEAD_MS / 3_600_000:.2f} to {MAX_AHEAD_MS // 3_600_000}")
+    return ms
 
 
 def _when(ms: int | None) -> str | None:
@@ -185,10 +203,11 @@ def _device_revoke(args: argparse.Namespace, storage: Storage) -> int:
 def _device_list(args: argparse.Namespace, storage: Storage) -> int:
     rows = [{**d, "enrolled": _when(d["enrolled_ms"]), "revoked": _when(d["revoked_ms"]),
              "last_seen": _when(d["last_seen_ms"]), "version": d["software_version"], "waiting": d["events_waiting"],
-             "clock_s": None if d["clock_offset_ms"] is None else f"{d['clock_offset_ms'] / 1000:+.1f}"}
+             "clock_s": None if d["clock_offset_ms"] is None else f"{d['clock_offset_ms'] / 1000:+.1f}",
+             "clock_ahead": None if d["clock_ahead_ms"] is None else describe_ms(d["clock_ahead_ms"])}
             for d in storage.devices(args.slug)]
     _print(args, rows, ["library", "id", "name", "enrolled", "last_seen", "version", "waiting", "outbox", "clock_s",
-                        "revoked"])
+                        "clock_ahead", "revoked"])
     return 0
 
 

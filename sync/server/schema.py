@@ -127,7 +127,15 @@ UPDATE libraries SET server_seq = (
 ) WHERE server_seq < (SELECT COALESCE(max(device_seq), 0) FROM events WHERE device = 'server:' || libraries.slug)
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+# Version 5: a device whose clock runs ahead of the server's further than allowed (its stamps are refused).
+V5 = """
+-- how far ahead it ran at its last round that did (NULL: its clock is fine)
+ALTER TABLE devices ADD COLUMN clock_ahead_ms BIGINT;
+-- the server's time at that round
+ALTER TABLE devices ADD COLUMN clock_ahead_at_ms BIGINT
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 LATEST = len(MIGRATIONS)
 
 _DIALECT = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from kiosk.ledger import clock
 from kiosk.ledger.events import Event
 from sync.protocol import Rejection
 
@@ -30,6 +31,7 @@ class IngestResult:
     rejected: list[Rejection] = field(default_factory=list)
     stored: int = 0
     conflicts: int = 0                                        # conflict events the server wrote
+    clock_ahead_ms: int | None = None                         # the furthest ahead of the refused stamps
 
 
 @dataclass
@@ -51,9 +53,16 @@ class Sighting:
     software_version: str | None = None
     clock_offset_ms: int | None = None
     outbox: int | None = None
+    # how far ahead of the server the device's clock ran this round, when further than allowed;
+    # None with clock_fine True clears an earlier flag, with clock_fine False leaves it as it was
+    clock_ahead_ms: int | None = None
+    clock_fine: bool = False
 
 
 class Storage(ABC):
+    # events stamped further ahead of the server's time than this are refused (a setting)
+    max_ahead_ms: int = clock.MAX_DRIFT_MS
+
     # -- who takes part -----------------------------------------------------------------
 
     @abstractmethod

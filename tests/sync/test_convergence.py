@@ -1,6 +1,8 @@
 """Property: whatever the kiosks do while partitioned, and however the network misbehaves,
 after healing every kiosk of a library agrees (waiting lists included), every catalog copy
 agrees, the server holds each event exactly once, and no library's members reach another library.
+A kiosk whose clock runs far ahead (days, decades, or to the latest time a stamp can hold) takes
+part too: the server refuses what it stamped ahead, and no honest kiosk's date or clock moves.
 A device that lies about its id (at enrollment, and in the events it pushes) changes none of that.
 
 Runs TOOLKIOSK_SYNC_EXAMPLES cases (default 200). The long run:
@@ -15,13 +17,14 @@ import itertools
 import json
 import os
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.ledger import InvalidInput, NotFound, Refused
+from kiosk.ledger import InvalidInput, NotFound, Refused, clock
 from sync.client import Offline, SyncClient, quarantined
 from sync.server import open_storage
 from tests.sync.helpers import FaultyTransport, ServerThread, new_kiosk
@@ -31,6 +34,8 @@ EXAMPLES = int(os.environ.get("TOOLKIOSK_SYNC_EXAMPLES", "200"))
 DAY_MS = 86_400_000
 FAULTS = [None, None, None, "lost_request", "lost_answer", "duplicated", "late_delivery"]
 CLOCKS = [0, 0, 0, DAY_MS, -DAY_MS]   # offsets from the real clock
+# the clock of one more kiosk, far ahead: None for none; "latest" for the latest time a stamp can hold
+FAR_AHEAD = [None, 2 * DAY_MS + 3_600_000, 70 * 365 * DAY_MS, "latest"]
 
 _counter = itertools.count()
 
@@ -66,9 +71,9 @@ operation = st.one_of(
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(layout=kiosk_layouts, ops=st.lists(operation, max_size=40), ship_unknown=st.booleans(),
-       liar_home=st.integers(0, 2))
+       far_ahead=st.sampled_from(FAR_AHEAD), liar_home=st.integers(0, 2))
 def test_kiosks_converge_without_loss_duplication_or_leaks(shared_server, tmp_path_factory, layout, ops, ship_unknown,
-                                                           liar_home):
+                                                           far_ahead, liar_home):
     run = next(_counter)
     slugs = [f"m{run}", f"o{run}", f"e{run}"]       # m and o are partners, e stands alone
     storage = shared_server.storage
@@ -85,6 +90,11 @@ def test_kiosks_converge_without_loss_duplication_or_leaks(shared_server, tmp_pa
         kiosks.append(new_kiosk(home / f"k{i}", storage, shared_server.url, slugs[lib], transport=transport,
                                 wall=wall))
         transports.append(transport)
+    if far_ahead is not None:  # the last kiosk, in the first library: never the one that stocks it
+        wall = (lambda o: lambda: clock.LATEST_MS if o == "latest" else int(time.time() * 1000) + o)(far_ahead)
+        transports.append(FaultyTransport())
+        kiosks.append(new_kiosk(home / "ahead", storage, shared_server.url, slugs[0], transport=transports[-1],
+                                wall=wall))
     try:
         # a device of one library enrolls asking for an honest kiosk's id: it gets one of its own
         liar = Liar.enroll(shared_server.url, storage, slugs[liar_home], asking_for=kiosks[-1].device["id"])
@@ -95,7 +105,7 @@ def test_kiosks_converge_without_loss_duplication_or_leaks(shared_server, tmp_pa
         for op in ops:
             _perform(op, kiosks, transports, slugs, liar)
         _heal(kiosks, transports)
-        _check(kiosks, transports, storage, slugs, layout)
+        _check(kiosks, transports, storage, slugs, layout, ahead=kiosks[-1] if far_ahead is not None else None)
     finally:
         for ledger in kiosks:
             ledger.close()
@@ -195,12 +205,19 @@ def _heal(kiosks, transports) -> None:
             SyncClient(ledger, transport=transport, batch=7, page=9).sync()
 
 
-def _check(kiosks, transports, storage, slugs, layout) -> None:
+def _check(kiosks, transports, storage, slugs, layout, ahead=None) -> None:
     by_library: dict[str, list] = {}
+    refused: set[str] = set()
     for ledger in kiosks:
+        if ledger is ahead:  # what it stamped ahead is refused and stays here; all else got through
+            refused = set(quarantined(ledger))
+            assert refused and {q["reason"] for q in quarantined(ledger).values()} == {"clock_ahead"}
+            assert ledger.outbox_size() == len(refused)
+            continue
         by_library.setdefault(ledger.library["slug"], []).append(ledger)
         assert ledger.outbox_size() == 0, "an outbox did not drain"
         assert quarantined(ledger) == {}, "a good event was refused"
+    _check_dates([k for k in kiosks if k is not ahead], ahead)
 
     # every kiosk of a library has the same projections, and the same waiting lists
     for lib, members in by_library.items():
@@ -218,11 +235,14 @@ def _check(kiosks, transports, storage, slugs, layout) -> None:
         ids = [e.id for e in served]
         assert len(ids) == len(set(ids))
         authored = {e.id for e in served if not e.device.startswith("server:")}
-        written = {e.id for k in by_library.get(lib, []) for e in k.events()
-                   if e.library == lib and not e.device.startswith("server:")}
+        writers = by_library.get(lib, []) + ([ahead] if ahead is not None and ahead.library["slug"] == lib else [])
+        written = {e.id for k in writers for e in k.events()
+                   if e.library == lib and not e.device.startswith("server:")} - refused
         assert authored == written
         for ledger in by_library.get(lib, []):
             assert {e.id for e in ledger.events() if e.library == lib} == set(ids)
+        if ahead is not None and ahead.library["slug"] == lib:
+            assert {e.id for e in ahead.events() if e.library == lib} == set(ids) | refused
 
     # every catalog copy is the same, and partners see the true availability
     catalog = {lib: _catalog(members[0], lib) for lib, members in by_library.items()}
@@ -249,6 +269,20 @@ def _check(kiosks, transports, storage, slugs, layout) -> None:
             for lib in slugs:
                 if lib != own:
                     assert f"{lib.upper()}-M" not in text and f"555-{lib}" not in text
+
+
+def _check_dates(honest, ahead) -> None:
+    """No honest kiosk's date or clock moved, nor any date its rules wrote; the kiosk that ran
+    ahead dates by the server's clock once it has heard it."""
+    days = {date.today(), date.today() - timedelta(days=1)}   # a run may cross midnight
+    for ledger in honest + ([ahead] if ahead is not None else []):
+        assert ledger.today() in days, "a kiosk's date moved"
+    for ledger in honest:
+        assert clock.physical_ms(int(ledger.meta("hlc"))) <= clock.wall_ms() + DAY_MS, "a kiosk's clock was pushed"
+        for loan in ledger.loans(open_only=False):
+            opened, due = date.fromisoformat(loan["opened_at"]), date.fromisoformat(loan["due"])
+            assert opened <= date.today() + timedelta(days=1) and due <= opened + timedelta(days=120), \
+                f"a loan dated {opened}, due {due}"
 
 
 # "on_loan" comes from the library's own loans: partners learn it through availability instead.

@@ -422,3 +422,20 @@ def test_where_sync_is_set_up_home_tells_it_quietly(kiosk):
     finally:
         app.sync_status, app.sync_shown, app.sync_ok = None, False, False
         app.sync_text = "Offline · not connected"
+
+
+def test_a_member_who_asked_for_spanish_is_greeted_in_spanish(kiosk, codes, ledger):
+    ledger.edit_member(codes.member, language="es")
+    kiosk.scan(codes.member)
+    first = ledger.member(codes.member)["name"].split()[0]
+    assert f"¡Hola, {first}!" in kiosk.texts()
+    kiosk.tap(kiosk.find("Terminar"))
+    assert "Borrowing? Scan your card." in kiosk.texts()  # the next person starts in the kiosk's language
+
+
+def test_a_language_chosen_at_the_counter_wins_over_the_members(kiosk, codes, ledger):
+    ledger.edit_member(codes.member, language="en")
+    kiosk.tap(kiosk.find("Español"))
+    kiosk.scan(codes.member)
+    first = ledger.member(codes.member)["name"].split()[0]
+    assert f"¡Hola, {first}!" in kiosk.texts()

@@ -83,6 +83,23 @@ def test_sync_state_in_plain_words(kiosk):
         kiosk.app.sync_status = None
 
 
+def test_a_clock_running_ahead_is_told_on_the_sync_state(kiosk):
+    sign_in(kiosk, "coordinator", "4321")
+    try:
+        kiosk.app.show_sync_status(SyncStatus(enrolled=True, online=True, last_sync=None, waiting=0,
+                                              server="https://tools.example.org", error=None,
+                                              clock_ahead_ms=70 * 365 * 86_400_000))
+        kiosk.screen.refresh()
+        assert "This kiosk's clock runs 70 years ahead of the server's." in kiosk.screen.sync_lines
+        assert "changes stamped ahead are refused" in kiosk.screen.sync_lines
+        kiosk.app.show_sync_status(SyncStatus(enrolled=True, online=True, last_sync=None, waiting=0,
+                                              server="https://tools.example.org", error=None))
+        kiosk.screen.refresh()
+        assert "clock" not in kiosk.screen.sync_lines
+    finally:
+        kiosk.app.sync_status = None
+
+
 def test_a_settings_error_shows_beside_its_field(kiosk, ledger):
     screen = open_settings(kiosk)
     scroll = screen.ids.scroll

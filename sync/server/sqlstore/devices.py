@@ -94,7 +94,8 @@ class Devices(SQLCore):
 
     def devices(self, slug: str | None = None) -> list[dict[str, Any]]:
         sql = """SELECT d.id, d.library, d.name, d.enrolled_ms, d.revoked_ms, d.last_push_ms, d.last_seen_ms,
-                        d.software_version, d.clock_offset_ms, d.outbox, l.head - d.pulled_lseq AS events_waiting
+                        d.software_version, d.clock_offset_ms, d.outbox, l.head - d.pulled_lseq AS events_waiting,
+                        d.clock_ahead_ms, d.clock_ahead_at_ms
                  FROM devices d JOIN libraries l ON l.slug = d.library"""
         with self.db.read() as tx:
             rows = tx.rows(sql + (" WHERE d.library = ?" if slug else "") + " ORDER BY d.library, d.name",
@@ -107,6 +108,10 @@ class Devices(SQLCore):
                       outbox = ? WHERE id = ?""",
                    (sighting.at_ms, sighting.pulled, sighting.software_version, sighting.clock_offset_ms,
                     sighting.outbox, device.id))
+            if sighting.clock_ahead_ms is not None or sighting.clock_fine:
+                tx.run("UPDATE devices SET clock_ahead_ms = ?, clock_ahead_at_ms = ? WHERE id = ?",
+                       (sighting.clock_ahead_ms, None if sighting.clock_ahead_ms is None else sighting.at_ms,
+                        device.id))
 
     def flags(self, slug: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT library, device, event_id, reason, message, at_ms FROM flags"

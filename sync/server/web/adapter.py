@@ -33,7 +33,8 @@ class StorageSource:
     def kiosks(self, library: str) -> list[Kiosk]:
         return [Kiosk(device=d["id"], name=d["name"], last_seen_ms=d.get("last_seen_ms", d.get("last_push_ms")),
                       software_version=d.get("software_version"), events_waiting=d.get("events_waiting"),
-                      clock_offset_ms=d.get("clock_offset_ms"), revoked=d.get("revoked_ms") is not None)
+                      clock_offset_ms=d.get("clock_offset_ms"), revoked=d.get("revoked_ms") is not None,
+                      clock_ahead_ms=d.get("clock_ahead_ms"), clock_ahead_at_ms=d.get("clock_ahead_at_ms"))
                 for d in self.storage.devices(library)]
 
     def photo(self, library: str, name: str) -> bytes | None:

@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from sync.server.drift import describe_ms
 from sync.server.web import csrf
 from sync.server.web.sessions import Session
 
@@ -85,3 +86,4 @@ def when(ms: int | None) -> str:
 
 
 templates.env.filters["when"] = when
+templates.env.filters["duration"] = describe_ms
