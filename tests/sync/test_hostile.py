@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
@@ -17,6 +18,8 @@ from kiosk.ledger import Ledger
 from sync import protocol
 from sync.client import SyncClient, enroll, quarantined
 from sync.server import open_storage
+from sync.server.db import SQLiteDatabase
+from sync.server.schema import MIGRATIONS
 from tests.sync.hostile import Liar, enroll_raw
 from tests.sync.helpers import free_port, start_server_process
 
@@ -88,20 +91,22 @@ def test_a_device_lying_about_its_id_cannot_break_another_librarys_sync(server, 
 def test_a_database_with_a_device_enrolled_under_a_server_name_is_repaired(tmp_path):
     """Before ids were the server's, a device could enroll as server:oak and push events numbered
     where oak's own conflicts would go; upgrading revokes it and numbers past its events."""
-    storage = open_storage(tmp_path / "server")
-    for slug in ("maple", "oak"):
-        storage.add_library(slug, slug.title())
-    liar, _ = storage.enroll(storage.invite("maple", "liar"), "maple", "liar", device_id="LIAR")
-    with storage.db.write() as tx:  # what the old enrollment let a device do
-        tx.run("UPDATE devices SET id = 'server:oak' WHERE id = 'LIAR'")
-        for n in range(1, 4):
-            tx.run("""INSERT INTO events (library, lseq, id, device, device_seq, hlc, type, version, entity, payload,
-                      catalog, received_ms) VALUES ('maple', ?, ?, 'server:oak', ?, 1, 'x.y', 1, 'x', '{}', 0, 0)""",
-                   (n, f"forged-{n}", n))
-        tx.run("UPDATE schema_version SET version = 3")
-        tx.run("ALTER TABLE invitations DROP COLUMN device")
-    storage.close()
-    storage = open_storage(tmp_path / "server")
+    folder = tmp_path / "server"
+    folder.mkdir()
+    conn = sqlite3.connect(folder / SQLiteDatabase.FILE)
+    for script in MIGRATIONS[:3]:
+        conn.executescript(script.format(BLOB="BLOB", SERIAL="INTEGER PRIMARY KEY AUTOINCREMENT") + ";")
+    conn.executescript("""CREATE TABLE schema_version (version INTEGER NOT NULL);
+        INSERT INTO schema_version VALUES (3);
+        INSERT INTO libraries (slug, name, head, created_ms) VALUES ('maple', 'Maple', 3, 0), ('oak', 'Oak', 0, 0);
+        INSERT INTO devices (id, library, name, token_hash, enrolled_ms) VALUES ('server:oak', 'maple', 'liar', 'x', 0);""")
+    for n in range(1, 4):  # what the old enrollment let that device push
+        conn.execute("""INSERT INTO events (library, lseq, id, device, device_seq, hlc, type, version, entity, payload,
+                        catalog, received_ms) VALUES ('maple', ?, ?, 'server:oak', ?, 1, 'x.y', 1, 'x', '{}', 0, 0)""",
+                     (n, f"forged-{n}", n))
+    conn.commit()
+    conn.close()
+    storage = open_storage(folder)
     try:
         assert {d["id"]: d["revoked_ms"] is not None for d in storage.devices("maple")} == {"server:oak": True}
         event = storage.append_server_event("oak", "conflict.resolved", "conflict:c1",
