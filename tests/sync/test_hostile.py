@@ -8,6 +8,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import requests
 
 from kiosk.ledger import Ledger
 from sync import protocol
-from sync.client import SyncClient, enroll, quarantined
+from sync.client import Reply, ServerFailed, SyncClient, enroll, quarantined
 from sync.server import open_storage
 from sync.server.db import SQLiteDatabase
 from sync.server.schema import MIGRATIONS
@@ -246,3 +247,43 @@ def test_a_payload_too_deep_or_too_large_for_other_kiosks_to_read_is_refused_alo
         "e-deep": "the payload is nested more than 8 levels deep", "e-wide": "the payload holds more than 1000 values"}
     SyncClient(reader).sync()
     assert reader.tool("T1")["name"] == "Drill"
+
+
+def test_enrollment_bombs_from_several_clients_leave_the_server_answering(server, kiosk):
+    """Four clients posting gzip bombs to the unauthenticated enrollment at once: each is refused
+    after 8 KB is read, and a kiosk's sync and the health check are answered meanwhile."""
+    ledger = kiosk("maple")
+    bomb = gzip.compress(b"[" + b"0," * (16 << 20) + b"0]")
+    answers: list[int] = []
+
+    def attack() -> None:
+        for _ in range(3):
+            answers.append(_enroll_post(server.url, bomb, **{"Content-Encoding": "gzip"}).status_code)
+
+    attackers = [threading.Thread(target=attack) for _ in range(4)]
+    for thread in attackers:
+        thread.start()
+    ledger.add_tool("T1", "Drill")
+    acknowledged = SyncClient(ledger).sync().acknowledged
+    healthy = requests.get(server.url + "/v1/health", timeout=30).json()["ok"]
+    for thread in attackers:
+        thread.join()
+    assert answers == [413] * 12 and acknowledged >= 1 and healthy
+
+
+def test_a_kiosk_reads_a_hostile_answer_as_a_failed_sync_and_changes_nothing(tmp_path, server):
+    """A server (or something in between) answering with JSON nested 100000 deep: the kiosk says the
+    server failed, and its log and cursors stay as they were."""
+    ledger = Ledger.create(tmp_path / "k", library="maple", name="Maple")
+    enroll(ledger, server.url, server.storage.invite("maple", "front desk"))
+    ledger.add_tool("T1", "Drill")
+    before = (ledger.outbox_size(), ledger.meta("sync.cursors"))
+
+    class Hostile:
+        def request(self, method, url, *, body=None, headers=None):
+            return Reply(200, {"content-type": "application/json"}, b"[" * 100_000 + b"]" * 100_000)
+
+    with pytest.raises(ServerFailed, match="nested more than"):
+        SyncClient(ledger, transport=Hostile()).sync()
+    assert (ledger.outbox_size(), ledger.meta("sync.cursors")) == before
+    ledger.close()

@@ -138,3 +138,10 @@ def test_an_oversized_form_is_refused_before_it_is_read(web):
                      headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert chunked.status_code == 413
     assert c.login(MAPLE_COORDINATOR).status_code == 303
+
+
+def test_an_email_too_long_to_be_one_is_refused_without_being_counted(web):
+    c = WebClient(web)
+    for _ in range(web.state.config.login_limits.per_client):
+        assert c.login("a" * 5000 + "@example.org", "whatever it is").status_code == 400
+    assert c.login(MAPLE_COORDINATOR).status_code == 303
