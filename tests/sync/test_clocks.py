@@ -115,7 +115,7 @@ def test_stamps_an_older_server_let_in_move_no_kiosk(tmp_path, storage, kiosk, s
     _stock(honest)
     SyncClient(honest).sync()
     # the server before this fix stored whatever stamp came: stand in for it with one whose clock says 6429
-    device, _ = storage.enroll(storage.invite("maple", "old"), "maple", "OLDKIOSK0001", "old")
+    device, _ = storage.enroll(storage.invite("maple", "old"), "maple", "old", device_id="OLDKIOSK0001")
     older = open_storage(tmp_path / "server", now_ms=lambda: clock.physical_ms(clock.MAX_STAMP))
     stored = older.ingest(device, [
         {**_wire(honest, 1, clock.MAX_STAMP, "X1"), "device": device.id},
