@@ -21,17 +21,16 @@ import gzip
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-from kiosk.ledger import clock, hold_rules
+from kiosk.ledger import clock, hold_rules, limits
 from kiosk.ledger.codes import LIBRARY_SLUG, LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import (
     CONDITIONS, EVENT_TYPES, INVENTORY_ENDINGS, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
     check_member_values, check_waivers,
 )
-from kiosk.ledger.rules import check_setting_ranges
+from kiosk.ledger.repair_rules import check_repair_payload
 from sync import bounded
 from sync.bounded import Bounds
 
@@ -44,13 +43,13 @@ PHOTO_PATH = "/v1/photos/{sha256}"
 MAX_BODY_BYTES = 4 << 20      # a request body as sent (compressed)
 MAX_JSON_BYTES = 32 << 20     # the same body once decompressed: stops gzip bombs
 MAX_EVENTS_PER_REQUEST = 1000
-MAX_EVENT_BYTES = 16 << 10    # one event's payload, as JSON
+MAX_EVENT_BYTES = limits.MAX_EVENT_BYTES    # one event's payload, as JSON
 # one payload's shape: a page of events must always fit in ANSWER_BOUNDS, whatever a device sent
 MAX_PAYLOAD_DEPTH, MAX_PAYLOAD_VALUES = 8, 1000
 DEFAULT_PAGE = 1000
 MAX_PAGE = 5000
 MAX_PHOTO_BYTES = 2 << 20
-MAX_ID_LENGTH = 64
+MAX_ID_LENGTH = limits.ID_MAX
 MAX_DEVICE_NAME = 200         # what people call a kiosk: given at enrollment, sent back with its events
 MAX_HLC = clock.MAX_STAMP    # stamps, sequences and counts: what a 64-bit column holds
 MAX_DEPTH = 16                # nesting in a body: an event's payload needs 5 levels at most
@@ -320,20 +319,24 @@ def _check_payload(event: Event) -> None:
     p = event.payload
     kind = event.type
     if kind == "library.configured":
-        check_setting_ranges(check_waivers(check_fields(_dict(p, "fields"), SETTINGS_FIELDS, "settings")))
+        check_waivers(check_fields(_dict(p, "fields"), SETTINGS_FIELDS, "settings"))
         _entity(event, f"library:{event.library}")
     elif kind in ("tool.added", "tool.edited"):
-        code = _text(p, "code")
+        code = _code(p, "code")
         check_fields(_dict(p, "fields"), TOOL_FIELDS, "tool")
         _entity(event, f"tool:{code}")
+        if kind == "tool.added" and p.get("at") is not None:
+            _date(p, "at")
     elif kind in ("member.added", "member.edited"):
-        code = _text(p, "code")
+        code = _code(p, "code")
         check_member_values(check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member"))
         _entity(event, f"member:{code}")
+        if kind == "member.added" and p.get("at") is not None:
+            _date(p, "at")
     elif kind == "loan.opened":
         loan_id = _text(p, "loan_id")
-        _text(p, "tool")
-        _text(p, "member", optional=True)
+        _code(p, "tool")
+        _code(p, "member", optional=True)
         _date(p, "due")
         _date(p, "at")
         _entity(event, f"loan:{loan_id}")
@@ -342,15 +345,17 @@ def _check_payload(event: Event) -> None:
         _date(p, "due")
         _entity(event, f"loan:{loan_id}")
     elif kind == "loan.returned":
-        tool = _text(p, "tool")
+        tool = _code(p, "tool")
         _text(p, "loan_id", optional=True)
         _date(p, "at")
         _text(p, "note", optional=True)
         if p.get("condition", "ok") not in CONDITIONS:
             raise InvalidInput(f"condition must be one of {', '.join(CONDITIONS)}")
         parts = p.get("missing_parts") or []
-        if not isinstance(parts, list) or not all(isinstance(x, str) for x in parts):
-            raise InvalidInput("missing_parts must be a list of text")
+        if not isinstance(parts, list) or len(parts) > limits.KIT_PARTS_MAX or not all(
+                isinstance(x, str) and len(x) <= limits.KIT_PART_MAX for x in parts):
+            raise InvalidInput(f"missing_parts must be a list of at most {limits.KIT_PARTS_MAX} texts, "
+                               f"each at most {limits.KIT_PART_MAX} characters")
         _entity(event, f"tool:{tool}")
     elif kind == "conflict.opened":
         for key in ("conflict_id", "kind", "tool"):
@@ -362,7 +367,7 @@ def _check_payload(event: Event) -> None:
         if len(inventory_id) > MAX_ID_LENGTH:
             raise InvalidInput(f"payload field 'inventory_id' is at most {MAX_ID_LENGTH} characters")
         if kind == "inventory.seen":
-            _text(p, "tool")
+            _code(p, "tool")
         else:
             _date(p, "at")
         _entity(event, f"inventory:{inventory_id}")
@@ -373,6 +378,8 @@ def _check_payload(event: Event) -> None:
         _entity(event, f"conflict:{conflict_id}")
     elif kind.startswith("hold."):
         _check_hold(event)
+    elif kind.startswith("repair."):
+        check_repair_payload(event)
 
 
 def _check_hold(event: Event) -> None:
@@ -401,13 +408,18 @@ def _check_hold(event: Event) -> None:
             raise InvalidInput(f"payload field 'order' must be a whole number from 0 to {hold_rules.ORDER_MAX}")
 
 
-def _text(payload: dict, key: str, *, optional: bool = False, most: int = 2000) -> str | None:
+def _text(payload: dict, key: str, *, optional: bool = False, most: int = limits.NOTE_MAX) -> str | None:
     value = payload.get(key)
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value or len(value) > most:
         raise InvalidInput(f"payload field {key!r} must be non-empty text of at most {most} characters")
     return value
+
+
+def _code(payload: dict, key: str, *, optional: bool = False) -> str | None:
+    """A tool's or member's code, within the limit the kiosks' ledgers hold it to."""
+    return _text(payload, key, optional=optional, most=limits.CODE_MAX)
 
 
 def _dict(payload: dict, key: str) -> dict:
@@ -418,11 +430,7 @@ def _dict(payload: dict, key: str) -> dict:
 
 
 def _date(payload: dict, key: str) -> None:
-    value = _text(payload, key)
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"payload field {key!r} must be a date like 2026-03-31") from None
+    limits.check_date(_text(payload, key), f"payload field {key!r}")
 
 
 def _entity(event: Event, expected: str) -> None:
@@ -442,8 +450,9 @@ def same_event(a: Event, b: Event) -> bool:
         return False
     if a.payload.get("member") is not None and b.payload.get("member") is not None:
         return False
+    # forgetting also leaves counts for the impact report in a loan's opening ("borrower")
     strip = lambda e: Event(e.id, e.library, e.device, e.seq, e.hlc, e.type, e.version, e.entity,  # noqa: E731
-                            {k: v for k, v in e.payload.items() if k != "member"})
+                            {k: v for k, v in e.payload.items() if k not in ("member", "borrower")})
     return strip(a) == strip(b)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from kiosk.cli_support import CommandError, Context
 
@@ -56,13 +57,13 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     ctx.emit_object(moved, title="sync done" + (" (the server had been restored: own events sent again)"
                                                 if report.rewound else ""))
-    for item in report.quarantined:
-        ctx.print(f"refused {item['id']}: {item['message']} ({item['reason']})")
+    for item in report.quarantined:  # errors, on stderr like every other
+        print(f"toolkiosk: refused {item['id']}: {item['message']} ({item['reason']})", file=sys.stderr)
     ahead = read_status(ctx.ledger).clock_ahead_ms
     if ahead:
         ctx.print(f"clock: {_clock(ahead, 'now')}")
     for error in report.photo_errors:
-        ctx.print(f"photo: {error}")
+        print(f"toolkiosk: photo: {error}", file=sys.stderr)
     return 0
 
 

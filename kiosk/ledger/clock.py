@@ -42,11 +42,13 @@ def physical_ms(stamp: int) -> int:
     return stamp >> COUNTER_BITS
 
 
-def trusted_ms(wall: int, offset_ms: int = 0, known_ms: int = 0) -> int:
+def trusted_ms(wall: int, offset_ms: int = 0, known_ms: int = 0, server_ms: int = 0) -> int:
     """The time dates and own stamps come from: the wall clock plus the offset the server's time
-    showed (server minus wall, 0 when never measured). ``known_ms``, the latest time this kiosk
-    knew, only counts while the wall clock is unset. Always within 0..LATEST_MS."""
-    now = wall + offset_ms
+    showed (server minus wall, 0 when never measured), and never before ``server_ms``, the server's
+    time at the last sync (a clock set right after that sync makes the offset stale until the next).
+    ``known_ms``, the latest time this kiosk knew, counts only while the wall clock is unset: a
+    kiosk's own clock once run ahead must not hold its date there. Always within 0..LATEST_MS."""
+    now = max(wall + offset_ms, server_ms)
     if wall < CLOCK_SET_AFTER_MS:
         now = max(now, known_ms)
     return min(max(now, 0), LATEST_MS)

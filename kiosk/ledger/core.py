@@ -17,15 +17,16 @@ from typing import Any, Callable, Iterator, Self
 
 import sqlite_utils
 
-from kiosk.ledger import clock, projections
+from kiosk.ledger import clock, limits, projections
 from kiosk.ledger.errors import NotInitialized
 from kiosk.ledger.events import Event, event_version
 from kiosk.ledger.ids import uuid7
 from kiosk.ledger.store import translate, write_transaction
 
-# meta: the server's time minus this kiosk's wall clock at the last sync, and the latest trusted
-# time this kiosk knew (what its date stays at while the wall clock is unset)
-META_OFFSET, META_KNOWN = "clock.offset_ms", "clock.known_ms"
+# meta: the server's time minus this kiosk's wall clock at the last sync, the server's time then,
+# and the latest trusted time this kiosk knew (what its date stays at while the wall clock is unset)
+META_OFFSET, META_SERVER_MS, META_KNOWN = "clock.offset_ms", "clock.server_ms", "clock.known_ms"
+_CLOCK_KEYS = (META_OFFSET, META_SERVER_MS, META_KNOWN)
 
 
 class LedgerCore:
@@ -57,6 +58,7 @@ class LedgerCore:
 
     def _append(self, type_: str, entity: str, payload: dict[str, Any]) -> Event:
         """Writes one own event and applies it; call inside a write transaction."""
+        limits.check_payload_size(json.dumps(payload, separators=(",", ":"), ensure_ascii=False))  # as the server will
         meta = dict(self._conn.execute(
             "SELECT key, value FROM meta WHERE key IN ('hlc', 'next_seq', 'device')").fetchall())
         now = self.now_ms()
@@ -78,9 +80,9 @@ class LedgerCore:
     def now_ms(self) -> int:
         """The trusted time: the wall clock corrected by the server's, never by other devices' stamps."""
         with self._lock:
-            meta = dict(self._conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)",
-                                           (META_OFFSET, META_KNOWN)).fetchall())
-        return clock.trusted_ms(self._wall(), int(meta.get(META_OFFSET) or 0), int(meta.get(META_KNOWN) or 0))
+            meta = dict(self._conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?, ?)", _CLOCK_KEYS).fetchall())
+        offset, server, known = (int(meta.get(key) or 0) for key in _CLOCK_KEYS)
+        return clock.trusted_ms(self._wall(), offset, known, server)
 
     def _insert_event(self, event: Event) -> None:
         self._conn.execute(

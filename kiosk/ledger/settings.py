@@ -25,7 +25,6 @@ class Settings(LedgerCore):
 
     def configure(self, **fields: Any) -> None:
         check_fields(fields, SETTINGS_FIELDS, "settings")
-        rules.check_setting_ranges(fields)
         check_waivers(fields)
         bad_days = set(fields.get("open_weekdays") or []) - set(rules.WEEKDAYS)
         if bad_days:

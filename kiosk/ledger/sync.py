@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Collection
 
 from kiosk.ledger import clock
-from kiosk.ledger.core import META_KNOWN, META_OFFSET, LedgerCore
+from kiosk.ledger.core import META_KNOWN, META_OFFSET, META_SERVER_MS, LedgerCore
 from kiosk.ledger.events import Event
 from kiosk.ledger.store import write_transaction
 
@@ -55,8 +55,9 @@ class Sync(LedgerCore):
                 counts["acknowledged"] += self._conn.execute(
                     "UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL", (server_seq, event_id)).rowcount
             if batch.server_time_ms is not None:  # the server's clock corrects this kiosk's from now on
-                self._put_meta({META_OFFSET: str(batch.server_time_ms - self._wall()),
-                                META_KNOWN: str(clock.trusted_ms(batch.server_time_ms))})
+                server = clock.trusted_ms(batch.server_time_ms)
+                self._put_meta({META_OFFSET: str(server - self._wall()), META_SERVER_MS: str(server),
+                                META_KNOWN: str(server)})
             now = self.now_ms()
             stamp = int(self._conn.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()[0])
             latest = 0   # the latest stamp of this library's events: partners' catalogs never move the clock

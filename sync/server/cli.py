@@ -22,6 +22,7 @@ import threading
 from datetime import date, datetime, timezone
 from typing import Any, Sequence
 
+from kiosk.ledger.limits import INVITE_DAYS
 from sync.protocol import ProtocolError
 from sync.server.errors import ServerError
 from sync.server import open_storage
@@ -64,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = device.add_parser("invite", help="print a one-time enrollment code for a new kiosk")
     p.add_argument("slug")
     p.add_argument("--name", required=True, help="what to call the kiosk, e.g. 'front desk'")
-    p.add_argument("--days", type=int, default=7, help="how long the code stays valid (default: 7)")
+    p.add_argument("--days", type=_invite_days, default=7,
+                   help=f"how long the code stays valid, {INVITE_DAYS[0]} to {INVITE_DAYS[1]} days (default: 7)")
     p.set_defaults(handler=_device_invite)
     p = device.add_parser("reenroll", help="print a one-time code that enrolls an existing kiosk again under its "
                                            "own id (a kiosk restored from a backup, or one revoked by mistake)")
@@ -215,6 +217,14 @@ def _flags(args: argparse.Namespace, storage: Storage) -> int:
     rows = [{**f, "at": _when(f["at_ms"])} for f in storage.flags(args.slug)]
     _print(args, rows, ["at", "library", "device", "event_id", "reason", "message"])
     return 0
+
+
+def _invite_days(text: str) -> int:
+    """--days of an enrollment code, in the range every part of the server holds it to."""
+    least, most = INVITE_DAYS
+    if not text.strip().isdigit() or not least <= int(text) <= most:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of days from {least} to {most}")
+    return int(text)
 
 
 def _forget(args: argparse.Namespace, storage: Storage) -> int:

@@ -115,7 +115,7 @@ def test_stamps_an_older_server_let_in_move_no_kiosk(tmp_path, storage, kiosk, s
     _stock(honest)
     SyncClient(honest).sync()
     # the server before this fix stored whatever stamp came: stand in for it with one whose clock says 6429
-    device, _ = storage.enroll(storage.invite("maple", "old"), "maple", "old", device_id="OLDKIOSK0001")
+    device, _ = storage.enroll(storage.invite("maple", "old"), "maple", "old")
     older = open_storage(tmp_path / "server", now_ms=lambda: clock.physical_ms(clock.MAX_STAMP))
     stored = older.ingest(device, [
         {**_wire(honest, 1, clock.MAX_STAMP, "X1"), "device": device.id},
@@ -195,3 +195,47 @@ def test_toolkiosk_status_says_the_clock_runs_ahead(tmp_path):
         assert {q["reason"] for q in quarantined(ledger).values()} == {"clock_ahead"}
         ledger.close()
     storage.close()
+
+
+def test_a_kiosk_years_behind_dates_by_the_server_once_it_has_heard_it(kiosk, server):
+    behind = kiosk("maple", wall=lambda: clock.wall_ms() - 2 * YEAR_MS)
+    _stock(behind)
+    assert behind.today() < date.today() - timedelta(days=700)   # offline, it can only trust its own clock
+    assert SyncClient(behind).sync().quarantined == []            # behind is no reason to refuse
+    assert behind.today() == date.today()
+    loan = behind.checkout("M1", ["T1"])[0]
+    assert date.today() < date.fromisoformat(loan["due"]) <= date.today() + timedelta(days=14)
+    assert read_status(behind).clock_ahead_ms is None
+
+
+def test_a_kiosk_refuses_an_answer_whose_numbers_do_not_fit(kiosk, server):
+    """A server (or whatever answers in its place) cannot make the kiosk store a stamp no column holds."""
+    ledger = kiosk("maple")
+    good = {"protocol": protocol.PROTOCOL, "server_time_ms": clock.wall_ms(), "acks": {}, "events": [],
+            "cursors": {}, "more": False}
+    event = _wire(ledger, 1, clock.MAX_STAMP + 1, "X1")
+    for bad in ({**good, "server_time_ms": 1 << 64}, {**good, "server_time_ms": -5},
+                {**good, "events": [event]}, {**good, "clock_ahead_ms": -1}):
+        try:
+            protocol.parse_sync_response(bad)
+        except protocol.ProtocolError as exc:
+            assert exc.code == "bad_answer"
+        else:
+            raise AssertionError(f"accepted {bad}")
+    assert protocol.parse_sync_response({**good, "events": [{**event, "hlc": clock.MAX_STAMP}]}).events
+
+
+def test_a_clock_set_right_after_the_warning_keeps_the_date_while_offline(kiosk, server):
+    """The offset the last sync measured is stale once someone fixes the clock; the date must not
+    fall back by what the clock was wrong until the next sync measures it again."""
+    wall = [clock.wall_ms() + 3 * clock.DAY_MS]
+    ledger = kiosk("maple", wall=lambda: wall[0])
+    _stock(ledger)
+    SyncClient(ledger).sync()
+    assert read_status(ledger).clock_ahead_ms > 2 * clock.DAY_MS and ledger.today() == date.today()
+    wall[0] = clock.wall_ms()                  # set right, as the coordinator's screen asked; no network now
+    assert ledger.today() == date.today()
+    loan = ledger.checkout("M1", ["T1"])[0]
+    assert loan["opened_at"] == date.today().isoformat()
+    SyncClient(ledger).sync()
+    assert read_status(ledger).clock_ahead_ms is None and ledger.today() == date.today()

@@ -8,7 +8,7 @@ from tests.web.helpers import PASSWORD, WebClient
 
 PAGES = ["/web/overdue", "/web/loans?state=all", "/web/conflicts?show=all", "/web/tools", "/web/members",
          "/web/partners", "/web/kiosks", "/web/stats", "/web/reminders", "/web/overdue.csv",
-         "/web/overdue-mailmerge.csv"]
+         "/web/overdue-mailmerge.csv", "/web/public-catalog"]
 
 
 def test_a_coordinator_never_sees_another_librarys_data(maple, elm, oak, double_checkout, client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.ledger.limits import INVITE_DAYS
 from sync.protocol import DEVICE_ID, DEVICE_ID_RULE, MAX_DEVICE_NAME
 from sync.server import auth
 from sync.server.errors import AlreadyExists, Invalid, NotFound, Revoked, Unauthorized
@@ -21,6 +22,8 @@ class Devices(SQLCore):
             name, device = known["name"], known["id"]
         if not name.strip() or len(name.strip()) > MAX_DEVICE_NAME:
             raise Invalid(f"give the device a name of at most {MAX_DEVICE_NAME} characters, for example 'front desk'")
+        if isinstance(days, bool) or not isinstance(days, int) or not INVITE_DAYS[0] <= days <= INVITE_DAYS[1]:
+            raise Invalid(f"an enrollment code stays valid {INVITE_DAYS[0]} to {INVITE_DAYS[1]} days")
         code, now = auth.new_code(), self._now()
         with self.db.write() as tx:
             self._library(tx, slug)

@@ -21,6 +21,9 @@ class StorageSource:
         except NotFound:
             return None
 
+    def libraries(self) -> list[str]:
+        return [row["slug"] for row in self.storage.libraries()]
+
     def events_after(self, library: str, after: int, limit: int) -> list[tuple[int, Event]]:
         return self.storage.events(library, after=after, limit=limit)
 

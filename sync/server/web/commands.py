@@ -16,6 +16,7 @@ $TOOLKIOSK_WEB_DATA. Mail goes through $TOOLKIOSK_SMTP_HOST (see
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -32,6 +33,8 @@ from sync.server.web.config import SmtpSettings, WebConfig
 from sync.server.web.mount import mount_web
 from sync.server.web.reminders import send as sending, settings as reminder_settings
 from sync.server.web.state import WebState
+
+log = logging.getLogger(__name__)
 
 
 def add_commands(commands: Any) -> None:
@@ -157,14 +160,24 @@ def _reminders_send(args: argparse.Namespace, storage: Storage) -> int:
         libraries = [args.library] if args.library else reminder_settings.enabled_libraries(state.db)
         failed = 0
         for library in libraries:
-            if args.dry_run:
-                for message in sending.preview(state, library):
-                    p = message.planned
-                    print(f"{library}: {p.kind} {p.channel} to {p.recipient}: {message.subject or message.body[:70]}")
-                continue
-            outcome = sending.send(state, library, force=args.force)
-            failed += outcome.failed
-            print(outcome.summary())
+            try:
+                failed += _remind(state, library, args)
+            except Exception as exc:  # one library's bad data is reported; the libraries after it still get theirs
+                log.exception("reminders for library %s failed", library)
+                print(f"toolkiosk-server: {library}: reminders failed: {exc}", file=sys.stderr)
+                failed += 1
     finally:
         state.close()
     return 1 if failed else 0
+
+
+def _remind(state: WebState, library: str, args: argparse.Namespace) -> int:
+    """Sends (or with --dry-run, lists) one library's reminders; returns how many failed."""
+    if args.dry_run:
+        for message in sending.preview(state, library):
+            p = message.planned
+            print(f"{library}: {p.kind} {p.channel} to {p.recipient}: {message.subject or message.body[:70]}")
+        return 0
+    outcome = sending.send(state, library, force=args.force)
+    print(outcome.summary())
+    return outcome.failed

@@ -37,6 +37,12 @@ CREATE TABLE IF NOT EXISTS login_failures (
 CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures (key, at);
 
 -- reminders: per-member opt-in (the kiosk's member record has no such field yet)
+-- a library that agrees to add its impact report figures (counts only) to its partners' combined report
+CREATE TABLE IF NOT EXISTS report_sharing (
+    library TEXT PRIMARY KEY, shared INTEGER NOT NULL,
+    changed_at REAL NOT NULL, changed_by TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS reminder_optins (
     library TEXT NOT NULL, member_code TEXT NOT NULL,
     email INTEGER NOT NULL DEFAULT 0, sms INTEGER NOT NULL DEFAULT 0,
@@ -80,6 +86,12 @@ CREATE TABLE IF NOT EXISTS pickup_notices (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS pickup_notices_once ON pickup_notices (library, hold_id, set_aside)
     WHERE status != 'failed';
+
+-- the public catalog: shown or switched off, partners' tools with it or not (see public/settings.py)
+CREATE TABLE IF NOT EXISTS public_catalog_settings (
+    library TEXT PRIMARY KEY,
+    settings TEXT NOT NULL                -- JSON
+) WITHOUT ROWID;
 """
 
 

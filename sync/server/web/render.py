@@ -34,8 +34,8 @@ SECURITY_HEADERS = {
 }
 
 NAV = [("overdue", "Overdue"), ("loans", "Loans"), ("holds", "Holds"), ("conflicts", "Conflicts"), ("tools", "Tools"),
-       ("members", "Members"), ("partners", "Partners"), ("kiosks", "Kiosks"), ("stats", "Statistics"),
-       ("reminders", "Reminders")]
+       ("repairs", "Repairs"), ("members", "Members"), ("partners", "Partners"), ("kiosks", "Kiosks"), ("stats", "Statistics"),
+       ("reminders", "Reminders"), ("public-catalog", "Public catalog")]
 
 
 class SecureRoute(APIRoute):

@@ -34,6 +34,9 @@ class EventSource(Protocol):
     def library_name(self, library: str) -> str | None:
         """The library's display name, None when the server has no such library."""
 
+    def libraries(self) -> list[str]:
+        """Slugs of every library this server hosts."""
+
     def events_after(self, library: str, after: int, limit: int) -> list[tuple[int, Event]]:
         """(server sequence, event) of the library's own events with a sequence above ``after``, in order."""
 

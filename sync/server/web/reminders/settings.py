@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import TemplateError
 
+from kiosk.ledger import limits
 from sync.server.web.db import WebDB
 from sync.server.web.reminders import bounded
 
@@ -90,7 +91,7 @@ SAMPLE: dict[str, Any] = {
 }
 
 _environment = bounded.BoundedEnvironment(autoescape=False, keep_trailing_newline=True)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = limits.EMAIL  # the one address rule members and the kiosk use too
 
 
 class SettingsError(ValueError):
