@@ -237,14 +237,15 @@ def test_a_payload_too_deep_or_too_large_for_other_kiosks_to_read_is_refused_alo
     base = dict(library="maple", device=sender.device["id"], hlc=good.hlc + 1, type="gadget.calibrated", v=1,
                 entity="gadget:1")
     deep = {**base, "id": "e-deep", "seq": good.seq + 1, "payload": {"dial": [[[[[[[[[1]]]]]]]]]}}
-    wide = {**base, "id": "e-wide", "seq": good.seq + 2, "payload": {"dial": [0] * 2000}}
+    wide = {**base, "id": "e-wide", "seq": good.seq + 2, "payload": {"dial": [0] * (protocol.MAX_PAYLOAD_VALUES + 1)}}
     body = {"protocol": protocol.PROTOCOL, "library": "maple", "device": sender.device["id"], "cursors": {},
             "events": [good.to_wire(), deep, wide]}
     r = _sync_post(server.url, protocol.encode(body), sender.meta("sync.token"), **{"Content-Encoding": "gzip"})
     assert r.status_code == 200, r.text
     assert set(r.json()["acks"]) == {good.id}
     assert {x["id"]: x["message"] for x in r.json()["rejected"]} == {
-        "e-deep": "the payload is nested more than 8 levels deep", "e-wide": "the payload holds more than 1000 values"}
+        "e-deep": "the payload is nested more than 8 levels deep",
+        "e-wide": f"the payload holds more than {protocol.MAX_PAYLOAD_VALUES} values"}
     SyncClient(reader).sync()
     assert reader.tool("T1")["name"] == "Drill"
 
@@ -287,3 +288,18 @@ def test_a_kiosk_reads_a_hostile_answer_as_a_failed_sync_and_changes_nothing(tmp
         SyncClient(ledger, transport=Hostile()).sync()
     assert (ledger.outbox_size(), ledger.meta("sync.cursors")) == before
     ledger.close()
+
+
+def test_the_fullest_settings_a_kiosk_may_write_still_get_through(server, kiosk):
+    """The payload bounds leave room for every closed date the limits allow, with as many category loan
+    periods as still fit in one payload's bytes."""
+    from datetime import date, timedelta
+
+    from kiosk.ledger import limits
+
+    ledger = kiosk("maple")
+    first = date(2030, 1, 1)
+    ledger.configure(closed_dates=[(first + timedelta(days=n)).isoformat() for n in range(limits.CLOSED_DATES_MAX)],
+                     category_loan_days={f"C{n}": 7 for n in range(300)})
+    report = SyncClient(ledger).sync()
+    assert report.quarantined == [] and report.waiting == 0
