@@ -115,6 +115,9 @@ def test_history_within_retention_and_forget_my_history_now(maple, web, client, 
     sync(maple)
     loans = {r["tool_code"]: r["member_code"] for r in maple._query("SELECT tool_code, member_code FROM loans")}
     assert loans["MT6"] is None and loans["MT2"] == "M2"
+    kept = {e.payload["tool"]: e.payload["member"] for _, e in web.storage.events("maple", after=0, limit=10_000)
+            if e.type == "loan.opened"}
+    assert kept["MT6"] is None and kept["MT2"] == "M2", "the server's own copy of the log forgets too"
 
 
 def test_preferences_are_written_on_the_member_record(maple, ana):
