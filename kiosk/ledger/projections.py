@@ -14,10 +14,11 @@ import json
 import sqlite3
 from typing import Any, Callable
 
-from kiosk.ledger import projections_holds as holds
+from kiosk.ledger import clock, projections_holds as holds, projections_repairs as repairs
 from kiosk.ledger import rules
 from kiosk.ledger.derived import mark_resolution, refresh_tool_status
 from kiosk.ledger.events import INVENTORY_ENDINGS, Event
+from kiosk.ledger.impact import borrower_tag
 
 Key = tuple[int, str, int]
 LOAN_CONFLICTS = ("double_checkout", "return_without_loan")
@@ -74,6 +75,8 @@ def _tool_fields(conn: sqlite3.Connection, event: Event) -> None:
         winners["service_status"] = winners.pop("status") or "available"
     if "kit" in winners:
         winners["kit"] = json.dumps(winners["kit"]) if winners["kit"] is not None else None
+    if event.type == "tool.added":
+        winners["added_at"] = _event_day(event)
     _upsert(conn, "tools", {"library": event.library, "code": code}, winners)
     if winners.keys() & {"name", "category", "copy_group"}:
         holds.refresh_copy_key(conn, event.library, code)
@@ -84,7 +87,15 @@ def _tool_fields(conn: sqlite3.Connection, event: Event) -> None:
 def _member_fields(conn: sqlite3.Connection, event: Event) -> None:
     code = event.payload["code"]
     winners = _winning_fields(conn, f"member:{event.library}:{code}", event.payload.get("fields", {}), event)
+    if event.type == "member.added":
+        winners["joined"] = _event_day(event)
     _upsert(conn, "members", {"library": event.library, "code": code}, winners)
+
+
+def _event_day(event: Event) -> str:
+    """The day an adding event says it happened, else the day of its stamp (events of older software)."""
+    at = event.payload.get("at")
+    return at if isinstance(at, str) and len(at) == 10 else clock.stamp_date(event.hlc).isoformat()
 
 
 def _index_tool(conn: sqlite3.Connection, library: str, code: str) -> None:
@@ -103,10 +114,13 @@ def _index_tool(conn: sqlite3.Connection, library: str, code: str) -> None:
 
 def _loan_opened(conn: sqlite3.Connection, event: Event) -> None:
     p = event.payload
+    kept = p.get("borrower") or {}  # what a forgotten borrower left for the impact report: counts, not a person
     conn.execute(
         """INSERT OR IGNORE INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device,
-               opened_seq, opened_at, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (p["loan_id"], event.library, p["tool"], p.get("member"), event.hlc, event.device, event.seq, p["at"], p["due"]),
+               opened_seq, opened_at, due, borrower_tag, borrower_area, borrower_joined)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (p["loan_id"], event.library, p["tool"], p.get("member"), event.hlc, event.device, event.seq, p["at"], p["due"],
+         kept.get("tag") or borrower_tag(event.library, p.get("member")), kept.get("area"), kept.get("joined")),
     )
     _apply_renewals(conn, p["loan_id"])  # renewals seen before their loan
     closer = conn.execute(
@@ -366,4 +380,5 @@ _HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     "inventory.finished": lambda conn, event: _inventory_ending(conn, event.payload["inventory_id"]),
     "inventory.discarded": lambda conn, event: _inventory_ending(conn, event.payload["inventory_id"]),
     **holds.HANDLERS,
+    **repairs.HANDLERS,
 }

@@ -16,15 +16,36 @@ class Upkeep(LedgerCore):
     def rebuild(self) -> int:
         """Clears every derived table and replays the log; returns the number of events applied."""
         with self._lock, write_transaction(self._conn, self.path), _large_cache(self._conn):
-            for table in schema.PROJECTION_TABLES:
-                self._conn.execute(f"DELETE FROM {table}")
-            applied = 0
-            for row in self._conn.execute("SELECT * FROM events ORDER BY seq"):
-                event = Event.from_row(row)
-                known = projections.apply(self._conn, event)
-                applied += known
-                if known != bool(row["applied"]):
-                    self._conn.execute("UPDATE events SET applied = ? WHERE seq = ?", (int(known), row["seq"]))
+            return self._replay()
+
+    def adopt_device_id(self, device_id: str) -> int:
+        """Takes the id the sync server gave this kiosk at enrollment; returns the own events renamed.
+
+        Own events no server has acknowledged were seen by no one else, so they move to the new id
+        (with their numbers), and the derived tables are rebuilt from the log in the same transaction.
+        Acknowledged ones keep the id other kiosks know them by."""
+        old = self.device["id"]
+        if device_id == old:
+            return 0
+        with self._lock, write_transaction(self._conn, self.path), _large_cache(self._conn):
+            moved = self._conn.execute("UPDATE events SET device = ? WHERE device = ? AND server_seq IS NULL",
+                                       (device_id, old)).rowcount
+            self._conn.execute("UPDATE meta SET value = ? WHERE key = 'device'", (device_id,))
+            if moved:
+                self._replay()
+        self.device = {**self.device, "id": device_id}
+        return moved
+
+    def _replay(self) -> int:
+        for table in schema.PROJECTION_TABLES:
+            self._conn.execute(f"DELETE FROM {table}")
+        applied = 0
+        for row in self._conn.execute("SELECT * FROM events ORDER BY seq"):
+            event = Event.from_row(row)
+            known = projections.apply(self._conn, event)
+            applied += known
+            if known != bool(row["applied"]):
+                self._conn.execute("UPDATE events SET applied = ? WHERE seq = ?", (int(known), row["seq"]))
         return applied
 
     def projection_snapshot(self) -> dict[str, list[tuple]]:

@@ -24,7 +24,9 @@ def test_the_check_survives_home_idle_and_a_restart(kiosk, ledger):
     sign_in(kiosk, "volunteer", "1234")
     kiosk.tap(kiosk.find(f"Continue the inventory check ({scanned} scanned)"))
     assert f"Tools scanned: {scanned}" in kiosk.texts()
-    kiosk.app.last_activity -= kiosk.app.service.idle_timeout() + 1  # idle: back home
+    service = kiosk.app.service  # idle past the timeout and the "Still there?" countdown: back home
+    kiosk.app.last_activity -= service.idle_timeout() + service.idle_warning() + 1
+    kiosk.app.idle_tick()
     kiosk.wait(lambda: kiosk.screen.name == "home", timeout=10)
     kiosk.use_home(kiosk.app.service.home)  # the kiosk restarted on the same library
     sign_in(kiosk, "volunteer", "1234")

@@ -37,9 +37,17 @@ class MemberScreen(KioskScreen):
         self.view: MemberView | None = None
         self.items: list[BasketItem] = []
         if code:
+            self._speak_their_language(code)
             ready = self.service.ready_holds(code)
             self.app.accept(_("Your {tool} is waiting for you on the hold shelf.").format(tool=ready[0]["tool_name"])
                             if ready else "")
+
+    def _speak_their_language(self, code: str) -> None:
+        """A member who gave a language sees it when their card is scanned, unless the person at the
+        counter already chose one at home; going home brings back the kiosk's own."""
+        language = self.service.language_of(code)
+        if language and self.app.lang == self.service.local("language"):
+            self.app.switch_language(language)
 
     def refresh(self) -> None:
         if not self.code:

@@ -139,9 +139,10 @@ class SettingsScreen(KioskScreen):
         with read.at("closed_dates"):
             library["closed_dates"] = read.closed_dates(ids.closed_dates.text)
         with read.at("loans"):
-            library["default_loan_days"] = read.whole_number(ids.default_loan_days.text, 1, _("Loan period (days)"))
-            library["loan_limit"] = read.whole_number(ids.loan_limit.text, 1, _("Tools at once"))
-            library["max_renewals"] = read.whole_number(ids.max_renewals.text, 0, _("Renewals allowed"))
+            library["default_loan_days"] = read.ranged_setting(ids.default_loan_days.text, "default_loan_days",
+                                                               _("Loan period (days)"))
+            library["loan_limit"] = read.ranged_setting(ids.loan_limit.text, "loan_limit", _("Tools at once"))
+            library["max_renewals"] = read.ranged_setting(ids.max_renewals.text, "max_renewals", _("Renewals allowed"))
             library["hold_pickup_days"] = read.ranged_setting(ids.hold_pickup_days.text, "hold_pickup_days",
                                                               _("Opening days to pick up a hold"))
             library["max_holds"] = read.ranged_setting(ids.max_holds.text, "max_holds", _("Holds per member"))
@@ -157,7 +158,7 @@ class SettingsScreen(KioskScreen):
         with read.at("categories"):
             for category, days in shown.items():
                 if days.strip():
-                    by_category[category] = read.whole_number(days, 1, category)
+                    by_category[category] = read.loan_days(days, category)
         library["category_loan_days"] = by_category
         texts = {language: ids[field].text.strip() for language, field in WAIVER_FIELDS.items()}
         texts = {language: text for language, text in texts.items() if text}

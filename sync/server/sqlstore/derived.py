@@ -129,9 +129,11 @@ class Derived(Holds):
             in_loans, loan_args = tx.among(by_id)
             rows += tx.rows(f"SELECT * FROM loans WHERE id {in_loans}", loan_args)
         if tools:
-            rows += tx.rows(f"""SELECT * FROM loans WHERE library = ? AND tool {in_tools}
-                                AND (closed_hlc IS NULL OR closed_hlc >= ? OR opened_hlc >= ?)""",
-                            [library, *tool_args, since, since])
+            # three index ranges rather than one OR, which would read every loan the tools ever had
+            rows += tx.rows(f"""SELECT * FROM loans WHERE library = ? AND tool {in_tools} AND closed_hlc IS NULL
+                                UNION SELECT * FROM loans WHERE library = ? AND tool {in_tools} AND closed_hlc >= ?
+                                UNION SELECT * FROM loans WHERE library = ? AND tool {in_tools} AND opened_hlc >= ?""",
+                            [library, *tool_args, library, *tool_args, since, library, *tool_args, since])
         for row in rows:
             loans[row["id"]] = _loan(row)
         new_ids = {e.payload["loan_id"] for e in opened}
@@ -186,9 +188,12 @@ class Derived(Holds):
         if not codes:
             return
         in_codes, code_args = tx.among(codes)
+        # found by the open loans' index alone: a test of opened_hlc would tempt the planner into the index
+        # on it, and through every loan the tools ever had
         out = {r["tool"]: r["due"] for r in tx.rows(
-            f"""SELECT tool, min(due) AS due FROM loans WHERE library = ? AND tool {in_codes}
-                AND opened_hlc IS NOT NULL AND closed_by IS NULL GROUP BY tool""", [library, *code_args])}
+            f"""SELECT tool, min(CASE WHEN opened_hlc IS NOT NULL THEN due END) AS due, count(opened_hlc) AS opened
+                FROM loans WHERE library = ? AND tool {in_codes} AND closed_hlc IS NULL GROUP BY tool""",
+            [library, *code_args]) if r["opened"]}
         current = {r["code"]: r for r in tx.rows(
             f"SELECT code, service_status, status, due_back, waiting FROM tools WHERE library = ? AND code {in_codes}",
             [library, *code_args])}

@@ -22,7 +22,7 @@ class StorageSource:
             return None
 
     def libraries(self) -> list[str]:
-        return [lib["slug"] for lib in self.storage.libraries()]
+        return [row["slug"] for row in self.storage.libraries()]
 
     def events_after(self, library: str, after: int, limit: int) -> list[tuple[int, Event]]:
         return self.storage.events(library, after=after, limit=limit)
@@ -36,7 +36,8 @@ class StorageSource:
     def kiosks(self, library: str) -> list[Kiosk]:
         return [Kiosk(device=d["id"], name=d["name"], last_seen_ms=d.get("last_seen_ms", d.get("last_push_ms")),
                       software_version=d.get("software_version"), events_waiting=d.get("events_waiting"),
-                      clock_offset_ms=d.get("clock_offset_ms"), revoked=d.get("revoked_ms") is not None)
+                      clock_offset_ms=d.get("clock_offset_ms"), revoked=d.get("revoked_ms") is not None,
+                      clock_ahead_ms=d.get("clock_ahead_ms"), clock_ahead_at_ms=d.get("clock_ahead_at_ms"))
                 for d in self.storage.devices(library)]
 
     def photo(self, library: str, name: str) -> bytes | None:

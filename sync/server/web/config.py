@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -76,8 +75,9 @@ class SmsSettings:
 
 @dataclass
 class WebConfig:
-    data_dir: Path
-    secret_key: str = ""                     # empty: read or create data_dir/web-secret.key
+    data_dir: Path                           # the read models, a cache of the log; on SQLite also web.db
+    database_url: str | None = None          # the server's PostgreSQL, where the pages' tables then live
+    secret_key: str = ""                     # empty: the one kept in the pages' tables, made once
     prefix: str = "/web"
     cookie_secure: bool = True               # False only for plain-HTTP development
     session_max_age: int = 12 * 3600
@@ -92,20 +92,12 @@ class WebConfig:
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        if not self.secret_key:
-            self.secret_key = _stored_secret(self.data_dir / "web-secret.key")
 
     def today(self) -> date:
         return datetime.fromtimestamp(self.now()).date()
 
 
-def _stored_secret(path: Path) -> str:
-    """The key that signs cookies, made once and readable by the server's user only."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass  # made earlier, or by another worker starting at the same moment
-    else:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+def legacy_secret(data_dir: Path) -> str | None:
+    """The cookie key older versions kept in a file, so their sessions survive the move into the database."""
+    path = Path(data_dir) / "web-secret.key"
+    return (path.read_text().strip() or None) if path.exists() else None

@@ -26,6 +26,8 @@ class Kiosk:
     events_waiting: int | None      # events the server holds that this kiosk has not pulled yet
     clock_offset_ms: int | None     # kiosk wall clock minus server clock at its last sync
     revoked: bool = False
+    clock_ahead_ms: int | None = None     # its clock ran this far ahead, further than allowed (stamps refused)
+    clock_ahead_at_ms: int | None = None  # server time it last did
 
 
 class EventSource(Protocol):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sync.server.web.config import WebConfig
-from sync.server.web.db import WebDB
-from sync.server.web.members.store import create_tables as create_member_tables
+from sync.server.web.config import WebConfig, legacy_secret
+from sync.server.web.db import open_web_db
 from sync.server.web.members.msessions import MemberSessions
+from sync.server.web.members.store import create_tables as create_member_tables
 from sync.server.web.ratelimit import LoginThrottle
 from sync.server.web.reminders.channels import EmailSender, LoggingSmsGateway, SmsGateway
 from sync.server.web.reminders.sms_http import HttpSmsGateway
@@ -18,7 +18,9 @@ class WebState:
     def __init__(self, source: EventSource, config: WebConfig, *, sms: SmsGateway | None = None):
         self.source = source
         self.config = config
-        self.db = WebDB(config.data_dir / "web.db")
+        self.db = open_web_db(config.data_dir / "web.db", config.database_url)
+        if not config.secret_key:  # shared by every server process, so a cookie signed by one is good at all
+            config.secret_key = self.db.secret("cookie-key", legacy_secret(config.data_dir))
         self.views = Views(config.data_dir / "views", source, config.today)
         self.sessions = Sessions(self.db, config.secret_key, max_age=config.session_max_age,
                                  idle_timeout=config.idle_timeout, now=config.now)

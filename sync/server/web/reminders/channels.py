@@ -82,3 +82,6 @@ def deliver(email: EmailSender | None, sms: SmsGateway, channel: str, recipient:
         return "sent", None
     except DeliveryError as exc:
         return "failed", str(exc)
+    except Exception as exc:  # one message that cannot even be built (a bad address) never stops the others
+        log.exception("a %s message to %r could not be sent", channel, recipient)
+        return "failed", f"could not send to {recipient!r}: {exc}"
