@@ -53,7 +53,9 @@ def test_renew_is_offered_only_where_the_rules_allow(maple, ana):
     page = ana.get("/member/").text
     overdue = _loan_id(maple, "MT1")  # 13 days late, past the grace period
     assert f"/member/loans/{overdue}/renew" not in page
-    assert "cannot be renewed" in page
+    assert "This tool was due on " + words.long_date(maple.loans(tool_code="MT1")[0]["due"], "en") in page
+    spanish = ana.get("/member/?lang=es").text
+    assert "Esta herramienta debía devolverse el " + words.long_date(maple.loans(tool_code="MT1")[0]["due"], "es") in spanish
     refused = ana.post(f"/member/loans/{overdue}/renew", data={"csrf_token": "x"})
     assert refused.status_code == 403
 
