@@ -53,7 +53,9 @@ def test_renew_is_offered_only_where_the_rules_allow(maple, ana):
     page = ana.get("/member/").text
     overdue = _loan_id(maple, "MT1")  # 13 days late, past the grace period
     assert f"/member/loans/{overdue}/renew" not in page
-    assert "cannot be renewed" in page
+    assert "This tool was due on " + words.long_date(maple.loans(tool_code="MT1")[0]["due"], "en") in page
+    spanish = ana.get("/member/?lang=es").text
+    assert "Esta herramienta debía devolverse el " + words.long_date(maple.loans(tool_code="MT1")[0]["due"], "es") in spanish
     refused = ana.post(f"/member/loans/{overdue}/renew", data={"csrf_token": "x"})
     assert refused.status_code == 403
 
@@ -115,6 +117,9 @@ def test_history_within_retention_and_forget_my_history_now(maple, web, client, 
     sync(maple)
     loans = {r["tool_code"]: r["member_code"] for r in maple._query("SELECT tool_code, member_code FROM loans")}
     assert loans["MT6"] is None and loans["MT2"] == "M2"
+    kept = {e.payload["tool"]: e.payload["member"] for _, e in web.storage.events("maple", after=0, limit=10_000)
+            if e.type == "loan.opened"}
+    assert kept["MT6"] is None and kept["MT2"] == "M2", "the server's own copy of the log forgets too"
 
 
 def test_preferences_are_written_on_the_member_record(maple, ana):

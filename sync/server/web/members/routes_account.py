@@ -19,7 +19,7 @@ from kiosk.ledger import hold_rules, rules
 from kiosk.ledger.events import MEMBER_LANGUAGES
 from sync.server.web import hold_queries, queries
 from sync.server.web.holds import HoldRefused, cancel, place
-from sync.server.web.members import reads
+from sync.server.web.members import reads, words
 from sync.server.web.members.common import (
     BASE, MemberError, checked_form, language, render, signed_member, state_of, text,
 )
@@ -67,7 +67,8 @@ def home(request: Request, done: str = "", on: str = "", session: MemberSession 
                   holds=reads.holds(view, session.member_code, today),
                   history=reads.history(view, session.member_code, today), retention=settings["retention_days"],
                   done=DONE.get(done, ""), done_date=on[:10], renew_membership=renewal is not None,
-                  renew_online=window > 0, renew_from=renew_from, languages=MEMBER_LANGUAGES)
+                  renew_online=window > 0, renew_from=renew_from, languages=MEMBER_LANGUAGES,
+                  refusals=words.RENEWAL_REFUSALS)
 
 
 @router.get(f"{BASE}/card")

@@ -20,7 +20,20 @@ MONTHS = {"en": ("January", "February", "March", "April", "May", "June", "July",
           "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
                  "noviembre", "diciembre")}
 
+# why a loan cannot be renewed (kiosk.ledger.rules.renewal_refusal's reasons), in the page's words
+RENEWAL_REFUSALS = {
+    "someone_waiting": "Someone is waiting for this tool, so it cannot be renewed. Please bring it back by the due date.",
+    "renewal_limit": "This loan has been renewed {max_renewals} times already. Please bring the tool back.",
+    "too_overdue": "This tool was due on {date}. Please bring it back; it cannot be renewed.",
+}
+
 SPANISH: dict[str, str] = {
+    "Someone is waiting for this tool, so it cannot be renewed. Please bring it back by the due date.":
+        "Alguien espera esta herramienta, así que no se puede renovar. Devuélvala antes de la fecha.",
+    "This loan has been renewed {max_renewals} times already. Please bring the tool back.":
+        "Este préstamo ya se renovó {max_renewals} veces. Devuelva la herramienta.",
+    "This tool was due on {date}. Please bring it back; it cannot be renewed.":
+        "Esta herramienta debía devolverse el {date}. Devuélvala; no se puede renovar.",
     "Member sign-in": "Acceso de socios",
     "Your e-mail address or mobile number": "Su correo electrónico o número de móvil",
     "Your e-mail address": "Su correo electrónico",
