@@ -66,9 +66,14 @@ def _post_as_tool_page(web, member, path: str, data: dict):
     return member.post(path, data={**data, "csrf_token": csrf.token(session.csrf_secret, path)})
 
 
-def test_waiting_list_from_a_tool_page_then_cancel(maple, web, ana):
+def test_waiting_list_from_the_catalogs_tool_page_then_cancel(maple, web, ana):
     assert "/cancel" not in ana.get("/member/").text
-    placed = _post_as_tool_page(web, ana, "/member/holds", {"tool": "MT2"})
+    tool_page = ana.get("/catalog/maple/tools/MT2").text
+    link = re.search(r'href="(/member/holds/new\?[^"]+)"[^>]*>Put me on the waiting list<', tool_page).group(1)
+    link = link.replace("&amp;", "&")
+    form = ana.get(link)
+    assert form.status_code == 200 and "Spade" in form.text and 'name="any_copy"' in form.text
+    placed = ana.submit(link, "/member/holds", {"tool": "MT2"})
     assert placed.status_code == 303, placed.text
     page = ana.get(placed.headers["location"]).text
     assert "You are on the waiting list." in page and "Spade" in page and "Number 1 in line" in page
@@ -80,6 +85,16 @@ def test_waiting_list_from_a_tool_page_then_cancel(maple, web, ana):
     assert "You are not waiting for any tool." in ana.get("/member/").text
     sync(maple)
     assert maple.holds(member_code="M1", current_only=True) == []
+
+
+def test_the_waiting_list_link_asks_a_visitor_to_sign_in_and_comes_back(maple, web, client):
+    visitor = client()
+    asked = visitor.get("/member/holds/new?tool=MT2&library=maple")
+    assert asked.status_code == 303
+    signin = asked.headers["location"]
+    assert signin.startswith("/member/signin?") and "library=maple" in signin
+    assert "next=%2Fmember%2Fholds%2Fnew%3Ftool%3DMT2" in signin
+    assert visitor.get(signin).status_code == 200
 
 
 def test_a_hold_the_rules_refuse_gets_a_clear_answer(maple, web, ana):

@@ -37,8 +37,8 @@ class MemberError(Exception):
 
 
 class SignInRequired(Exception):
-    def __init__(self, next_path: str):
-        self.next_path = next_path
+    def __init__(self, next_path: str, library: str = ""):
+        self.next_path, self.library = next_path, library
 
 
 def state_of(request: Request) -> WebState:

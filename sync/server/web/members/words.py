@@ -117,7 +117,11 @@ SPANISH: dict[str, str] = {
         "Su inscripción espera que un voluntario la revise en su primera visita.",
     "This membership cannot be renewed online. Please ask at the counter.":
         "Esta membresía no se puede renovar en línea. Pregunte en el mostrador.",
-    "Put me on the waiting list": "Apúntenme en la lista de espera",
+    "Put me on the waiting list": "Apuntarme en la lista de espera",
+    "This tool is not in your library's catalog.": "Esta herramienta no está en el catálogo de su biblioteca.",
+    "Any copy of it will do": "Me sirve cualquier ejemplar",
+    "The first copy to come back goes to the first in line.":
+        "El primer ejemplar que vuelva es para el primero de la lista.",
     "No hold was placed: {reasons}": "No se hizo la reserva: {reasons}",
     "This loan cannot be renewed: {reason}": "Este préstamo no se puede renovar: {reason}",
     "There is no such loan or hold on your record.": "No hay tal préstamo o reserva en su ficha.",
