@@ -44,6 +44,10 @@ MAX_BODY_BYTES = 4 << 20      # a request body as sent (compressed)
 MAX_JSON_BYTES = 32 << 20     # the same body once decompressed: stops gzip bombs
 MAX_EVENTS_PER_REQUEST = 1000
 MAX_EVENT_BYTES = limits.MAX_EVENT_BYTES    # one event's payload, as JSON
+# one payload's shape, so a request or a page of events always fits its bounds, whatever a device sent;
+# settings hold the most: limits.CLOSED_DATES_MAX dates and limits.CATEGORIES_MAX loan periods
+MAX_PAYLOAD_DEPTH = 8
+MAX_PAYLOAD_VALUES = limits.CLOSED_DATES_MAX + limits.CATEGORIES_MAX + 500
 DEFAULT_PAGE = 1000
 MAX_PAGE = 5000
 MAX_PHOTO_BYTES = 2 << 20
@@ -52,9 +56,11 @@ MAX_DEVICE_NAME = 200         # what people call a kiosk: given at enrollment, s
 MAX_HLC = clock.MAX_STAMP    # stamps, sequences and counts: what a 64-bit column holds
 MAX_DEPTH = 16                # nesting in a body: an event's payload needs 5 levels at most
 
-# what each body may hold, checked before it is parsed (``sync.bounded``)
-SYNC_BOUNDS = Bounds(MAX_BODY_BYTES, MAX_JSON_BYTES, MAX_DEPTH, elements=400_000)
-ANSWER_BOUNDS = Bounds(MAX_BODY_BYTES, MAX_JSON_BYTES, MAX_DEPTH, elements=4_000_000)
+# what each body may hold, checked before it is parsed (``sync.bounded``): every event at its fullest,
+# with room for the envelope, the cursors and, in an answer, partner availability
+_EVENT_VALUES = MAX_PAYLOAD_VALUES + 32
+SYNC_BOUNDS = Bounds(MAX_BODY_BYTES, MAX_JSON_BYTES, MAX_DEPTH, elements=MAX_EVENTS_PER_REQUEST * _EVENT_VALUES)
+ANSWER_BOUNDS = Bounds(MAX_BODY_BYTES, MAX_JSON_BYTES, MAX_DEPTH, elements=MAX_PAGE * _EVENT_VALUES + 2_000_000)
 ENROLL_BOUNDS = Bounds(8 << 10, 8 << 10, depth=2, elements=64)   # four short texts
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -301,9 +307,16 @@ def check_event(wire: dict[str, Any]) -> tuple[Event, str]:
     text = payload_text(event.payload)
     if len(text.encode()) > MAX_EVENT_BYTES:
         raise InvalidInput(f"the payload is over {MAX_EVENT_BYTES} bytes")
+    try:
+        bounded.check_shape(text.encode(), _PAYLOAD_BOUNDS)
+    except bounded.BodyRefused as exc:
+        raise InvalidInput(f"the payload {exc.message.removeprefix('the body ')}") from None
     if event.known:
         _check_payload(event)
     return event, text
+
+
+_PAYLOAD_BOUNDS = Bounds(MAX_EVENT_BYTES, MAX_EVENT_BYTES, MAX_PAYLOAD_DEPTH, MAX_PAYLOAD_VALUES)
 
 
 def _check_payload(event: Event) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Sequence
 
-from kiosk.ledger import rules
+from kiosk.ledger import repair_rules, rules
 from kiosk.ledger.catalog import tool_dict
 from kiosk.ledger.errors import InvalidInput, NotFound, Refusal, Refused
 from kiosk.ledger.events import CONDITIONS, PROBLEM_MAX_LENGTH
@@ -109,7 +109,8 @@ class Lending(Repairs):
             self._open_repair(tool_code, problem, "return", missing_parts, today, return_event)
         else:
             self._append("repair.updated", f"repair:{current['id']}", {
-                "repair_id": current["id"], "note": f"Returned again: {problem}", "at": today.isoformat()})
+                "repair_id": current["id"], "note": f"Returned again: {problem}"[:repair_rules.NOTE_MAX],
+                "at": today.isoformat()})
 
     def renew(self, tool_code: str, today: date | None = None) -> dict[str, Any]:
         with self._lock, write_transaction(self._conn, self.path):
@@ -170,5 +171,5 @@ def returned_problem(problem: str, missing_parts: Sequence[str]) -> str:
     if missing_parts:
         said.append("Parts missing: " + ", ".join(missing_parts))
     text = "; ".join(said) or "Returned needing repair"
-    # within what a repair ticket holds, or the server would refuse the ticket a kiosk opened
+    # a long list of parts is kept whole in the ticket's own field; the summary stays within a problem's length
     return text if len(text) <= PROBLEM_MAX_LENGTH else text[:PROBLEM_MAX_LENGTH - 1] + "…"

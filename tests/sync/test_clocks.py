@@ -186,7 +186,7 @@ def test_toolkiosk_status_says_the_clock_runs_ahead(tmp_path):
         assert run("tools", "add", "--code", "T1", "--name", "Drill").returncode == 0
         synced = run("sync")
         assert synced.returncode == 0, synced.stderr
-        assert "(clock_ahead)" in synced.stderr and "runs 3.0 days ahead of the server" in synced.stdout  # refusals: stderr
+        assert "(clock_ahead)" in synced.stderr and "runs 3.0 days ahead of the server" in synced.stdout
         status = run("status")
         assert status.returncode == 0
         assert "runs 3.0 days ahead of the server" in status.stdout

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,8 +17,10 @@ import requests
 
 from kiosk.ledger import Ledger
 from sync import protocol
-from sync.client import SyncClient, enroll, quarantined
+from sync.client import Reply, ServerFailed, SyncClient, enroll, quarantined
 from sync.server import open_storage
+from sync.server.db import SQLiteDatabase
+from sync.server.schema import MIGRATIONS
 from tests.sync.hostile import Liar, enroll_raw
 from tests.sync.helpers import free_port, start_server_process
 
@@ -88,22 +92,22 @@ def test_a_device_lying_about_its_id_cannot_break_another_librarys_sync(server, 
 def test_a_database_with_a_device_enrolled_under_a_server_name_is_repaired(tmp_path):
     """Before ids were the server's, a device could enroll as server:oak and push events numbered
     where oak's own conflicts would go; upgrading revokes it and numbers past its events."""
-    storage = open_storage(tmp_path / "server")
-    for slug in ("maple", "oak"):
-        storage.add_library(slug, slug.title())
-    liar, _ = storage.enroll(storage.invite("maple", "liar"), "maple", "liar", device_id="LIAR")
-    with storage.db.write() as tx:  # what the old enrollment let a device do
-        tx.run("UPDATE devices SET id = 'server:oak' WHERE id = 'LIAR'")
-        for n in range(1, 4):
-            tx.run("""INSERT INTO events (library, lseq, id, device, device_seq, hlc, type, version, entity, payload,
-                      catalog, received_ms) VALUES ('maple', ?, ?, 'server:oak', ?, 1, 'x.y', 1, 'x', '{}', 0, 0)""",
-                   (n, f"forged-{n}", n))
-        tx.run("UPDATE schema_version SET version = 3")   # as it was before migrations 4 and 5
-        tx.run("ALTER TABLE invitations DROP COLUMN device")
-        tx.run("ALTER TABLE devices DROP COLUMN clock_ahead_ms")
-        tx.run("ALTER TABLE devices DROP COLUMN clock_ahead_at_ms")
-    storage.close()
-    storage = open_storage(tmp_path / "server")
+    folder = tmp_path / "server"
+    folder.mkdir()
+    conn = sqlite3.connect(folder / SQLiteDatabase.FILE)
+    for script in MIGRATIONS[:3]:
+        conn.executescript(script.format(BLOB="BLOB", SERIAL="INTEGER PRIMARY KEY AUTOINCREMENT") + ";")
+    conn.executescript("""CREATE TABLE schema_version (version INTEGER NOT NULL);
+        INSERT INTO schema_version VALUES (3);
+        INSERT INTO libraries (slug, name, head, created_ms) VALUES ('maple', 'Maple', 3, 0), ('oak', 'Oak', 0, 0);
+        INSERT INTO devices (id, library, name, token_hash, enrolled_ms) VALUES ('server:oak', 'maple', 'liar', 'x', 0);""")
+    for n in range(1, 4):  # what the old enrollment let that device push
+        conn.execute("""INSERT INTO events (library, lseq, id, device, device_seq, hlc, type, version, entity, payload,
+                        catalog, received_ms) VALUES ('maple', ?, ?, 'server:oak', ?, 1, 'x.y', 1, 'x', '{}', 0, 0)""",
+                     (n, f"forged-{n}", n))
+    conn.commit()
+    conn.close()
+    storage = open_storage(folder)
     try:
         assert {d["id"]: d["revoked_ms"] is not None for d in storage.devices("maple")} == {"server:oak": True}
         event = storage.append_server_event("oak", "conflict.resolved", "conflict:c1",
@@ -222,3 +226,80 @@ def test_a_sync_body_with_millions_of_values_is_refused_before_it_is_parsed(serv
     # a kiosk's real round still goes through
     ledger.add_tool("T1", "Drill")
     assert SyncClient(ledger).sync().acknowledged >= 1
+
+
+def test_a_payload_too_deep_or_too_large_for_other_kiosks_to_read_is_refused_alone(server, kiosk):
+    """An event of a type this server does not know is passed on as it is: its shape is bounded, so
+    a page of such events always fits what a kiosk reads, and no kiosk is stuck behind one."""
+    sender, reader = kiosk("maple"), kiosk("maple")
+    sender.add_tool("T1", "Drill")
+    [good] = sender.events()[-1:]
+    base = dict(library="maple", device=sender.device["id"], hlc=good.hlc + 1, type="gadget.calibrated", v=1,
+                entity="gadget:1")
+    deep = {**base, "id": "e-deep", "seq": good.seq + 1, "payload": {"dial": [[[[[[[[[1]]]]]]]]]}}
+    wide = {**base, "id": "e-wide", "seq": good.seq + 2, "payload": {"dial": [0] * (protocol.MAX_PAYLOAD_VALUES + 1)}}
+    body = {"protocol": protocol.PROTOCOL, "library": "maple", "device": sender.device["id"], "cursors": {},
+            "events": [good.to_wire(), deep, wide]}
+    r = _sync_post(server.url, protocol.encode(body), sender.meta("sync.token"), **{"Content-Encoding": "gzip"})
+    assert r.status_code == 200, r.text
+    assert set(r.json()["acks"]) == {good.id}
+    assert {x["id"]: x["message"] for x in r.json()["rejected"]} == {
+        "e-deep": "the payload is nested more than 8 levels deep",
+        "e-wide": f"the payload holds more than {protocol.MAX_PAYLOAD_VALUES} values"}
+    SyncClient(reader).sync()
+    assert reader.tool("T1")["name"] == "Drill"
+
+
+def test_enrollment_bombs_from_several_clients_leave_the_server_answering(server, kiosk):
+    """Four clients posting gzip bombs to the unauthenticated enrollment at once: each is refused
+    after 8 KB is read, and a kiosk's sync and the health check are answered meanwhile."""
+    ledger = kiosk("maple")
+    bomb = gzip.compress(b"[" + b"0," * (16 << 20) + b"0]")
+    answers: list[int] = []
+
+    def attack() -> None:
+        for _ in range(3):
+            answers.append(_enroll_post(server.url, bomb, **{"Content-Encoding": "gzip"}).status_code)
+
+    attackers = [threading.Thread(target=attack) for _ in range(4)]
+    for thread in attackers:
+        thread.start()
+    ledger.add_tool("T1", "Drill")
+    acknowledged = SyncClient(ledger).sync().acknowledged
+    healthy = requests.get(server.url + "/v1/health", timeout=30).json()["ok"]
+    for thread in attackers:
+        thread.join()
+    assert answers == [413] * 12 and acknowledged >= 1 and healthy
+
+
+def test_a_kiosk_reads_a_hostile_answer_as_a_failed_sync_and_changes_nothing(tmp_path, server):
+    """A server (or something in between) answering with JSON nested 100000 deep: the kiosk says the
+    server failed, and its log and cursors stay as they were."""
+    ledger = Ledger.create(tmp_path / "k", library="maple", name="Maple")
+    enroll(ledger, server.url, server.storage.invite("maple", "front desk"))
+    ledger.add_tool("T1", "Drill")
+    before = (ledger.outbox_size(), ledger.meta("sync.cursors"))
+
+    class Hostile:
+        def request(self, method, url, *, body=None, headers=None):
+            return Reply(200, {"content-type": "application/json"}, b"[" * 100_000 + b"]" * 100_000)
+
+    with pytest.raises(ServerFailed, match="nested more than"):
+        SyncClient(ledger, transport=Hostile()).sync()
+    assert (ledger.outbox_size(), ledger.meta("sync.cursors")) == before
+    ledger.close()
+
+
+def test_the_fullest_settings_a_kiosk_may_write_still_get_through(server, kiosk):
+    """The payload bounds leave room for every closed date the limits allow, with as many category loan
+    periods as still fit in one payload's bytes."""
+    from datetime import date, timedelta
+
+    from kiosk.ledger import limits
+
+    ledger = kiosk("maple")
+    first = date(2030, 1, 1)
+    ledger.configure(closed_dates=[(first + timedelta(days=n)).isoformat() for n in range(limits.CLOSED_DATES_MAX)],
+                     category_loan_days={f"C{n}": 7 for n in range(300)})
+    report = SyncClient(ledger).sync()
+    assert report.quarantined == [] and report.waiting == 0

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from kiosk.ledger import Event, InvalidInput, Ledger, limits
+from kiosk.ledger.events import PROBLEM_MAX_LENGTH
 from kiosk.ledger.ids import uuid7
 from sync.client import SyncClient
 from tests.sync.test_server_api import post, stored_count, sync_body, token
@@ -95,6 +96,22 @@ def test_whatever_the_kiosk_accepts_at_the_limits_the_server_accepts(kiosk, serv
     report = SyncClient(ledger).sync()
     assert report.quarantined == [] and report.waiting == 0
     assert stored_count(server.storage, "maple") == len(ledger.events())
+
+
+def test_repeated_repairs_stay_within_what_the_server_stores(kiosk, server):
+    ledger = kiosk("maple")
+    ledger.add_tool("T1", "Drill")
+    ledger.add_member("M1", "Ana", expires="2099-01-01")
+    ledger.accept_waiver("M1")
+    for n in range(12):
+        ledger.checkout("M1", ["T1"])
+        ledger.checkin("T1", "repair", problem=f"repair number {n}: " + "the chuck slips " * 15)
+        ticket = ledger.repair_for_tool("T1")
+        ledger.update_repair(ticket["id"], status="fixed", note="Fixed: " + "cleaned and tightened the chuck " * 10)
+    history = ledger.repairs(tool_code="T1")
+    assert len(history) == 12 and all(len(t["problem"]) <= PROBLEM_MAX_LENGTH for t in history)
+    assert "repair number 11" in ledger.repair(ticket["id"])["problem"]
+    assert SyncClient(ledger).sync().quarantined == []
 
 
 def test_a_ledger_with_settings_from_before_the_limits_still_lends_and_forgets(kiosk):

@@ -6,7 +6,7 @@ import re
 import threading
 from email import message_from_bytes
 from email.message import Message
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
@@ -16,7 +16,7 @@ from sync.server.web.config import SmtpSettings
 from tests.sync.helpers import free_port
 from tests.web.helpers import WebClient
 
-LINK = re.compile(r"(https?://\S+/member/signin/link\?t=[A-Za-z0-9_\-]+)")
+LINK = re.compile(r"(https?://\S+/member/signin/link\?t=[A-Za-z0-9_\-]+(?:&next=\S+)?)")
 CODE = re.compile(r"\b(\d{6})\b")
 
 
@@ -75,15 +75,17 @@ def from_address(client: WebClient, local_address: str) -> WebClient:
     return client
 
 
-def ask_for_link(client: WebClient, address: str, library: str = "maple"):
+def ask_for_link(client: WebClient, address: str, library: str = "maple", next_path: str = "/member/"):
     return client.submit(f"/member/signin?library={library}", "/member/signin",
-                         {"library": library, "address": address})
+                         {"library": library, "address": address, "next": next_path})
 
 
 def follow_link(client: WebClient, link: str):
     """Opens the link from the message, then presses its button, as a person would."""
     parts = urlsplit(link)
-    return client.submit(f"{parts.path}?{parts.query}", "/member/signin/link", {"t": parts.query[2:]})
+    query = dict(parse_qsl(parts.query))
+    return client.submit(f"{parts.path}?{parts.query}", "/member/signin/link",
+                         {"t": query["t"], "next": query.get("next", "/member/")})
 
 
 def sign_in(client: WebClient, inbox: Inbox, address: str, library: str = "maple") -> None:

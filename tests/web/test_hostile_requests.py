@@ -3,6 +3,7 @@ and logins that would lock a coordinator out."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -138,3 +139,36 @@ def test_an_oversized_form_is_refused_before_it_is_read(web):
                      headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert chunked.status_code == 413
     assert c.login(MAPLE_COORDINATOR).status_code == 303
+
+
+def test_an_email_too_long_to_be_one_is_refused_without_being_counted(web):
+    c = WebClient(web)
+    for _ in range(web.state.config.login_limits.per_client):
+        assert c.login("a" * 5000 + "@example.org", "whatever it is").status_code == 400
+    assert c.login(MAPLE_COORDINATOR).status_code == 303
+
+
+# -- enrolling a kiosk again --------------------------------------------------------------------------
+
+def test_a_coordinator_enrolls_a_kiosk_again_from_the_kiosks_page(maple, web, client, tmp_path):
+    from kiosk.ledger import Ledger
+    from sync.client import Refused, enroll
+
+    device = maple.device["id"]
+    web.storage.revoke("maple", device)
+    action = f"/web/kiosks/{device}/reenroll"
+    assert client(MAPLE_VOLUNTEER).forms("/web/kiosks").get(action) is None            # volunteers cannot
+    elm_coordinator = client(ELM_COORDINATOR)
+    assert action not in elm_coordinator.forms("/web/kiosks")
+    elm_token = next(iter(elm_coordinator.forms("/web/kiosks").values()), None)
+    assert elm_coordinator.post(action, data={"csrf_token": elm_token or "x"}).status_code in (403, 404)
+    shown = client(MAPLE_COORDINATOR).submit("/web/kiosks", action, {})
+    assert shown.status_code == 200
+    code = re.search(r'<code class="enroll-code">([^<]+)</code>', shown.text).group(1)
+    stranger = Ledger.create(tmp_path / "stranger", library="maple", name="Maple")
+    with pytest.raises(Refused, match="only it"):
+        enroll(stranger, web.url, code)                                                 # another kiosk cannot
+    stranger.close()
+    assert enroll(maple, web.url, code)["device"] == device                           # the kiosk itself can
+    maple.add_tool("MT9", "Mitre saw")
+    assert SyncClient(maple).sync().acknowledged >= 1

@@ -53,7 +53,9 @@ def test_renew_is_offered_only_where_the_rules_allow(maple, ana):
     page = ana.get("/member/").text
     overdue = _loan_id(maple, "MT1")  # 13 days late, past the grace period
     assert f"/member/loans/{overdue}/renew" not in page
-    assert "cannot be renewed" in page
+    assert "This tool was due on " + words.long_date(maple.loans(tool_code="MT1")[0]["due"], "en") in page
+    spanish = ana.get("/member/?lang=es").text
+    assert "Esta herramienta debía devolverse el " + words.long_date(maple.loans(tool_code="MT1")[0]["due"], "es") in spanish
     refused = ana.post(f"/member/loans/{overdue}/renew", data={"csrf_token": "x"})
     assert refused.status_code == 403
 
@@ -64,9 +66,14 @@ def _post_as_tool_page(web, member, path: str, data: dict):
     return member.post(path, data={**data, "csrf_token": csrf.token(session.csrf_secret, path)})
 
 
-def test_waiting_list_from_a_tool_page_then_cancel(maple, web, ana):
+def test_waiting_list_from_the_catalogs_tool_page_then_cancel(maple, web, ana):
     assert "/cancel" not in ana.get("/member/").text
-    placed = _post_as_tool_page(web, ana, "/member/holds", {"tool": "MT2"})
+    tool_page = ana.get("/catalog/maple/tools/MT2").text
+    link = re.search(r'href="(/member/holds/new\?[^"]+)"[^>]*>Put me on the waiting list<', tool_page).group(1)
+    link = link.replace("&amp;", "&")
+    form = ana.get(link)
+    assert form.status_code == 200 and "Spade" in form.text and 'name="any_copy"' in form.text
+    placed = ana.submit(link, "/member/holds", {"tool": "MT2"})
     assert placed.status_code == 303, placed.text
     page = ana.get(placed.headers["location"]).text
     assert "You are on the waiting list." in page and "Spade" in page and "Number 1 in line" in page
@@ -78,6 +85,16 @@ def test_waiting_list_from_a_tool_page_then_cancel(maple, web, ana):
     assert "You are not waiting for any tool." in ana.get("/member/").text
     sync(maple)
     assert maple.holds(member_code="M1", current_only=True) == []
+
+
+def test_the_waiting_list_link_asks_a_visitor_to_sign_in_and_comes_back(maple, web, client):
+    visitor = client()
+    asked = visitor.get("/member/holds/new?tool=MT2&library=maple")
+    assert asked.status_code == 303
+    signin = asked.headers["location"]
+    assert signin.startswith("/member/signin?") and "library=maple" in signin
+    assert "next=%2Fmember%2Fholds%2Fnew%3Ftool%3DMT2" in signin
+    assert visitor.get(signin).status_code == 200
 
 
 def test_a_hold_the_rules_refuse_gets_a_clear_answer(maple, web, ana):
@@ -115,6 +132,9 @@ def test_history_within_retention_and_forget_my_history_now(maple, web, client, 
     sync(maple)
     loans = {r["tool_code"]: r["member_code"] for r in maple._query("SELECT tool_code, member_code FROM loans")}
     assert loans["MT6"] is None and loans["MT2"] == "M2"
+    kept = {e.payload["tool"]: e.payload["member"] for _, e in web.storage.events("maple", after=0, limit=10_000)
+            if e.type == "loan.opened"}
+    assert kept["MT6"] is None and kept["MT2"] == "M2", "the server's own copy of the log forgets too"
 
 
 def test_preferences_are_written_on_the_member_record(maple, ana):

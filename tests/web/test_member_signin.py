@@ -130,3 +130,18 @@ def test_signing_out_ends_the_session(maple, web, client, inbox):
     replay = client()
     replay.cookies.update(cookie)
     assert replay.get("/member/").status_code == 303
+
+
+def test_after_signing_in_the_member_comes_back_to_the_page_they_left_never_another_site(maple, web, client, inbox):
+    visitor = client()
+    assert visitor.get("/member/card").headers["location"] == "/member/signin?next=%2Fmember%2Fcard"
+    ask_for_link(visitor, "ben@example.org", next_path="/member/card")
+    link, _ = link_and_code(inbox.wait_for("ben@example.org")[0])
+    assert "next=%2Fmember%2Fcard" in link
+    assert follow_link(visitor, link).headers["location"] == "/member/card"
+    for n, evil in enumerate(("//evil.example/x", "https://evil.example/", "/\\evil.example")):
+        other = client()
+        ask_for_link(other, "ana.lopez@example.org", next_path=evil)
+        link, _ = link_and_code(inbox.wait_for("ana.lopez@example.org", n + 1)[-1])
+        assert "evil" not in link
+        assert follow_link(other, link).headers["location"] == "/member/"

@@ -78,7 +78,7 @@ def test_the_page_speaks_the_browsers_language_and_the_switch_changes_it(shelves
     page.goto(web.url + "/catalog/maple/tools/MT8")
     assert page.locator("html").get_attribute("lang") == "es"
     assert "Disponible" in page.locator("p.state").inner_text()
-    assert page.get_by_role("link", name="Acceso de socios").get_attribute("href") == "/member/sign-in"
+    assert page.get_by_role("link", name="Acceso de socios").get_attribute("href") == "/member/signin?library=maple"
     page.get_by_role("link", name="English").click()
     page.wait_for_url("**/catalog/maple/tools/MT8")
     assert page.locator("html").get_attribute("lang") == "en"

@@ -28,7 +28,8 @@ def test_the_front_address_lists_the_libraries_with_the_sign_in_links(web, visit
     assert front.status_code == 200
     for name in ("Maple Street Tool Library", "Oak Lane Tools", "Elm Court Library"):
         assert name in front.text
-    assert 'href="/member/sign-in"' in front.text and 'href="/web/login"' in front.text
+    assert 'href="/member/signin"' in front.text and 'href="/web/login"' in front.text
+    assert visitor.get("/member/signin").status_code == 200   # the link leads to the members' sign-in
     assert "Member sign-in" in front.text and "Coordinators" in front.text
     set_public(web, "elm", enabled=False)
     assert "Elm Court Library" not in visitor.get("/").text

@@ -56,6 +56,6 @@ def test_no_public_page_shows_any_members_data(shelves, web, visitor):
 
 def test_the_coordinators_and_members_pages_stay_behind_their_logins(shelves, visitor):
     front = visitor.get("/").text
-    assert 'href="/web/login"' in front and 'href="/member/sign-in"' in front
+    assert 'href="/web/login"' in front and 'href="/member/signin"' in front
     response = visitor.get("/web/members")
     assert response.status_code == 303 and response.headers["location"].startswith("/web/login")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from kiosk.ledger.events import Event
 from kiosk.ledger.ids import uuid7
+from sync import protocol
 from sync.protocol import photo_hash
 from sync.server.db import Tx
 from sync.server.derive import Loan, Return, close_loans, conflict_id, double_checkouts, renew
@@ -26,6 +28,9 @@ class Derived(Holds):
         touched_tools |= {loan.tool for loan in loans.values() if loan.tool is not None and loan.changed}
         touched_tools |= {e.payload["tool"] for e in events if e.type in ("loan.opened", "loan.returned")}
         touched_tools |= self._holds(tx, library, events)
+        for event in events:
+            if event.type == "member.history_forgotten":
+                self._forget_member(tx, library, event.payload["code"], event.hlc)
         for first, second in conflicts:
             server_seq += 1
             head += 1
@@ -39,6 +44,23 @@ class Derived(Holds):
             tx.run("INSERT INTO conflicts (id, library, event_id) VALUES (?, ?, ?)", (cid, library, event.id))
         self._availability(tx, library, touched_tools, head)
         return head, server_seq, len(conflicts)
+
+    def _forget_member(self, tx: Tx, library: str, code: str, hlc: int) -> None:
+        """"Forget my history now": loans returned and holds ended before the request lose the member in the
+        events the server keeps too (a return arriving later is forgotten by retention, as on the kiosks)."""
+        rows = tx.rows("""SELECT e.id, e.payload FROM loans l JOIN events e ON e.id = l.opened_event
+                          WHERE l.library = ? AND l.forgotten = 0 AND l.closed_hlc IS NOT NULL AND l.closed_hlc <= ?""",
+                       (library, hlc))
+        rows += tx.rows("""SELECT e.id, e.payload FROM holds h JOIN events e ON e.id = h.placed_event
+                           WHERE h.library = ? AND h.member = ? AND h.status IN ('picked_up', 'cancelled', 'expired')""",
+                        (library, code))
+        for row in rows:
+            payload = json.loads(row["payload"])
+            if payload.get("member") == code:
+                tx.run("UPDATE events SET payload = ? WHERE id = ?",
+                       (protocol.payload_text(protocol.redact_member(payload)), row["id"]))
+        tx.run("UPDATE holds SET member = NULL WHERE library = ? AND member = ? "
+               "AND status IN ('picked_up', 'cancelled', 'expired')", (library, code))
 
     def _settings(self, tx: Tx, library: str, events: list[Event]) -> None:
         for event in events:

@@ -30,6 +30,9 @@ class StorageSource:
     def append_event(self, library: str, type_: str, entity: str, payload: dict[str, Any]) -> Event:
         return self.storage.append_server_event(library, type_, entity, payload)
 
+    def reenroll_code(self, library: str, device: str) -> str:
+        return self.storage.invite(library, "", device=device)
+
     def partners(self, library: str) -> list[str]:
         return self.storage.partners(library)
 

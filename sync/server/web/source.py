@@ -49,5 +49,9 @@ class EventSource(Protocol):
     def kiosks(self, library: str) -> list[Kiosk]:
         """The library's enrolled devices."""
 
+    def reenroll_code(self, library: str, device: str) -> str:
+        """A one-time code that enrolls this library's kiosk again under its own id (only that kiosk
+        can use it; its old token stops working); NotFound for a device of another library."""
+
     def photo(self, library: str, name: str) -> bytes | None:
         """The bytes of a tool photo the kiosks uploaded, None when the server has none."""

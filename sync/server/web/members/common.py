@@ -37,8 +37,8 @@ class MemberError(Exception):
 
 
 class SignInRequired(Exception):
-    def __init__(self, next_path: str):
-        self.next_path = next_path
+    def __init__(self, next_path: str, library: str = ""):
+        self.next_path, self.library = next_path, library
 
 
 def state_of(request: Request) -> WebState:
@@ -137,7 +137,7 @@ def client_of(request: Request) -> str:
 def waiting_list_form(request: Request) -> dict[str, str] | None:
     """For a tool page elsewhere on this site: the action and CSRF token of "Put me on the waiting list"
     for the signed-in member (post ``tool`` and, for any copy, ``any_copy=on`` with them); None when
-    no member is signed in (link to ``/member/signin?library=<slug>`` instead)."""
+    no member is signed in (link to ``/member/signin?library=<slug>&next=<this page's path>`` instead)."""
     session = current_member(request)
     if session is None:
         return None

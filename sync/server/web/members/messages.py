@@ -14,12 +14,13 @@ log = logging.getLogger(__name__)
 
 
 def send_sign_in(state: WebState, library: str, address: Address, links: list[tuple[str, str, str]], base: str,
-                 lang: str) -> None:
+                 lang: str, next_path: str) -> None:
     """One message per card at that address: (address on the record, link token, code). Runs after the answer went."""
     t = words.translator(lang)
     name = state.library_name(library)
     for recipient, token, code in links:
-        link = f"{base}/member/signin/link?{urlencode({'t': token})}"
+        query = {"t": token, **({"next": next_path} if next_path != "/member/" else {})}
+        link = f"{base}/member/signin/link?{urlencode(query)}"
         if address.kind == "email":
             subject = t("Your sign-in link for {library}", library=name)
             body = t("Hello,\n\nUse this link to sign in to {library} (it works once, for 15 minutes):\n{link}\n\n"

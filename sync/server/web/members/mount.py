@@ -20,7 +20,9 @@ def mount_members(app: FastAPI) -> None:
 
 async def _to_signin(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SignInRequired)
-    return RedirectResponse(f"{BASE}/signin?{urlencode({'next': exc.next_path})}", status_code=303)
+    back = exc.next_path if request.method == "GET" else f"{BASE}/"  # a form's action is no page to come back to
+    query = {"next": back, **({"library": exc.library} if exc.library else {})}
+    return RedirectResponse(f"{BASE}/signin?{urlencode(query)}", status_code=303)
 
 
 async def _error_page(request: Request, exc: Exception) -> Response:

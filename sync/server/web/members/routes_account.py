@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -19,12 +20,12 @@ from kiosk.ledger import hold_rules, rules
 from kiosk.ledger.events import MEMBER_LANGUAGES
 from sync.server.web import hold_queries, queries
 from sync.server.web.holds import HoldRefused, cancel, place
-from sync.server.web.members import reads
+from sync.server.web.members import reads, words
 from sync.server.web.members.common import (
-    BASE, MemberError, checked_form, language, render, signed_member, state_of, text,
+    BASE, MemberError, SignInRequired, checked_form, current_member, language, render, signed_member, state_of, text,
 )
 from sync.server.web.members.msessions import MemberSession
-from sync.server.web.render import SecureRoute
+from sync.server.web.render import SecureRoute, app_path
 from sync.server.web.state import WebState
 
 router = APIRouter(route_class=SecureRoute)
@@ -67,7 +68,8 @@ def home(request: Request, done: str = "", on: str = "", session: MemberSession 
                   holds=reads.holds(view, session.member_code, today),
                   history=reads.history(view, session.member_code, today), retention=settings["retention_days"],
                   done=DONE.get(done, ""), done_date=on[:10], renew_membership=renewal is not None,
-                  renew_online=window > 0, renew_from=renew_from, languages=MEMBER_LANGUAGES)
+                  renew_online=window > 0, renew_from=renew_from, languages=MEMBER_LANGUAGES,
+                  refusals=words.RENEWAL_REFUSALS)
 
 
 @router.get(f"{BASE}/card")
@@ -103,6 +105,23 @@ def renew(loan_id: str, request: Request, form: FormData = Depends(member_form),
     state.source.append_event(session.library, "loan.renewed", f"loan:{loan['id']}",
                               {"loan_id": loan["id"], "due": due.isoformat()})
     return _back(state, session, "renewed", due.isoformat())
+
+
+@router.get(f"{BASE}/holds/new")
+def hold_form(request: Request, tool: str = "", library: str = "") -> Response:
+    """"Put me on the waiting list" from a public tool page: who is not signed in signs in first and
+    comes back here; the page itself keeps no member data, so the catalog stays cacheable."""
+    code = tool[:hold_rules.CODE_MAX]
+    session = current_member(request)
+    if session is None:
+        raise SignInRequired(f"{app_path(request)}?{urlencode({'tool': code})}", library=library[:64])
+    state = state_of(request)
+    member = _member(state, session)
+    found = queries.tool(state.views.get(session.library), code)
+    if found is None:
+        raise MemberError(404, "This tool is not in your library's catalog.")
+    return render(request, "member/hold_new.html", lang=language(request, member.get("language")),
+                  secret=session.csrf_secret, session=session, tool=found)
 
 
 @router.post(f"{BASE}/holds")

@@ -30,18 +30,27 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 @router.get(f"{BASE}/signin")
-def signin_form(request: Request, library: str = "") -> Response:
+def signin_form(request: Request, library: str = "", next: str = "") -> Response:
+    """``next``: a page of this site to come back to once signed in (a tool page, say)."""
     state = state_of(request)
     if current_member(request):
-        return RedirectResponse(f"{BASE}/", status_code=303)
-    return _form(request, state, pick_library(state, library))
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _form(request, state, pick_library(state, library), next_path=safe_next(next))
+
+
+def safe_next(target: str | None) -> str:
+    """A path of this site only, never another site (an open redirect); the member page otherwise."""
+    if target and len(target) <= 300 and target.startswith("/") and not any(
+            bad in target for bad in ("//", "\\", "..", "\r", "\n")):
+        return target
+    return f"{BASE}/"
 
 
 def _form(request: Request, state: WebState, library: str | None, *, error: str = "", address: str = "",
-          status_code: int = 200, **values) -> Response:
+          status_code: int = 200, next_path: str = "", **values) -> Response:
     return render(request, "member/signin.html", lang=language(request), secret=None, library=library,
                   libraries=state.source.libraries(), names=state.library_name, error=error, error_values=values,
-                  address=address, sms=sms_ready(state), status_code=status_code)
+                  address=address, sms=sms_ready(state), next_path=next_path or f"{BASE}/", status_code=status_code)
 
 
 @router.post(f"{BASE}/signin")
@@ -53,8 +62,9 @@ async def signin(request: Request) -> Response:
         raise MemberError(404, "There is no such library here.")
     raw = text(form, "address", tokens.ADDRESS_MAX)
     address = tokens.parse_address(raw)
+    next_path = safe_next(text(form, "next", 300))
     if address is None or (address.kind == "phone" and not sms_ready(state)):
-        return _form(request, state, library, status_code=400, address=raw[:tokens.ADDRESS_MAX],
+        return _form(request, state, library, status_code=400, address=raw[:tokens.ADDRESS_MAX], next_path=next_path,
                      error="Enter an e-mail address or a mobile number." if sms_ready(state)
                      else "Please give an e-mail address like name@example.org.")
     now, client = state.config.now(), client_of(request)
@@ -74,9 +84,9 @@ async def signin(request: Request) -> Response:
             links = [(recipient, *tokens.issue(state.db, state.config.secret_key, library, code, address.value, now))
                      for code, recipient in members]
             task = BackgroundTask(send_sign_in, state, library, address, links, base,
-                                  language(request))
+                                  language(request), next_path)
     response = render(request, "member/sent.html", lang=language(request), secret=None, library=library,
-                      address=raw, address_key=address.value)
+                      address=raw, address_key=address.value, next_path=next_path)
     response.background = task
     return response
 
@@ -97,17 +107,19 @@ async def signin_code(request: Request) -> Response:
     store.note(state.db, key, now, limits.window)
     found = address and tokens.redeem_code(state.db, state.config.secret_key, library, address.value,
                                            text(form, "code", 20), now)
+    next_path = safe_next(text(form, "next", 300))
     if not found:
         return render(request, "member/sent.html", lang=language(request), secret=None, library=library,
-                      address=raw, status_code=401,
+                      address=raw, status_code=401, next_path=next_path,
                       error="That code is wrong, used or expired. Check it, or ask for a new one.")
-    return _signed_in(state, *found)
+    return _signed_in(state, *found, next_path)
 
 
 @router.get(f"{BASE}/signin/link")
-def link_page(request: Request, t: str = "") -> Response:
+def link_page(request: Request, t: str = "", next: str = "") -> Response:
     """The link from the message: a button to press, so a mail scanner fetching it spends nothing."""
-    return render(request, "member/link.html", lang=language(request), secret=None, token=t[:100])
+    return render(request, "member/link.html", lang=language(request), secret=None, token=t[:100],
+                  next_path=safe_next(next))
 
 
 @router.post(f"{BASE}/signin/link")
@@ -118,7 +130,7 @@ async def use_link(request: Request) -> Response:
     if found is None:
         return render(request, "member/error.html", lang=language(request), secret=None, status_code=400,
                       message="This sign-in link has been used or has expired. Ask for a new one.", values={})
-    return _signed_in(state, *found)
+    return _signed_in(state, *found, safe_next(text(form, "next", 300)))
 
 
 @router.post(f"{BASE}/signout")
@@ -135,9 +147,9 @@ async def signout(request: Request) -> Response:
     return response
 
 
-def _signed_in(state: WebState, library: str, member_code: str) -> Response:
+def _signed_in(state: WebState, library: str, member_code: str, next_path: str) -> Response:
     cookie = state.member_sessions.start(library, member_code)
-    response = RedirectResponse(f"{BASE}/", status_code=303)
+    response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(session_cookie(state), cookie, httponly=True, secure=state.config.cookie_secure,
                         samesite="lax", path="/")
     return response

@@ -73,15 +73,17 @@ def issue(db: WebDB, secret: str, library: str, member_code: str, address: str, 
 
 
 def redeem_link(db: WebDB, token: str, now: float) -> tuple[str, str] | None:
-    """(library, member code) of an unused, unexpired link, spending it; None otherwise."""
+    """(library, member code) of an unused, unexpired link, spending it; None otherwise. The spending
+    update decides, so two server processes given the same link at once let only one through."""
     if not token or len(token) > 100:
         return None
     with db.transaction() as conn:
-        row = conn.execute("SELECT * FROM member_links WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
-                           (_digest(token), now)).fetchone()
-        if row is None:
+        spent = conn.execute("UPDATE member_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL "
+                             "AND expires_at > ?", (now, _digest(token), now)).rowcount
+        if spent != 1:
             return None
-        conn.execute("UPDATE member_links SET used_at = ? WHERE token_hash = ?", (now, row["token_hash"]))
+        row = conn.execute("SELECT library, member_code FROM member_links WHERE token_hash = ?",
+                           (_digest(token),)).fetchone()
         return row["library"], row["member_code"]
 
 
@@ -100,5 +102,6 @@ def redeem_code(db: WebDB, secret: str, library: str, address: str, code: str, n
             conn.execute("UPDATE member_links SET tries = tries + 1 WHERE library = ? AND address = ? AND used_at IS NULL",
                          (library, address))
             return None
-        conn.execute("UPDATE member_links SET used_at = ? WHERE token_hash = ?", (now, match["token_hash"]))
-        return match["library"], match["member_code"]
+        spent = conn.execute("UPDATE member_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+                             (now, match["token_hash"])).rowcount
+        return (match["library"], match["member_code"]) if spent == 1 else None

@@ -20,7 +20,20 @@ MONTHS = {"en": ("January", "February", "March", "April", "May", "June", "July",
           "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
                  "noviembre", "diciembre")}
 
+# why a loan cannot be renewed (kiosk.ledger.rules.renewal_refusal's reasons), in the page's words
+RENEWAL_REFUSALS = {
+    "someone_waiting": "Someone is waiting for this tool, so it cannot be renewed. Please bring it back by the due date.",
+    "renewal_limit": "This loan has been renewed {max_renewals} times already. Please bring the tool back.",
+    "too_overdue": "This tool was due on {date}. Please bring it back; it cannot be renewed.",
+}
+
 SPANISH: dict[str, str] = {
+    "Someone is waiting for this tool, so it cannot be renewed. Please bring it back by the due date.":
+        "Alguien espera esta herramienta, así que no se puede renovar. Devuélvala antes de la fecha.",
+    "This loan has been renewed {max_renewals} times already. Please bring the tool back.":
+        "Este préstamo ya se renovó {max_renewals} veces. Devuelva la herramienta.",
+    "This tool was due on {date}. Please bring it back; it cannot be renewed.":
+        "Esta herramienta debía devolverse el {date}. Devuélvala; no se puede renovar.",
     "Member sign-in": "Acceso de socios",
     "Your e-mail address or mobile number": "Su correo electrónico o número de móvil",
     "Your e-mail address": "Su correo electrónico",
@@ -104,7 +117,11 @@ SPANISH: dict[str, str] = {
         "Su inscripción espera que un voluntario la revise en su primera visita.",
     "This membership cannot be renewed online. Please ask at the counter.":
         "Esta membresía no se puede renovar en línea. Pregunte en el mostrador.",
-    "Put me on the waiting list": "Apúntenme en la lista de espera",
+    "Put me on the waiting list": "Apuntarme en la lista de espera",
+    "This tool is not in your library's catalog.": "Esta herramienta no está en el catálogo de su biblioteca.",
+    "Any copy of it will do": "Me sirve cualquier ejemplar",
+    "The first copy to come back goes to the first in line.":
+        "El primer ejemplar que vuelva es para el primero de la lista.",
     "No hold was placed: {reasons}": "No se hizo la reserva: {reasons}",
     "This loan cannot be renewed: {reason}": "Este préstamo no se puede renovar: {reason}",
     "There is no such loan or hold on your record.": "No hay tal préstamo o reserva en su ficha.",

@@ -21,7 +21,7 @@ from sync.server.web.public.card import card_svg
 from sync.server.web.render import app_path, templates
 from sync.server.web.state import WebState
 
-MEMBER_SIGN_IN = "/member/sign-in"
+MEMBER_SIGN_IN = "/member/signin"
 # public data: browsers and proxies may keep it, but must ask again (cheaply, by ETag) before showing it
 CACHEABLE = "public, no-cache"
 VARY = "Accept-Language, Cookie"
@@ -37,7 +37,7 @@ def frame(request: Request, state: WebState, lang: str, library: str | None = No
                       for code, name in i18n.LANGUAGES.items()],
         "library": library, "library_name": state.library_name(library) if library else "",
         "home_url": f"/catalog/{library}" if library else "/",
-        "member_url": MEMBER_SIGN_IN, "coordinators_url": f"{state.config.prefix}/login",
+        "member_url": f"{MEMBER_SIGN_IN}?{urlencode({'library': library})}" if library else MEMBER_SIGN_IN, "coordinators_url": f"{state.config.prefix}/login",
         "static": f"{state.config.prefix}/static",
         "long_date": lambda day: i18n.long_date(day, lang, today),
         "card_svg": card_svg,

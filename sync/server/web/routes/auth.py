@@ -73,7 +73,7 @@ async def login(request: Request, state: WebState = Depends(web_state)) -> Respo
                                error=f"Too many failed logins. Try again in {(wait + 59) // 60} minutes.")
         response.headers["Retry-After"] = str(wait)
         return response
-    if not email or not password or len(password) > 1024:
+    if not email or not password or len(password) > 1024 or len(email) > 320:
         return _login_page(request, state, status_code=400, email=email, next_path=next_path,
                            error="Enter your email address and your password.")
     account = accounts.authenticate(state.db, email, password)
