@@ -14,6 +14,7 @@ import json
 import sqlite3
 from typing import Any, Callable
 
+from kiosk.ledger import pending
 from kiosk.ledger import projections_holds as holds
 from kiosk.ledger.derived import mark_resolution, refresh_tool_status
 from kiosk.ledger.events import INVENTORY_ENDINGS, Event
@@ -74,10 +75,17 @@ def _tool_fields(conn: sqlite3.Connection, event: Event) -> None:
     if "kit" in winners:
         winners["kit"] = json.dumps(winners["kit"]) if winners["kit"] is not None else None
     _upsert(conn, "tools", {"library": event.library, "code": code}, winners)
+    tool, later = (event.library, code), pending.active(conn)
+    if later is not None:
+        if winners.keys() & {"name", "category", "copy_group"}:
+            later.copy_keys.add(tool)
+        later.status.add(tool)
+        later.index.add(tool)
+        return
     if winners.keys() & {"name", "category", "copy_group"}:
-        holds.refresh_copy_key(conn, event.library, code)
-    refresh_tool_status(conn, event.library, code)
-    _index_tool(conn, event.library, code)
+        holds.refresh_copy_key(conn, *tool)
+    refresh_tool_status(conn, *tool)
+    index_tool(conn, *tool)
 
 
 def _member_fields(conn: sqlite3.Connection, event: Event) -> None:
@@ -86,7 +94,7 @@ def _member_fields(conn: sqlite3.Connection, event: Event) -> None:
     _upsert(conn, "members", {"library": event.library, "code": code}, winners)
 
 
-def _index_tool(conn: sqlite3.Connection, library: str, code: str) -> None:
+def index_tool(conn: sqlite3.Connection, library: str, code: str) -> None:
     row = conn.execute(
         "SELECT rowid, name, category, brand, model, keywords, code FROM tools WHERE library = ? AND code = ?",
         (library, code),
@@ -107,23 +115,41 @@ def _loan_opened(conn: sqlite3.Connection, event: Event) -> None:
                opened_seq, opened_at, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (p["loan_id"], event.library, p["tool"], p.get("member"), event.hlc, event.device, event.seq, p["at"], p["due"]),
     )
-    _apply_renewals(conn, p["loan_id"])  # renewals seen before their loan
+    _renewals_changed(conn, p["loan_id"])  # renewals seen before their loan
     closer = conn.execute(
         """SELECT * FROM returns WHERE loan_id = ?
            OR (library = ? AND tool_code = ? AND loan_id IS NULL AND (hlc, device, seq) > (?, ?, ?))
            ORDER BY hlc, device, seq LIMIT 1""",
         (p["loan_id"], event.library, p["tool"], event.hlc, event.device, event.seq),
     ).fetchone()
+    since = event.hlc
     if closer is not None:
         _close(conn, p["loan_id"], closer)
-    _refresh_tool_loans(conn, event.library, p["tool"], event.hlc)
+        since = min(since, closer["hlc"])  # a return naming it may bear an earlier clock: it is no longer without a loan
+    _loans_changed(conn, event.library, p["tool"], since)
 
 
 def _loan_renewed(conn: sqlite3.Connection, event: Event) -> None:
-    _apply_renewals(conn, event.payload["loan_id"])
+    _renewals_changed(conn, event.payload["loan_id"])
 
 
-def _apply_renewals(conn: sqlite3.Connection, loan_id: str) -> None:
+def _renewals_changed(conn: sqlite3.Connection, loan_id: str) -> None:
+    later = pending.active(conn)
+    if later is None:
+        apply_renewals(conn, loan_id)
+    else:
+        later.renewals.add(loan_id)
+
+
+def _loans_changed(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int) -> None:
+    later = pending.active(conn)
+    if later is None:
+        refresh_tool_loans(conn, library, tool, since_hlc)
+    else:
+        later.note_loans(library, tool, since_hlc)
+
+
+def apply_renewals(conn: sqlite3.Connection, loan_id: str) -> None:
     """The count of renewals, and the due date of the latest one by (hlc, device)."""
     renewals = conn.execute(
         "SELECT payload FROM events WHERE entity = ? AND type = 'loan.renewed' ORDER BY hlc DESC, device DESC",
@@ -163,7 +189,7 @@ def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
         if loan["closed_by"] is None or key < (loan["closed_hlc"], loan["closed_device"], loan["closed_seq"]):
             _close(conn, loan["id"], ret)
             since = min(since, loan["opened_hlc"])
-    _refresh_tool_loans(conn, event.library, p["tool"], since)
+    _loans_changed(conn, event.library, p["tool"], since)
 
 
 def _close(conn: sqlite3.Connection, loan_id: str, ret: sqlite3.Row | dict[str, Any]) -> None:
@@ -176,7 +202,7 @@ def _close(conn: sqlite3.Connection, loan_id: str, ret: sqlite3.Row | dict[str, 
 
 # -- conflicts -----------------------------------------------------------------------
 
-def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int) -> None:
+def refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int) -> None:
     """Recomputes the tool's derived conflicts, provisional flags and status.
 
     Only loans still open at ``since_hlc`` (the earliest moment the event

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Callable
 
+from kiosk.ledger import pending
 from kiosk.ledger.derived import mark_resolution, refresh_tool_status
 from kiosk.ledger.events import Event
 from kiosk.ledger.hold_rules import copy_key, hold_state
@@ -28,21 +29,32 @@ _COLUMNS = (
 
 
 def _hold_event(conn: sqlite3.Connection, event: Event) -> None:
-    hold_id = event.payload["hold_id"]
+    later = pending.active(conn)
+    if later is not None:
+        later.note_hold(event.library, event.payload["hold_id"], event.hlc)
+        if event.payload.get("tool"):  # a tool it named on the way, though a later event moves it on
+            later.note_holds(event.library, event.payload["tool"], event.hlc)
+        return
+    for tool, since in rewrite_hold(conn, event.library, event.payload["hold_id"], event.hlc).items():
+        refresh_tool(conn, event.library, tool, since)
+
+
+def rewrite_hold(conn: sqlite3.Connection, library: str, hold_id: str, since_hlc: int) -> dict[str, int]:
+    """Derives the hold's row again from its events (the earliest new one at ``since_hlc``);
+    returns the tools whose hold conflicts may have changed, each with the clock they changed from."""
     before = conn.execute("SELECT tool_code, set_aside_tool, set_aside_hlc FROM holds WHERE id = ?", (hold_id,)).fetchone()
-    row = _derive(conn, event.library, hold_id)
+    row = _derive(conn, library, hold_id)
     conn.execute(
         f"INSERT OR REPLACE INTO holds ({', '.join(_COLUMNS)}, provisional) VALUES ({', '.join('?' * len(_COLUMNS))}, "
         "COALESCE((SELECT provisional FROM holds WHERE id = ?), 0))",
         (*(row[c] for c in _COLUMNS), hold_id),
     )
     tools = {row["tool_code"], row["set_aside_tool"]}
-    since = [event.hlc] + ([row["set_aside_hlc"]] if row["set_aside_hlc"] is not None else [])
+    since = [since_hlc] + ([row["set_aside_hlc"]] if row["set_aside_hlc"] is not None else [])
     if before is not None:
         tools |= {before["tool_code"], before["set_aside_tool"]}
         since += [before["set_aside_hlc"]] if before["set_aside_hlc"] is not None else []
-    for tool in sorted(t for t in tools if t):
-        refresh_tool(conn, event.library, tool, min(since))
+    return {tool: min(since) for tool in sorted(t for t in tools if t)}
 
 
 def _derive(conn: sqlite3.Connection, library: str, hold_id: str) -> dict[str, Any]:

@@ -6,25 +6,31 @@ import contextlib
 import sqlite3
 from typing import Iterator
 
-from kiosk.ledger import projections, schema
+from kiosk.ledger import bulk_apply, pending, projections, schema
 from kiosk.ledger.core import LedgerCore
 from kiosk.ledger.events import Event
 from kiosk.ledger.store import write_transaction
 
 
 class Upkeep(LedgerCore):
-    def rebuild(self) -> int:
-        """Clears every derived table and replays the log; returns the number of events applied."""
+    def rebuild(self, *, one_by_one: bool = False) -> int:
+        """Clears every derived table and replays the log; returns the number of events applied.
+
+        Each tool's conflicts, status and search entry are worked out once, at the end; ``one_by_one``
+        works them out after every event instead, as single writes do: the reference the bulk path is checked against."""
         with self._lock, write_transaction(self._conn, self.path), _large_cache(self._conn):
             for table in schema.PROJECTION_TABLES:
                 self._conn.execute(f"DELETE FROM {table}")
             applied = 0
-            for row in self._conn.execute("SELECT * FROM events ORDER BY seq"):
-                event = Event.from_row(row)
-                known = projections.apply(self._conn, event)
-                applied += known
-                if known != bool(row["applied"]):
-                    self._conn.execute("UPDATE events SET applied = ? WHERE seq = ?", (int(known), row["seq"]))
+            with pending.deferring(self._conn) if not one_by_one else contextlib.nullcontext() as later:
+                for row in self._conn.execute("SELECT * FROM events ORDER BY seq"):
+                    event = Event.from_row(row)
+                    known = projections.apply(self._conn, event)
+                    applied += known
+                    if known != bool(row["applied"]):
+                        self._conn.execute("UPDATE events SET applied = ? WHERE seq = ?", (int(known), row["seq"]))
+            if later is not None:
+                bulk_apply.finish(self._conn, later)
         return applied
 
     def projection_snapshot(self) -> dict[str, list[tuple]]:
