@@ -9,9 +9,10 @@ conflicts, status and search entry worked out once, not 400 times.
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from kiosk.ledger import pending, projections
 from kiosk.ledger import projections_holds as holds
@@ -87,3 +88,96 @@ def _renewals(conn: sqlite3.Connection, loan_ids: set[str]) -> None:
 def _chunks(items: list[str]) -> Iterator[list[str]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start:start + _CHUNK]
+
+
+# -- a rebuild: the whole log at once -------------------------------------------------------
+
+_LOAN_EVENTS = ("loan.opened", "loan.returned")
+
+
+def replay_log(conn: sqlite3.Connection) -> int:
+    """Applies the whole log to empty derived tables, inside the caller's transaction; returns the events applied.
+
+    Loans and returns come first, worked out together in memory (which return closes which
+    loan) and written in one go; then every other event, in arrival order, as ``apply_all`` does."""
+    with pending.deferring(conn) as later:
+        lent = _replay_loans(conn, later)
+        where = "" if lent is None else f"WHERE type NOT IN {_LOAN_EVENTS!r}"  # None: a log the shortcut does not fit
+        applied = replay(conn, where, lambda event: projections.apply(conn, event))
+    finish(conn, later)
+    return applied + (lent or 0)
+
+
+def replay(conn: sqlite3.Connection, where: str, apply: Callable[[Event], bool]) -> int:
+    """Feeds the events in arrival order to ``apply``, keeping each event's ``applied`` flag true to it."""
+    applied = 0
+    for row in conn.execute(f"SELECT * FROM events {where} ORDER BY seq"):
+        known = apply(Event.from_row(row))
+        applied += known
+        if known != bool(row["applied"]):
+            conn.execute("UPDATE events SET applied = ? WHERE seq = ?", (int(known), row["seq"]))
+    return applied
+
+
+def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | None:
+    """Every loan with the return that closes it: for each loan the earliest return naming it, or the
+    earliest return of its tool naming no loan after it opened (``projections``' rule). None, writing
+    nothing, for a log where two openings share a loan id: the event-by-event rules decide those."""
+    loans: dict[str, tuple] = {}
+    named: dict[str, tuple] = {}
+    unnamed: dict[tuple[str, str], list[tuple]] = {}
+    returns: list[tuple] = []
+
+    def collect(event: Event) -> bool:
+        if not event.known:
+            return False
+        p = event.payload
+        if event.type == "loan.opened":
+            if p["loan_id"] in loans:
+                raise _NotPlain
+            loans[p["loan_id"]] = (p["loan_id"], event.library, p["tool"], p.get("member"), event.hlc, event.device,
+                                   event.seq, p["at"], p["due"])
+            return True
+        loan_id = p.get("loan_id")
+        if loan_id is not None and not loan_id:
+            raise _NotPlain
+        ret = (event.hlc, event.device, event.seq, event.id, p["at"], p.get("condition", "ok"), p.get("note"))
+        returns.append((event.id, event.library, p["tool"], loan_id, event.hlc, event.device, event.seq, p["at"],
+                        p.get("condition", "ok"), p.get("note"), json.dumps(p.get("missing_parts") or [])))
+        if loan_id:
+            named[loan_id] = min(named.get(loan_id, ret), ret)
+        else:
+            unnamed.setdefault((event.library, p["tool"]), []).append(ret)
+        return True
+
+    try:
+        applied = replay(conn, f"WHERE type IN {_LOAN_EVENTS!r}", collect)
+    except _NotPlain:
+        return None
+    for rets in unnamed.values():
+        rets.sort()
+    rows = []
+    for loan_id, loan in loans.items():
+        opened = loan[4:7]
+        candidates = [named[loan_id]] if loan_id in named else []
+        later_returns = unnamed.get((loan[1], loan[2]), [])
+        first_after = bisect.bisect_right(later_returns, (*opened, "\uffff"))
+        if first_after < len(later_returns):
+            candidates.append(later_returns[first_after])
+        closer = min(candidates) if candidates else (None,) * 7
+        rows.append((*loan, closer[3], *closer[0:3], *closer[4:7]))
+        later.note_loans(loan[1], loan[2], 0)
+    conn.executemany(
+        """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq, opened_at, due,
+               closed_by, closed_hlc, closed_device, closed_seq, closed_at, return_condition, return_note)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows)
+    conn.executemany(
+        """INSERT OR IGNORE INTO returns (event_id, library, tool_code, loan_id, hlc, device, seq, at,
+               condition, note, missing_parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", returns)
+    for ret in returns:
+        later.note_loans(ret[1], ret[2], 0)
+    return applied
+
+
+class _NotPlain(Exception):
+    """The log has what only the event-by-event rules settle."""

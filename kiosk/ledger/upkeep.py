@@ -6,9 +6,8 @@ import contextlib
 import sqlite3
 from typing import Iterator
 
-from kiosk.ledger import bulk_apply, pending, projections, schema
+from kiosk.ledger import bulk_apply, projections, schema
 from kiosk.ledger.core import LedgerCore
-from kiosk.ledger.events import Event
 from kiosk.ledger.store import write_transaction
 
 
@@ -21,17 +20,9 @@ class Upkeep(LedgerCore):
         with self._lock, write_transaction(self._conn, self.path), _large_cache(self._conn):
             for table in schema.PROJECTION_TABLES:
                 self._conn.execute(f"DELETE FROM {table}")
-            applied = 0
-            with pending.deferring(self._conn) if not one_by_one else contextlib.nullcontext() as later:
-                for row in self._conn.execute("SELECT * FROM events ORDER BY seq"):
-                    event = Event.from_row(row)
-                    known = projections.apply(self._conn, event)
-                    applied += known
-                    if known != bool(row["applied"]):
-                        self._conn.execute("UPDATE events SET applied = ? WHERE seq = ?", (int(known), row["seq"]))
-            if later is not None:
-                bulk_apply.finish(self._conn, later)
-        return applied
+            if not one_by_one:
+                return bulk_apply.replay_log(self._conn)
+            return bulk_apply.replay(self._conn, "", lambda event: projections.apply(self._conn, event))
 
     def projection_snapshot(self) -> dict[str, list[tuple]]:
         """Every derived table as sorted rows: equal snapshots mean equal state."""
