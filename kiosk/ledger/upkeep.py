@@ -1,17 +1,27 @@
-"""Upkeep: rebuilding the derived tables from the log, and checking them."""
+"""Upkeep: rebuilding the derived tables from the log, checking them, and checkpoints off the counter's path."""
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-from typing import Iterator
+from typing import Any, Iterator
 
 from kiosk.ledger import bulk_apply, projections, schema
+from kiosk.ledger.checkpoint import Checkpointer
 from kiosk.ledger.core import LedgerCore
 from kiosk.ledger.store import write_transaction
 
 
 class Upkeep(LedgerCore):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._checkpointer = Checkpointer(self.path)
+        self._checkpointer.start(self._conn)
+
+    def close(self) -> None:
+        self._checkpointer.stop()
+        super().close()
+
     def rebuild(self, *, one_by_one: bool = False) -> int:
         """Clears every derived table and replays the log; returns the number of events applied.
 
