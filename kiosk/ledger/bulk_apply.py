@@ -20,12 +20,16 @@ from kiosk.ledger.derived import refresh_tool_status
 from kiosk.ledger.events import Event
 
 _CHUNK = 5000  # ids per query: well under SQLite's limits, few round trips
+_LOAN_EVENTS = ("loan.opened", "loan.returned")
 
 
 def apply_all(conn: sqlite3.Connection, events: Iterable[Event]) -> list[bool]:
     """Applies events already written to the log, inside the caller's transaction; whether each was known."""
+    events = list(events)
     with pending.deferring(conn) as later:
-        known = [projections.apply(conn, event) for event in events]
+        lending = [e for e in events if e.known and e.type in _LOAN_EVENTS]
+        lent = _apply_lending(conn, lending, later)
+        known = [True if lent and e.known and e.type in _LOAN_EVENTS else projections.apply(conn, e) for e in events]
     finish(conn, later)
     return known
 
@@ -51,6 +55,98 @@ def unseen(conn: sqlite3.Connection, events: Sequence[Event]) -> list[Event]:
             stored.add(event.id)
             fresh.append(event)
     return fresh
+
+
+# -- loans and returns of a batch -------------------------------------------------------------
+
+_RETURN = "hlc, device, seq, event_id, at, condition, note"   # a return as a closer: its key first
+_LOAN = "id, library, tool_code, opened_hlc, opened_device, opened_seq, " \
+        "closed_hlc, closed_device, closed_seq, closed_by, closed_at, return_condition, return_note"
+
+
+def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending.Pending) -> bool:
+    """The batch's loans and returns written in one go, and the loans whose closing return changed
+    updated in one go (``projections``' rule: the earliest return naming a loan, or of its tool naming
+    none after it opened). False, writing nothing, when an opening repeats a loan id: the
+    event-by-event rules decide those."""
+    opened = [e for e in events if e.type == "loan.opened"]
+    returned = [e for e in events if e.type == "loan.returned"]
+    new_ids = [e.payload["loan_id"] for e in opened]
+    if (len(set(new_ids)) < len(new_ids) or _stored(conn, "loans", "id", new_ids)
+            or any(r.payload.get("loan_id") is not None and not r.payload["loan_id"] for r in returned)):
+        return False
+    conn.executemany(
+        """INSERT OR IGNORE INTO returns (event_id, library, tool_code, loan_id, hlc, device, seq, at,
+               condition, note, missing_parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [(e.id, e.library, e.payload["tool"], e.payload.get("loan_id"), e.hlc, e.device, e.seq, e.payload["at"],
+          e.payload.get("condition", "ok"), e.payload.get("note"), json.dumps(e.payload.get("missing_parts") or []))
+         for e in returned])
+    conn.executemany(
+        """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq, opened_at, due)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [(e.payload["loan_id"], e.library, e.payload["tool"], e.payload.get("member"), e.hlc, e.device, e.seq,
+          e.payload["at"], e.payload["due"]) for e in opened])
+    later.renewals.update(new_ids)  # renewals seen before their loan
+    closers: dict[str, tuple] = {}  # loan id -> its closing return, where that changed
+    # new loans: every return stored (this batch's included) may close them
+    for loan in _rows(conn, f"SELECT {_LOAN} FROM loans WHERE id IN (SELECT value FROM json_each(?))", new_ids):
+        named = conn.execute(f"SELECT {_RETURN} FROM returns WHERE loan_id = ? ORDER BY hlc, device, seq LIMIT 1",
+                             (loan[0],)).fetchone()
+        unnamed = conn.execute(
+            f"""SELECT {_RETURN} FROM returns WHERE library = ? AND tool_code = ? AND loan_id IS NULL
+                AND (hlc, device, seq) > (?, ?, ?) ORDER BY hlc, device, seq LIMIT 1""", (*loan[1:3], *loan[3:6])).fetchone()
+        candidates = [tuple(r) for r in (named, unnamed) if r is not None]
+        if candidates:
+            closers[loan[0]] = min(candidates)
+            later.note_loans(loan[1], loan[2], min(loan[3], closers[loan[0]][0]))
+        else:
+            later.note_loans(loan[1], loan[2], loan[3])
+    # loans stored before: only this batch's returns can close them earlier
+    fresh = set(new_ids)
+    by_name: dict[str, list[tuple]] = {}
+    by_tool: dict[tuple[str, str], list[tuple]] = {}
+    for e in returned:
+        ret = (e.hlc, e.device, e.seq, e.id, e.payload["at"], e.payload.get("condition", "ok"), e.payload.get("note"))
+        if e.payload.get("loan_id"):
+            by_name.setdefault(e.payload["loan_id"], []).append((ret, e))
+        else:
+            by_tool.setdefault((e.library, e.payload["tool"]), []).append((ret, e))
+        later.note_loans(e.library, e.payload["tool"], e.hlc)
+    older = {loan[0]: loan for loan in _rows(
+        conn, f"SELECT {_LOAN} FROM loans WHERE id IN (SELECT value FROM json_each(?))", list(by_name)) if loan[0] not in fresh}
+    for (library, tool), rets in by_tool.items():
+        since = min(ret[0] for ret, _ in rets)
+        for loan in conn.execute(
+                f"""SELECT {_LOAN} FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL
+                    UNION ALL SELECT {_LOAN} FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?""",
+                (library, tool, library, tool, since)):
+            if loan[0] not in fresh:
+                older[loan[0]] = tuple(loan)
+    for loan_id, loan in older.items():
+        current = tuple(loan[6:13]) if loan[9] is not None else None
+        offers = by_name.get(loan_id, []) + [
+            (ret, e) for ret, e in by_tool.get((loan[1], loan[2]), []) if ret[:3] > tuple(loan[3:6])]
+        if not offers:
+            continue
+        best, event = min(offers, key=lambda offer: offer[0])
+        if current is None or best[:3] < current[:3]:
+            closers[loan_id] = best
+            later.note_loans(event.library, event.payload["tool"], min(event.hlc, loan[3]))
+    conn.executemany(
+        """UPDATE loans SET closed_hlc = ?, closed_device = ?, closed_seq = ?, closed_by = ?, closed_at = ?,
+               return_condition = ?, return_note = ? WHERE id = ?""",
+        [(*ret, loan_id) for loan_id, ret in closers.items()])
+    return True
+
+
+def _stored(conn: sqlite3.Connection, table: str, column: str, values: list[str]) -> bool:
+    return any(conn.execute(f"SELECT 1 FROM {table} WHERE {column} IN (SELECT value FROM json_each(?)) LIMIT 1",
+                            (json.dumps(chunk),)).fetchone() for chunk in _chunks(values))
+
+
+def _rows(conn: sqlite3.Connection, sql: str, ids: list[str]) -> Iterator[tuple]:
+    for chunk in _chunks(ids):
+        yield from (tuple(row) for row in conn.execute(sql, (json.dumps(chunk),)))
 
 
 def finish(conn: sqlite3.Connection, later: pending.Pending) -> None:
@@ -91,8 +187,6 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 
 
 # -- a rebuild: the whole log at once -------------------------------------------------------
-
-_LOAN_EVENTS = ("loan.opened", "loan.returned")
 
 
 def replay_log(conn: sqlite3.Connection) -> int:
