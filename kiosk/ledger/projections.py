@@ -214,6 +214,21 @@ def refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since_
            UNION ALL SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?""",
         (library, tool, library, tool, since_hlc),
     ).fetchall()
+    unmatched = conn.execute(
+        """SELECT * FROM returns r WHERE library = ? AND tool_code = ? AND hlc >= ?
+           AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.closed_by = r.event_id
+                           AND l.library = r.library AND l.tool_code = r.tool_code)""",
+        (library, tool, since_hlc),
+    ).fetchall()
+    existing = conn.execute("SELECT * FROM conflicts WHERE library = ? AND tool_code = ?", (library, tool)).fetchall()
+    settle_loans(conn, library, tool, since_hlc, alive, unmatched, existing)
+    holds.refresh_tool(conn, library, tool, since_hlc)
+
+
+def settle_loans(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int, alive: list[sqlite3.Row],
+                 unmatched: list[sqlite3.Row], existing: list[sqlite3.Row]) -> None:
+    """The tool's loan conflicts and provisional flags, from its loans open at ``since_hlc``, its returns
+    from then on that closed none of its loans, and the conflicts it has now."""
     alive_ids = {loan["id"] for loan in alive}
     ordered = sorted(alive, key=_opened_key)
     found: dict[str, tuple] = {}
@@ -223,14 +238,8 @@ def refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since_
                 break  # loans are in opening order: none after this one overlaps `first` either
             found[f"double:{first['id']}:{second['id']}"] = (
                 "double_checkout", first["id"], second["id"], None, second["opened_hlc"])
-    for ret in conn.execute(
-        """SELECT * FROM returns r WHERE library = ? AND tool_code = ? AND hlc >= ?
-           AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.closed_by = r.event_id
-                           AND l.library = r.library AND l.tool_code = r.tool_code)""",
-        (library, tool, since_hlc),
-    ):
+    for ret in unmatched:
         found[f"return:{ret['event_id']}"] = ("return_without_loan", ret["loan_id"], None, ret["event_id"], ret["hlc"])
-    existing = conn.execute("SELECT * FROM conflicts WHERE library = ? AND tool_code = ?", (library, tool)).fetchall()
     for old in existing:
         if old["server_reported"] or old["kind"] not in LOAN_CONFLICTS:
             continue
@@ -254,7 +263,6 @@ def refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since_
         flag = int(loan["id"] in provisional)
         if loan["provisional"] != flag:
             conn.execute("UPDATE loans SET provisional = ? WHERE id = ?", (flag, loan["id"]))
-    holds.refresh_tool(conn, library, tool, since_hlc)
 
 
 def _opened_key(loan: sqlite3.Row) -> Key:
