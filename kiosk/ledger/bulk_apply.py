@@ -1,10 +1,13 @@
-"""Applying many events at once (a rebuild, a sync's catch-up) with the tables one at a time would give.
+"""Applying many events at once (a rebuild, a sync's catch-up), giving the tables applying them one by one gives.
 
-Each event still writes its own rows (a loan, a return, a field) as
-``projections.apply`` does; what it makes stale is noted (``pending``) and
-recomputed once per loan, hold and tool when the batch ends, instead of after
-every event: a tool lent and returned 200 times in a catch-up has its
-conflicts, status and search entry worked out once, not 400 times.
+Loans and returns are written with one statement per batch, and which return
+closes which loan is worked out for the batch together. Every other event
+writes its own rows as ``projections.apply`` does. What the events make stale
+is noted (``pending``) and recomputed once per loan, hold and tool when the
+batch ends, reading all touched tools with a few queries: a tool lent and
+returned 200 times in a catch-up has its conflicts, status and search entry
+worked out once, not 400 times. ``tests/ledger/test_bulk_apply.py`` holds both
+ways to the same tables.
 """
 
 from __future__ import annotations
