@@ -273,11 +273,15 @@ def replay_log(conn: sqlite3.Connection) -> int:
 def replay(conn: sqlite3.Connection, where: str, apply: Callable[[Event], bool]) -> int:
     """Feeds the events in arrival order to ``apply``, keeping each event's ``applied`` flag true to it."""
     applied = 0
-    for row in conn.execute(f"SELECT * FROM events {where} ORDER BY seq"):
-        known = apply(Event.from_row(row))
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: a million rows read by position, not by name
+    for seq, *fields, payload, was_applied in cursor.execute(
+            f"""SELECT seq, id, library, device, device_seq, hlc, type, version, entity, payload, applied
+                FROM events {where} ORDER BY seq"""):
+        known = apply(Event(*fields, json.loads(payload)))
         applied += known
-        if known != bool(row["applied"]):
-            conn.execute("UPDATE events SET applied = ? WHERE seq = ?", (int(known), row["seq"]))
+        if known != bool(was_applied):
+            conn.execute("UPDATE events SET applied = ? WHERE seq = ?", (int(known), seq))
     return applied
 
 
@@ -322,7 +326,6 @@ def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | Non
     for loan_id, loan in loans.items():
         closer = _closer(named.get(loan_id), unnamed.get((loan[1], loan[2]), []), loan[4:7]) or (None,) * 7
         rows.append((*loan, closer[3], *closer[0:3], *closer[4:7]))
-        later.note_loans(loan[1], loan[2], 0)
     conn.executemany(
         """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq, opened_at, due,
                closed_by, closed_hlc, closed_device, closed_seq, closed_at, return_condition, return_note)
@@ -330,8 +333,8 @@ def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | Non
     conn.executemany(
         """INSERT OR IGNORE INTO returns (event_id, library, tool_code, loan_id, hlc, device, seq, at,
                condition, note, missing_parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", returns)
-    for ret in returns:
-        later.note_loans(ret[1], ret[2], 0)
+    for tool in {(loan[1], loan[2]) for loan in loans.values()} | {(ret[1], ret[2]) for ret in returns}:
+        later.note_loans(*tool, 0)
     return applied
 
 
