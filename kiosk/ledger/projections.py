@@ -175,9 +175,10 @@ def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
         candidates = conn.execute("SELECT * FROM loans WHERE id = ?", (p["loan_id"],)).fetchall()
     else:
         # loans opened before it that are open, or closed by a later return: only those it may close
+        # (the + keeps SQLite on the open loans, not on every loan of the tool's history opened before it)
         candidates = conn.execute(
             """SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL
-                   AND (opened_hlc, opened_device, opened_seq) < (?, ?, ?)
+                   AND (+opened_hlc, opened_device, opened_seq) < (?, ?, ?)
                UNION ALL
                SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?
                    AND (opened_hlc, opened_device, opened_seq) < (?, ?, ?)
