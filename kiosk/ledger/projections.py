@@ -241,13 +241,15 @@ def settle_loans(conn: sqlite3.Connection, library: str, tool: str, since_hlc: i
                 "double_checkout", first["id"], second["id"], None, second["opened_hlc"])
     for ret in unmatched:
         found[f"return:{ret['event_id']}"] = ("return_without_loan", ret["loan_id"], None, ret["event_id"], ret["hlc"])
+    kept = []
     for old in existing:
-        if old["server_reported"] or old["kind"] not in LOAN_CONFLICTS:
-            continue
-        stale = (old["loan_a"] in alive_ids and old["loan_b"] in alive_ids if old["kind"] == "double_checkout"
-                 else old["detected_hlc"] >= since_hlc)
+        stale = not old["server_reported"] and old["kind"] in LOAN_CONFLICTS and (
+            old["loan_a"] in alive_ids and old["loan_b"] in alive_ids if old["kind"] == "double_checkout"
+            else old["detected_hlc"] >= since_hlc)
         if stale and old["id"] not in found:
             conn.execute("DELETE FROM conflicts WHERE id = ?", (old["id"],))
+        else:
+            kept.append(old)
     known = {old["id"] for old in existing}
     for conflict_id, (kind, loan_a, loan_b, return_event, detected) in found.items():
         if conflict_id in known:
@@ -258,8 +260,9 @@ def settle_loans(conn: sqlite3.Connection, library: str, tool: str, since_hlc: i
             (conflict_id, library, kind, tool, loan_a, loan_b, return_event, detected),
         )
         mark_resolution(conn, conflict_id)
+    # the later loan of every double checkout still standing, whether or not both were in view
     provisional = {c[2] for c in found.values() if c[0] == "double_checkout"} | {
-        old["loan_b"] for old in existing if old["server_reported"] and old["kind"] == "double_checkout"}
+        old["loan_b"] for old in kept if old["kind"] == "double_checkout"}
     for loan in alive:
         flag = int(loan["id"] in provisional)
         if loan["provisional"] != flag:

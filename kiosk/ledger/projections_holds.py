@@ -105,11 +105,14 @@ def _refresh_conflicts(conn: sqlite3.Connection, library: str, tool: str, since_
     existing = conn.execute(
         f"SELECT * FROM conflicts WHERE library = ? AND tool_code = ? AND kind IN ({', '.join('?' * len(HOLD_CONFLICTS))})",
         (library, tool, *HOLD_CONFLICTS)).fetchall()
+    kept = []
     for old in existing:
         sides_in_view = {old["hold_a"], old["hold_b"]} - {None} <= candidate_holds and (
             old["loan_a"] is None or old["loan_a"] in candidate_loans)
         if sides_in_view and old["id"] not in found:
             conn.execute("DELETE FROM conflicts WHERE id = ?", (old["id"],))
+        else:
+            kept.append(old)
     known = {old["id"] for old in existing}
     for conflict_id, (kind, loan, hold_a, hold_b, detected) in found.items():
         if conflict_id in known:
@@ -119,7 +122,8 @@ def _refresh_conflicts(conn: sqlite3.Connection, library: str, tool: str, since_
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             (conflict_id, library, kind, tool, loan, hold_a, hold_b, detected))
         mark_resolution(conn, conflict_id)
-    provisional = {c[3] for c in found.values()}
+    # the later hold of every conflict still standing, whether or not all its sides were in view
+    provisional = {c[3] for c in found.values()} | {old["hold_b"] for old in kept}
     for hold in holds:
         flag = int(hold["id"] in provisional)
         if hold["provisional"] != flag:
