@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 XVFB   := xvfb-run -a -s "-screen 0 800x480x24"
 
-.PHONY: demo test bench screenshots wheel setup setup-test clean
+.PHONY: demo test test-arm64 bench screenshots wheel setup setup-test clean
 
 $(BIN)/activate: pyproject.toml setup.py
 	$(PYTHON) -m venv --system-site-packages $(VENV)
@@ -28,6 +28,12 @@ demo: setup
 ## Run the whole test suite (Kivy under Xvfb, PostgreSQL at 127.0.0.1:5432 when running).
 test: setup-test
 	KIVY_NO_ARGS=1 $(XVFB) $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## Prove the kiosk on the Pi's architecture: install.sh in a Debian arm64 root under qemu-user-static,
+## then its version, a decode of the shared photos and the ledger and scan tests (slow: emulated).
+test-arm64: setup-test
+	scripts/install-system-packages.sh arm64
+	TOOLKIOSK_ARM64=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/deploy/test_arm64.py $(PYTEST_ARGS)
 
 ## Print the figures the issues ask for, each beside its baseline.
 bench: setup-test

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from kiosk import csvcell
+
 
 class CommandError(Exception):
     """A message for the person at the command line; the command exits non-zero."""
@@ -65,7 +67,7 @@ class Context:
             buf = io.StringIO()
             writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(csvcell.row(r) for r in rows)  # opened in a spreadsheet: no formulas
             self.out.write(buf.getvalue())
         else:
             self.print(format_table(rows, columns))

@@ -53,10 +53,17 @@ def _seed_tools(ledger: Ledger) -> list[str]:
         ledger.add_tool(code, row["name"], category=row["category"], brand=row["brand"], model=row["model"],
                         shelf=row["shelf"], condition=row["condition"], replacement_value=float(row["replacement_value"]),
                         kit=row["kit"].split(";") if row["kit"] else None, keywords=row["keywords"] or None)
-        if row["status"]:
+        if row["status"] == "in_repair":   # waiting on the volunteers' repairs list
+            ledger.open_repair(code, row["status_note"] or "Needs a look")
+        elif row["status"]:
             ledger.set_tool_status(code, row["status"], row["status_note"] or None)
         codes.append(code)
     return codes
+
+
+# where the demo's members live, for the impact report; the last is too small a group to be shown
+AREAS = ("Northside", "Riverside", "Old Town", "Eastgate", "Northside", "Riverside", "Old Town", "Eastgate",
+         "Hill Park", None)
 
 
 def _seed_members(ledger: Ledger, today: date) -> list[str]:
@@ -65,7 +72,8 @@ def _seed_members(ledger: Ledger, today: date) -> list[str]:
     for number, row in enumerate(_rows("members.csv"), 1):
         code = mint_code(SLUG, "member", DEVICE_PART, number)
         expires = today + timedelta(days=int(row["expires_in_days"]))
-        ledger.add_member(code, row["name"], email=row["email"], phone=row["phone"] or None, expires=expires.isoformat())
+        ledger.add_member(code, row["name"], email=row["email"], phone=row["phone"] or None, expires=expires.isoformat(),
+                          area=AREAS[number % len(AREAS)])
         if row["waiver"] == "yes":
             ledger.accept_waiver(code)
         if row["status"]:
@@ -87,7 +95,7 @@ def _seed_loans(ledger: Ledger, rng: random.Random, tools: list[str], borrowers:
             tool, member = rng.choice(lendable), rng.choice(borrowers)
             if not ledger.checkout_refusals(member, [tool], day):
                 ledger.checkout(member, [tool], today=day)
-    ledger.checkin(ledger.loans()[0]["tool_code"], condition="repair", note="Chuck wobbles", today=today)
+    ledger.checkin(ledger.loans()[0]["tool_code"], condition="repair", problem="Chuck wobbles", today=today)
 
 
 def _seed_conflict(ledger: Ledger, borrowers: list[str], today: date) -> None:

@@ -94,6 +94,7 @@ def _addresses(url: str, virtual_display: str | None, full: bool, home: Path) ->
     return "\n".join([
         "",
         f"The demo library is up. The kiosk runs {where}.",
+        f"  Public catalog       {url}/",
         f"  Coordinators' pages  {url}/web",
         f"    coordinator        {demo.COORDINATOR}   password: {demo.PASSWORD}",
         f"    volunteer          {demo.VOLUNTEER}   password: {demo.PASSWORD}",

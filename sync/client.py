@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from kiosk import __version__
-from kiosk.ledger import Event, Ledger, SyncBatch, clock
+from kiosk.ledger import Event, Ledger, SyncBatch
 from kiosk.ledger.errors import LedgerError
 from sync import failpoints, protocol
 from sync.protocol import PROTOCOL, ProtocolError, SyncRequest, SyncResponse
@@ -52,6 +52,7 @@ META_SERVER, META_TOKEN = "sync.server", "sync.token"
 META_CURSORS, META_LAST_SYNC, META_LAST_ERROR = "sync.cursors", "sync.last_sync", "sync.last_error"
 META_QUARANTINE, META_PHOTOS = "sync.quarantine", "sync.photos_pending"
 META_RESEND = "sync.resend_after_device_seq"
+META_CLOCK_AHEAD = "sync.clock_ahead_ms"   # how far ahead the server last said this kiosk's clock runs; "" if fine
 
 
 class SyncError(Exception):
@@ -163,6 +164,7 @@ class SyncStatus:
     waiting: int
     server: str | None
     error: str | None
+    clock_ahead_ms: int | None = None   # the server found this kiosk's clock this far ahead of its own
 
 
 # -- enrollment ----------------------------------------------------------------------
@@ -180,7 +182,8 @@ def is_enrolled(home: Path) -> bool:
 
 
 def enroll(ledger: Ledger, server: str, code: str, *, transport: Transport | None = None) -> dict[str, Any]:
-    """Trades a one-time code for this kiosk's token and remembers the server."""
+    """Trades a one-time code for this kiosk's token and the device id the server gives it, and
+    remembers the server. The kiosk tells its current id, which only a re-enrollment code keeps."""
     server = server.rstrip("/")
     if not server.startswith(("http://", "https://")):
         raise Refused(0, f"the server address must start with http:// or https://, not {server!r}")
@@ -189,20 +192,27 @@ def enroll(ledger: Ledger, server: str, code: str, *, transport: Transport | Non
                             "name": ledger.device["name"]})
     reply = transport.request("POST", server + protocol.ENROLL_PATH, body=body, headers=_headers())
     answer = _answer(reply)
+    device = answer.get("device") if isinstance(answer, dict) else None
+    if not isinstance(device, str) or not protocol.DEVICE_ID.match(device) or \
+            answer.get("library") != ledger.library["slug"] or not isinstance(answer.get("token"), str):
+        raise ServerFailed(f"the server's enrollment answer is not one this kiosk can use: {str(answer)[:200]}")
+    ledger.adopt_device_id(device)
     meta = {META_SERVER: server, META_TOKEN: answer["token"], META_LAST_ERROR: ""}
     if ledger.meta(META_SERVER) != server:  # another server numbers its streams differently
         meta[META_CURSORS] = "{}"
     ledger.set_meta(meta)
     return {"server": server, "library": answer["library"], "library_name": answer["library_name"],
-            "device": answer["device"], "device_name": answer.get("device_name")}
+            "device": device, "device_name": answer.get("device_name")}
 
 
 def read_status(ledger: Ledger) -> SyncStatus:
     """What the kiosk knows of its sync without asking the server."""
     error = ledger.meta(META_LAST_ERROR) or None
     server = ledger.meta(META_SERVER)
+    ahead = ledger.meta(META_CLOCK_AHEAD)
     return SyncStatus(enrolled=bool(server and ledger.meta(META_TOKEN)), online=bool(server) and error is None,
-                      last_sync=ledger.meta(META_LAST_SYNC), waiting=_waiting(ledger), server=server, error=error)
+                      last_sync=ledger.meta(META_LAST_SYNC), waiting=_waiting(ledger), server=server, error=error,
+                      clock_ahead_ms=int(ahead) if ahead else None)
 
 
 def quarantined(ledger: Ledger) -> dict[str, dict[str, str]]:
@@ -241,6 +251,7 @@ class SyncClient:
         While a page is applied, the request for the next one is already on its way when it
         would only pull: catching up waits on the ledger or on the network, not on both in turn."""
         server, token = self.ledger.meta(META_SERVER), self.ledger.meta(META_TOKEN)
+        self.ledger.refresh_device()
         if not (server and token):
             raise NotEnrolled("this kiosk is not enrolled; run `toolkiosk enroll --server URL --code CODE`")
         if retry_quarantined:
@@ -290,7 +301,7 @@ class SyncClient:
         return SyncRequest(PROTOCOL, self.ledger.library["slug"], self.ledger.device["id"],
                            [e.to_wire() for e in events], cursors, self.page,
                            device_seq=int(self.ledger.meta("next_seq")) - 1, software_version=__version__,
-                           wall_ms=clock.wall_ms(), outbox=max(0, _waiting(self.ledger) - len(events)))
+                           wall_ms=max(0, self.ledger.wall_ms()), outbox=max(0, _waiting(self.ledger) - len(events)))
 
     def _send(self, server: str, token: str, request: SyncRequest, events: list[Event],
               next_position: str | None) -> _Round:
@@ -314,7 +325,8 @@ class SyncClient:
             skip[rejection.id] = {"reason": rejection.reason, "message": rejection.message}
             report.quarantined.append({"id": rejection.id, "reason": rejection.reason, "message": rejection.message})
         meta = {META_CURSORS: json.dumps(answer.cursors, sort_keys=True), META_QUARANTINE: json.dumps(skip),
-                META_LAST_SYNC: _iso_now(), META_LAST_ERROR: ""}
+                META_LAST_SYNC: _iso_now(), META_LAST_ERROR: "",
+                META_CLOCK_AHEAD: "" if answer.clock_ahead_ms is None else str(answer.clock_ahead_ms)}
         if answer.rewound:
             meta[META_RESEND] = "0"
             report.rewound = True
@@ -461,7 +473,8 @@ class SyncLoop:
             self.failures += 1
             delay = min(self._max_backoff, self._first_backoff * 2 ** (self.failures - 1)) * random.uniform(0.8, 1.2)
             status = read_status(ledger)
-            self._publish(SyncStatus(status.enrolled, False, status.last_sync, status.waiting, status.server, str(exc)))
+            self._publish(SyncStatus(status.enrolled, False, status.last_sync, status.waiting, status.server, str(exc),
+                                     status.clock_ahead_ms))
             return time.monotonic() + delay
 
     def _publish(self, status: SyncStatus) -> None:
@@ -494,14 +507,14 @@ def _answer(reply: Reply) -> Any:
     if reply.status >= 500 or reply.status < 200:
         raise ServerFailed(f"the server failed ({reply.status}): {_message(reply)}")
     try:
-        return protocol.decode(reply.body, reply.headers.get("content-encoding"))
+        return protocol.decode(reply.body, reply.headers.get("content-encoding"), protocol.ANSWER_BOUNDS)
     except ProtocolError as exc:
         raise ServerFailed(f"the server's answer could not be read: {exc.message}") from None
 
 
 def _message(reply: Reply) -> str:
     try:
-        return protocol.decode(reply.body, reply.headers.get("content-encoding"))["error"]["message"]
+        return protocol.decode(reply.body, reply.headers.get("content-encoding"), protocol.ANSWER_BOUNDS)["error"]["message"]
     except (ProtocolError, KeyError, TypeError):
         return f"HTTP {reply.status}"
 

@@ -20,19 +20,19 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import zlib
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-from kiosk.ledger import hold_rules
+from kiosk.ledger import clock, hold_rules, limits
 from kiosk.ledger.codes import LIBRARY_SLUG, LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import (
-    CONDITIONS, EVENT_TYPES, INVENTORY_ENDINGS, MEMBER_FIELDS, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
+    CONDITIONS, EVENT_TYPES, INVENTORY_ENDINGS, MEMBER_FIELDS, MEMBER_STATUSES, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
     check_member_values, check_waivers,
 )
-from kiosk.ledger.rules import check_setting_ranges
+from kiosk.ledger.repair_rules import check_repair_payload
+from sync import bounded
+from sync.bounded import Bounds
 
 PROTOCOL = 1                 # what this software speaks
 MIN_PROTOCOL = 1             # the oldest kiosk protocol the server still serves
@@ -43,15 +43,30 @@ PHOTO_PATH = "/v1/photos/{sha256}"
 MAX_BODY_BYTES = 4 << 20      # a request body as sent (compressed)
 MAX_JSON_BYTES = 32 << 20     # the same body once decompressed: stops gzip bombs
 MAX_EVENTS_PER_REQUEST = 1000
-MAX_EVENT_BYTES = 16 << 10    # one event's payload, as JSON
+MAX_EVENT_BYTES = limits.MAX_EVENT_BYTES    # one event's payload, as JSON
+# one payload's shape, so a request or a page of events always fits its bounds, whatever a device sent;
+# settings hold the most: limits.CLOSED_DATES_MAX dates and limits.CATEGORIES_MAX loan periods
+MAX_PAYLOAD_DEPTH = 8
+MAX_PAYLOAD_VALUES = limits.CLOSED_DATES_MAX + limits.CATEGORIES_MAX + 500
 DEFAULT_PAGE = 1000
 MAX_PAGE = 5000
 MAX_PHOTO_BYTES = 2 << 20
-MAX_ID_LENGTH = 64
+MAX_ID_LENGTH = limits.ID_MAX
 MAX_DEVICE_NAME = 200         # what people call a kiosk: given at enrollment, sent back with its events
-MAX_HLC = (1 << 63) - 1
+MAX_HLC = clock.MAX_STAMP    # stamps, sequences and counts: what a 64-bit column holds
+MAX_DEPTH = 16                # nesting in a body: an event's payload needs 5 levels at most
+
+# what each body may hold, checked before it is parsed (``sync.bounded``): every event at its fullest,
+# with room for the envelope, the cursors and, in an answer, partner availability
+_EVENT_VALUES = MAX_PAYLOAD_VALUES + 32
+SYNC_BOUNDS = Bounds(MAX_BODY_BYTES, MAX_JSON_BYTES, MAX_DEPTH, elements=MAX_EVENTS_PER_REQUEST * _EVENT_VALUES)
+ANSWER_BOUNDS = Bounds(MAX_BODY_BYTES, MAX_JSON_BYTES, MAX_DEPTH, elements=MAX_PAGE * _EVENT_VALUES + 2_000_000)
+ENROLL_BOUNDS = Bounds(8 << 10, 8 << 10, depth=2, elements=64)   # four short texts
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# a device id as the server gives them; no colon, so never a reserved name like server:<library>
+DEVICE_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")
+DEVICE_ID_RULE = "1 to 64 letters, digits, '-' or '_'"
 SLUG = LIBRARY_SLUG
 # A tool's photo field that names its file by content: photos/<sha256>.<ext>
 PHOTO_FIELD = re.compile(r"^photos/([0-9a-f]{64})\.(jpg|jpeg|png|webp)$")
@@ -79,30 +94,12 @@ def encode(obj: Any, *, compress: bool = True) -> bytes:
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if compress else data
 
 
-def decode(body: bytes, content_encoding: str | None = None) -> Any:
-    """The JSON value of a body, gunzipped when it is gzip (by header or by its magic bytes)."""
-    if len(body) > MAX_BODY_BYTES:
-        raise ProtocolError(413, "too_large", f"the request body is over {MAX_BODY_BYTES} bytes; send fewer events")
-    encoding = (content_encoding or "").strip().lower()
-    if encoding not in ("", "identity", "gzip"):
-        raise ProtocolError(415, "unsupported_encoding", f"content encoding {encoding!r} is not supported; use gzip")
-    if encoding == "gzip" or body[:2] == b"\x1f\x8b":
-        body = _gunzip(body)
+def decode(body: bytes, content_encoding: str | None = None, bounds: Bounds | None = None) -> Any:
+    """The JSON value of a body within ``bounds`` (a sync request's by default), gunzipped when it is gzip."""
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ProtocolError(400, "malformed_json", f"the body is not valid JSON: {exc}") from None
-
-
-def _gunzip(body: bytes) -> bytes:
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        data = inflater.decompress(body, MAX_JSON_BYTES + 1)
-    except zlib.error as exc:
-        raise ProtocolError(400, "malformed_gzip", f"the body is not valid gzip: {exc}") from None
-    if len(data) > MAX_JSON_BYTES or inflater.unconsumed_tail:
-        raise ProtocolError(413, "too_large", f"the body is over {MAX_JSON_BYTES} bytes once decompressed")
-    return data
+        return bounded.decode(body, content_encoding, bounds or SYNC_BOUNDS)
+    except bounded.BodyRefused as exc:
+        raise ProtocolError(exc.status, exc.code, exc.message) from None
 
 
 # -- the sync round ------------------------------------------------------------------
@@ -135,7 +132,8 @@ class SyncRequest:
 @dataclass(frozen=True)
 class Rejection:
     id: str
-    reason: str      # conflicting_content | wrong_library | wrong_device | invalid | server_only | duplicate_seq
+    # conflicting_content | wrong_library | wrong_device | invalid | server_only | duplicate_seq | clock_ahead
+    reason: str
     message: str
 
 
@@ -152,6 +150,9 @@ class SyncResponse:
     rewound: bool = False             # the server was restored from an older copy: resend own events
     protocol: int = PROTOCOL
     device_names: dict[str, str] = field(default_factory=dict)  # the library's kiosks whose events are here
+    # how far this kiosk's clock (its wall_ms, or the stamps it sent) runs ahead of the server's,
+    # when further than the server allows; None when it is fine
+    clock_ahead_ms: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -169,6 +170,8 @@ class SyncResponse:
             body["rewound"] = True
         if self.device_names:
             body["device_names"] = self.device_names
+        if self.clock_ahead_ms is not None:
+            body["clock_ahead_ms"] = self.clock_ahead_ms
         return body
 
 
@@ -223,17 +226,33 @@ def parse_sync_response(obj: Any) -> SyncResponse:
             raise ProtocolError(502, "server_too_old", "the server speaks an older sync protocol; upgrade the server")
         acks = {str(k): int(v) for k, v in body["acks"].items()}
         rejected = [Rejection(r["id"], r["reason"], r["message"]) for r in body.get("rejected", [])]
-        events = [Event.from_wire(e) for e in body["events"]]
+        events = [_in_range(Event.from_wire(e)) for e in body["events"]]
         cursors = {str(k): int(v) for k, v in body["cursors"].items()}
         availability = [{"library": a["library"], "code": a["code"], "status": a["status"],
                          "due_back": a.get("due_back"), "waiting": int(a.get("waiting") or 0)}
                         for a in body.get("availability", [])]
-        return SyncResponse(int(body["server_time_ms"]), acks, rejected, events, cursors, bool(body["more"]),
+        server_time = int(body["server_time_ms"])
+        if not 0 <= server_time <= clock.LATEST_MS:
+            raise ValueError(f"server_time_ms {server_time} is not a time")
+        return SyncResponse(server_time, acks, rejected, events, cursors, bool(body["more"]),
                             availability, [str(p) for p in body.get("photos_wanted", [])],
                             bool(body.get("rewound", False)), int(body.get("protocol", PROTOCOL)),
-                            _device_names(body.get("device_names", {})))
+                            _device_names(body.get("device_names", {})), _clock_ahead(body.get("clock_ahead_ms")))
     except (KeyError, TypeError, ValueError, AttributeError, InvalidInput) as exc:
         raise ProtocolError(502, "bad_answer", f"the server's answer is not a sync answer: {exc!r}") from None
+
+
+def _in_range(event: Event) -> Event:
+    """An event whose numbers fit the ledger's columns: one that does not would fail every later sync."""
+    if not 1 <= event.seq <= MAX_HLC or not 0 <= event.hlc <= MAX_HLC or event.version < 1:
+        raise ValueError(f"the event {event.id!r} has a sequence, stamp or version out of range")
+    return event
+
+
+def _clock_ahead(value: Any) -> int | None:
+    if value is not None and not (_is_int(value) and 0 <= value <= MAX_HLC):
+        raise ValueError("clock_ahead_ms must be a non-negative whole number")
+    return value
 
 
 def _device_names(names: Any) -> dict[str, str]:
@@ -288,29 +307,46 @@ def check_event(wire: dict[str, Any]) -> tuple[Event, str]:
     text = payload_text(event.payload)
     if len(text.encode()) > MAX_EVENT_BYTES:
         raise InvalidInput(f"the payload is over {MAX_EVENT_BYTES} bytes")
+    try:
+        bounded.check_shape(text.encode(), _PAYLOAD_BOUNDS)
+    except bounded.BodyRefused as exc:
+        raise InvalidInput(f"the payload {exc.message.removeprefix('the body ')}") from None
     if event.known:
         _check_payload(event)
     return event, text
+
+
+_PAYLOAD_BOUNDS = Bounds(MAX_EVENT_BYTES, MAX_EVENT_BYTES, MAX_PAYLOAD_DEPTH, MAX_PAYLOAD_VALUES)
 
 
 def _check_payload(event: Event) -> None:
     p = event.payload
     kind = event.type
     if kind == "library.configured":
-        check_setting_ranges(check_waivers(check_fields(_dict(p, "fields"), SETTINGS_FIELDS, "settings")))
+        check_waivers(check_fields(_dict(p, "fields"), SETTINGS_FIELDS, "settings"))
         _entity(event, f"library:{event.library}")
     elif kind in ("tool.added", "tool.edited"):
-        code = _text(p, "code")
+        code = _code(p, "code")
         check_fields(_dict(p, "fields"), TOOL_FIELDS, "tool")
         _entity(event, f"tool:{code}")
-    elif kind in ("member.added", "member.edited"):
-        code = _text(p, "code")
+        if kind == "tool.added" and p.get("at") is not None:
+            _date(p, "at")
+    elif kind in ("member.added", "member.edited", "member.signed_up"):
+        code = _code(p, "code")
         check_member_values(check_fields(_dict(p, "fields"), MEMBER_FIELDS, "member"))
+        if p["fields"].get("status") not in (None, *MEMBER_STATUSES):
+            raise InvalidInput(f"member status must be one of {', '.join(MEMBER_STATUSES)}")
+        _entity(event, f"member:{code}")
+        if kind == "member.added" and p.get("at") is not None:
+            _date(p, "at")
+    elif kind == "member.history_forgotten":
+        code = _code(p, "code")
+        _date(p, "at")
         _entity(event, f"member:{code}")
     elif kind == "loan.opened":
         loan_id = _text(p, "loan_id")
-        _text(p, "tool")
-        _text(p, "member", optional=True)
+        _code(p, "tool")
+        _code(p, "member", optional=True)
         _date(p, "due")
         _date(p, "at")
         _entity(event, f"loan:{loan_id}")
@@ -319,15 +355,17 @@ def _check_payload(event: Event) -> None:
         _date(p, "due")
         _entity(event, f"loan:{loan_id}")
     elif kind == "loan.returned":
-        tool = _text(p, "tool")
+        tool = _code(p, "tool")
         _text(p, "loan_id", optional=True)
         _date(p, "at")
         _text(p, "note", optional=True)
         if p.get("condition", "ok") not in CONDITIONS:
             raise InvalidInput(f"condition must be one of {', '.join(CONDITIONS)}")
         parts = p.get("missing_parts") or []
-        if not isinstance(parts, list) or not all(isinstance(x, str) for x in parts):
-            raise InvalidInput("missing_parts must be a list of text")
+        if not isinstance(parts, list) or len(parts) > limits.KIT_PARTS_MAX or not all(
+                isinstance(x, str) and len(x) <= limits.KIT_PART_MAX for x in parts):
+            raise InvalidInput(f"missing_parts must be a list of at most {limits.KIT_PARTS_MAX} texts, "
+                               f"each at most {limits.KIT_PART_MAX} characters")
         _entity(event, f"tool:{tool}")
     elif kind == "conflict.opened":
         for key in ("conflict_id", "kind", "tool"):
@@ -339,7 +377,7 @@ def _check_payload(event: Event) -> None:
         if len(inventory_id) > MAX_ID_LENGTH:
             raise InvalidInput(f"payload field 'inventory_id' is at most {MAX_ID_LENGTH} characters")
         if kind == "inventory.seen":
-            _text(p, "tool")
+            _code(p, "tool")
         else:
             _date(p, "at")
         _entity(event, f"inventory:{inventory_id}")
@@ -350,6 +388,8 @@ def _check_payload(event: Event) -> None:
         _entity(event, f"conflict:{conflict_id}")
     elif kind.startswith("hold."):
         _check_hold(event)
+    elif kind.startswith("repair."):
+        check_repair_payload(event)
 
 
 def _check_hold(event: Event) -> None:
@@ -378,13 +418,18 @@ def _check_hold(event: Event) -> None:
             raise InvalidInput(f"payload field 'order' must be a whole number from 0 to {hold_rules.ORDER_MAX}")
 
 
-def _text(payload: dict, key: str, *, optional: bool = False, most: int = 2000) -> str | None:
+def _text(payload: dict, key: str, *, optional: bool = False, most: int = limits.NOTE_MAX) -> str | None:
     value = payload.get(key)
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value or len(value) > most:
         raise InvalidInput(f"payload field {key!r} must be non-empty text of at most {most} characters")
     return value
+
+
+def _code(payload: dict, key: str, *, optional: bool = False) -> str | None:
+    """A tool's or member's code, within the limit the kiosks' ledgers hold it to."""
+    return _text(payload, key, optional=optional, most=limits.CODE_MAX)
 
 
 def _dict(payload: dict, key: str) -> dict:
@@ -395,11 +440,7 @@ def _dict(payload: dict, key: str) -> dict:
 
 
 def _date(payload: dict, key: str) -> None:
-    value = _text(payload, key)
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"payload field {key!r} must be a date like 2026-03-31") from None
+    limits.check_date(_text(payload, key), f"payload field {key!r}")
 
 
 def _entity(event: Event, expected: str) -> None:
@@ -419,8 +460,9 @@ def same_event(a: Event, b: Event) -> bool:
         return False
     if a.payload.get("member") is not None and b.payload.get("member") is not None:
         return False
+    # forgetting also leaves counts for the impact report in a loan's opening ("borrower")
     strip = lambda e: Event(e.id, e.library, e.device, e.seq, e.hlc, e.type, e.version, e.entity,  # noqa: E731
-                            {k: v for k, v in e.payload.items() if k != "member"})
+                            {k: v for k, v in e.payload.items() if k not in ("member", "borrower")})
     return strip(a) == strip(b)
 
 
@@ -499,6 +541,7 @@ SYNC_RESPONSE_SCHEMA: dict[str, Any] = {
         "photos_wanted": {"type": "array", "items": {"type": "string"}},
         "rewound": {"type": "boolean"},
         "device_names": {"type": "object", "additionalProperties": {"type": "string", "maxLength": MAX_DEVICE_NAME}},
+        "clock_ahead_ms": {"type": "integer", "minimum": 0},
     },
 }
 ENROLL_REQUEST_SCHEMA: dict[str, Any] = {

@@ -45,8 +45,9 @@ def test_a_refused_checkout_prints_every_reason_and_lends_nothing(home):
     toolkiosk(home, "tools", "retire", "T2")
     out = toolkiosk(home, "checkout", "M1", "T1", "T2", "NOPE")
     assert out.returncode != 0
-    assert "Nothing was checked out" in out.stdout
-    assert "retired" in out.stdout and "No tool has the code NOPE" in out.stdout
+    assert out.returncode == 6 and out.stdout == ""  # refusals are errors: a script reading stdout sees no loans
+    assert "Nothing was checked out" in out.stderr
+    assert "retired" in out.stderr and "No tool has the code NOPE" in out.stderr
     assert json.loads(toolkiosk(home, "loans", "--format", "json").stdout) == []
 
 

@@ -88,3 +88,9 @@ def test_no_modules_import_each_other():
 
     circles = sorted((a, b) for a in graph for b in graph[a] if a < b and reaches(b, a))
     assert circles == []
+
+
+def test_csv_cells_stand_alone():
+    """The formula escaping the kiosk and the server's downloads share imports nothing of either."""
+    modules = _modules_loaded_by("kiosk.csvcell")
+    assert _within(modules, "kiosk", "sync") == {"kiosk", "kiosk.csvcell"}

@@ -11,7 +11,7 @@ from kiosk.cli_support import CommandError, Context
 from kiosk.ledger.events import MEMBER_STATUSES, TOOL_STATUSES
 
 TOOL_COLUMNS = ["code", "name", "category", "brand", "status", "shelf"]
-MEMBER_COLUMNS = ["code", "name", "email", "phone", "language", "expires", "status"]
+MEMBER_COLUMNS = ["code", "name", "email", "phone", "language", "area", "expires", "status"]
 
 # option -> (field, parser); the same options serve add and edit
 TOOL_OPTIONS: dict[str, tuple[str, Any]] = {
@@ -26,6 +26,7 @@ MEMBER_OPTIONS: dict[str, tuple[str, Any]] = {
     "--name": ("name", str), "--email": ("email", str), "--phone": ("phone", str),
     "--expires": ("expires", str), "--loan-limit": ("loan_limit", int), "--notes": ("notes", str),
     "--language": ("language", str),   # en or es: the language of messages to the member
+    "--area": ("area", str),           # neighbourhood or postal area, for the impact report's counts
 }
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from dataclasses import replace
 from datetime import date
 
 from kiosk.cli_support import Context
@@ -25,6 +27,7 @@ def add_commands(subparsers) -> None:
     p.add_argument("--condition", choices=CONDITIONS, default="ok")
     p.add_argument("--note")
     p.add_argument("--missing", action="append", default=[], metavar="PART", help="a kit part that did not come back")
+    p.add_argument("--problem", help="with --condition repair: what is wrong, for the repair ticket it opens")
     p.set_defaults(handler=checkin)
 
     p = subparsers.add_parser("renew", parents=common, help="renew the loans of these tools")
@@ -69,10 +72,11 @@ def _date(text: str) -> date:
 def checkout(args, ctx: Context) -> int:
     try:
         made = ctx.ledger.checkout(args.member, args.tools)
-    except Refused as refused:
-        ctx.print("Nothing was checked out:") if ctx.format != "json" else None
-        ctx.emit([{"code": r.subject, "reason": r.reason, "message": r.message} for r in refused.refusals],
-                 ["code", "reason", "message"])
+    except Refused as refused:  # an error like any other: on stderr, so a script reading stdout sees no loans
+        errors = replace(ctx, out=sys.stderr)
+        errors.print("Nothing was checked out:") if ctx.format != "json" else None
+        errors.emit([{"code": r.subject, "reason": r.reason, "message": r.message} for r in refused.refusals],
+                    ["code", "reason", "message"])
         return refused.exit_code
     ctx.emit(made, ["tool_code", "tool_name", "member_name", "due"])
     return 0
@@ -81,7 +85,7 @@ def checkout(args, ctx: Context) -> int:
 def checkin(args, ctx: Context) -> int:
     rows = []
     for code in args.tools:
-        result = ctx.ledger.checkin(code, args.condition, args.note, args.missing)
+        result = ctx.ledger.checkin(code, args.condition, args.note, args.missing, problem=args.problem)
         tool = result["tool"]
         hold = result["hold"]
         note = "" if result["known_loan"] else "no open loan known here; recorded, it will close that loan when it arrives"

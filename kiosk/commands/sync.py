@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from kiosk.cli_support import CommandError, Context
 
@@ -38,7 +39,7 @@ def run_enroll(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_sync(args: argparse.Namespace, ctx: Context) -> int:
-    from sync.client import SyncClient, SyncError
+    from sync.client import SyncClient, SyncError, read_status
 
     try:
         report = SyncClient(ctx.ledger).sync(retry_quarantined=args.retry_quarantined)
@@ -56,10 +57,13 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     ctx.emit_object(moved, title="sync done" + (" (the server had been restored: own events sent again)"
                                                 if report.rewound else ""))
-    for item in report.quarantined:
-        ctx.print(f"refused {item['id']}: {item['message']} ({item['reason']})")
+    for item in report.quarantined:  # errors, on stderr like every other
+        print(f"toolkiosk: refused {item['id']}: {item['message']} ({item['reason']})", file=sys.stderr)
+    ahead = read_status(ctx.ledger).clock_ahead_ms
+    if ahead:
+        ctx.print(f"clock: {_clock(ahead, 'now')}")
     for error in report.photo_errors:
-        ctx.print(f"photo: {error}")
+        print(f"toolkiosk: photo: {error}", file=sys.stderr)
     return 0
 
 
@@ -71,8 +75,19 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
     ctx.emit_object({
         "enrolled": "yes" if status.enrolled else "no (run `toolkiosk enroll --server URL --code CODE`)",
         "server": status.server, "last_sync": status.last_sync or "never", "waiting": status.waiting,
-        "refused": len(refused), "last_error": status.error,
+        "refused": len(refused), "last_error": status.error, "clock": _clock(status.clock_ahead_ms, status.last_sync),
     })
     for event_id, why in refused.items():
         ctx.print(f"refused {event_id}: {why['message']} ({why['reason']})")
     return 0
+
+
+def _clock(ahead_ms: int | None, last_sync: str | None) -> str:
+    """This kiosk's clock as the server last judged it."""
+    if ahead_ms:
+        days = ahead_ms / 86_400_000
+        amount = f"{days / 365:.0f} years" if days >= 730 else f"{days:.1f} days" if days >= 1 else \
+            f"{ahead_ms / 3_600_000:.1f} hours"
+        return (f"runs {amount} ahead of the server: the events it stamps ahead are refused; "
+                "set the clock right (dates here follow the server's time)")
+    return "in step with the server" if last_sync else "not compared with a server yet"

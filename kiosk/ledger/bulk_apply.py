@@ -21,6 +21,7 @@ from kiosk.ledger import pending, projections
 from kiosk.ledger import projections_holds as holds
 from kiosk.ledger.derived import refresh_statuses
 from kiosk.ledger.events import Event
+from kiosk.ledger.impact import borrower_tag
 
 T = TypeVar("T")
 _CHUNK = 5000  # ids per query: well under SQLite's limits, few round trips
@@ -86,10 +87,9 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
           e.payload.get("condition", "ok"), e.payload.get("note"), json.dumps(e.payload.get("missing_parts") or []))
          for e in returned])
     conn.executemany(
-        """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq, opened_at, due)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [(e.payload["loan_id"], e.library, e.payload["tool"], e.payload.get("member"), e.hlc, e.device, e.seq,
-          e.payload["at"], e.payload["due"]) for e in opened])
+        """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq, opened_at, due,
+               borrower_tag, borrower_area, borrower_joined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [_loan_row(e) for e in opened])
     later.renewals.update(new_ids)  # renewals seen before their loan
     closers: dict[str, tuple] = {}  # loan id -> its closing return, where that changed
     # new loans: every return stored (this batch's included) may close them
@@ -147,11 +147,30 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
         if current is None or best[:3] < current[:3]:
             closers[loan_id] = best
             later.note_loans(event.library, event.payload["tool"], min(event.hlc, loan[3]))
+            later.note_loans(loan[1], loan[2], min(event.hlc, loan[3]))  # the loan's tool, when the return named another
     conn.executemany(
         """UPDATE loans SET closed_hlc = ?, closed_device = ?, closed_seq = ?, closed_by = ?, closed_at = ?,
                return_condition = ?, return_note = ? WHERE id = ?""",
         [(*ret, loan_id) for loan_id, ret in closers.items()])
+    later.renewals.update(closers)  # a renewal stamped after the return no longer stands
+    _forget_if_asked(conn, list(closers))
     return True
+
+
+def _loan_row(e: Event) -> tuple:
+    """A loan as ``projections`` writes it when it opens."""
+    p = e.payload
+    kept = p.get("borrower") or {}  # what a forgotten borrower left for the impact report: counts, not a person
+    return (p["loan_id"], e.library, p["tool"], p.get("member"), e.hlc, e.device, e.seq, p["at"], p["due"],
+            kept.get("tag") or borrower_tag(e.library, p.get("member")), kept.get("area"), kept.get("joined"))
+
+
+def _forget_if_asked(conn: sqlite3.Connection, loan_ids: list[str]) -> None:
+    """Loans returned before their member asked to forget their history forget them (``projections``' rule)."""
+    for row in list(_rows(
+            conn, """SELECT l.id FROM loans l JOIN members m ON m.library = l.library AND m.code = l.member_code
+                     WHERE l.id IN (SELECT value FROM json_each(?)) AND m.forgotten_hlc >= l.closed_hlc""", loan_ids)):
+        projections.forget_loan(conn, row[0])
 
 
 def _closer(named: tuple | None, unnamed: list[tuple], opened: tuple) -> tuple | None:
@@ -238,15 +257,15 @@ def _with_holds_set_aside(conn: sqlite3.Connection, tools: dict[pending.Tool, in
 
 
 def _renewals(conn: sqlite3.Connection, loan_ids: set[str]) -> None:
-    """Each loan's count of renewals and the due date of its latest, for the loans whose renewals may have changed."""
-    found: dict[str, list[tuple[int, str, str]]] = {}
+    """``projections.apply_renewals`` for the loans among ``loan_ids`` that have any renewal: for the others
+    it would write what their row holds already."""
+    renewed: set[str] = set()
     for ids in _chunks(sorted(loan_ids)):
-        for row in conn.execute(
-                """SELECT entity, hlc, device, payload FROM events WHERE type = 'loan.renewed'
-                   AND entity IN (SELECT 'loan:' || value FROM json_each(?))""", (json.dumps(ids),)):
-            found.setdefault(row["entity"][len("loan:"):], []).append((row["hlc"], row["device"], row["payload"]))
-    conn.executemany("UPDATE loans SET renewals = ?, due = ? WHERE id = ?", [
-        (len(renewals), json.loads(max(renewals)[2])["due"], loan_id) for loan_id, renewals in found.items()])
+        renewed.update(row[0][len("loan:"):] for row in conn.execute(
+            """SELECT DISTINCT entity FROM events WHERE type = 'loan.renewed'
+               AND entity IN (SELECT 'loan:' || value FROM json_each(?))""", (json.dumps(ids),)))
+    for loan_id in sorted(renewed):
+        projections.apply_renewals(conn, loan_id)
 
 
 def _chunks(items: list[T]) -> Iterator[list[T]]:
@@ -301,8 +320,7 @@ def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | Non
         if event.type == "loan.opened":
             if p["loan_id"] in loans:
                 raise _NotPlain
-            loans[p["loan_id"]] = (p["loan_id"], event.library, p["tool"], p.get("member"), event.hlc, event.device,
-                                   event.seq, p["at"], p["due"])
+            loans[p["loan_id"]] = _loan_row(event)
             return True
         loan_id = p.get("loan_id")
         if loan_id is not None and not loan_id:
@@ -322,14 +340,20 @@ def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | Non
         return None
     for rets in unnamed.values():
         rets.sort()
+    # the loans with renewals: only theirs may stand or fall with the return (the members forgetting
+    # their history come after, with the other events, and forget the loans returned before they asked)
+    renewed = {r[0][len("loan:"):] for r in conn.execute("SELECT DISTINCT entity FROM events WHERE type = 'loan.renewed'")}
     rows = []
     for loan_id, loan in loans.items():
         closer = _closer(named.get(loan_id), unnamed.get((loan[1], loan[2]), []), loan[4:7]) or (None,) * 7
         rows.append((*loan, closer[3], *closer[0:3], *closer[4:7]))
+        if renewed and loan_id in renewed:
+            later.renewals.add(loan_id)
     conn.executemany(
         """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq, opened_at, due,
+               borrower_tag, borrower_area, borrower_joined,
                closed_by, closed_hlc, closed_device, closed_seq, closed_at, return_condition, return_note)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows)
     conn.executemany(
         """INSERT OR IGNORE INTO returns (event_id, library, tool_code, loan_id, hlc, device, seq, at,
                condition, note, missing_parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", returns)

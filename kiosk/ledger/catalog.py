@@ -9,6 +9,7 @@ from kiosk.ledger import search
 from kiosk.ledger.core import clean_fields
 from kiosk.ledger.errors import InvalidInput, NotFound
 from kiosk.ledger.events import TOOL_FIELDS, TOOL_STATUSES, check_fields
+from kiosk.ledger.limits import check_code
 from kiosk.ledger.minting import Minting
 from kiosk.ledger.store import write_transaction
 
@@ -23,19 +24,19 @@ _PARTNER_JOIN = "LEFT JOIN partner_availability pa ON pa.library = tools.library
 class Catalog(Minting):
     def add_tool(self, code: str | None, name: str, **fields: Any) -> dict[str, Any]:
         """Adds a tool to the catalog; without a code, a fresh label code is minted."""
-        code = (code or "").strip() or self.mint_codes("tool", 1)[0]
+        code = check_code((code or "").strip() or self.mint_codes("tool", 1)[0], "a tool's code")
         if not name or not name.strip():
             raise InvalidInput("a tool needs a name")
-        fields = clean_fields(check_fields({"name": name.strip(), **fields}, TOOL_FIELDS, "tool"))
+        fields = check_fields(clean_fields({"name": name.strip(), **fields}), TOOL_FIELDS, "tool")
         _check_status(fields)
         with self._lock, write_transaction(self._conn, self.path):
             if self._tool_row(code) is not None:
                 raise InvalidInput(f"a tool with the code {code} already exists")
-            self._append("tool.added", f"tool:{code}", {"code": code, "fields": fields})
+            self._append("tool.added", f"tool:{code}", {"code": code, "fields": fields, "at": self.today().isoformat()})
         return self.tool(code)
 
     def edit_tool(self, code: str, **fields: Any) -> dict[str, Any]:
-        fields = clean_fields(check_fields(fields, TOOL_FIELDS, "tool"))
+        fields = check_fields(clean_fields(fields), TOOL_FIELDS, "tool")
         _check_status(fields)
         if "name" in fields and not fields["name"]:
             raise InvalidInput("a tool needs a name")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.ledger import limits
 from kiosk.ledger.errors import InvalidInput, NotFound
 from kiosk.ledger.lending import Lending
 from kiosk.ledger.store import write_transaction
@@ -29,6 +30,8 @@ class Conflicts(Lending):
     def resolve_conflict(self, conflict_id: str, resolution: str, note: str | None = None) -> dict[str, Any]:
         if not resolution.strip():
             raise InvalidInput("say how the conflict was settled")
+        limits.check_note(resolution.strip(), "how the conflict was settled")
+        limits.check_note(note, "the note")
         with self._lock, write_transaction(self._conn, self.path):
             if not self._conn.execute("SELECT 1 FROM conflicts WHERE id = ? AND library = ?",
                                       (conflict_id, self.library["slug"])).fetchone():

@@ -18,11 +18,16 @@ from typing import Any, Callable, Iterator, Self
 import sqlite_utils
 from sqlite_utils.utils import dedupe_keys
 
-from kiosk.ledger import clock, projections
+from kiosk.ledger import clock, limits, projections
 from kiosk.ledger.errors import NotInitialized
 from kiosk.ledger.events import Event, event_version
 from kiosk.ledger.ids import uuid7
 from kiosk.ledger.store import translate, write_transaction
+
+# meta: the server's time minus this kiosk's wall clock at the last sync, the server's time then,
+# and the latest trusted time this kiosk knew (what its date stays at while the wall clock is unset)
+META_OFFSET, META_SERVER_MS, META_KNOWN = "clock.offset_ms", "clock.server_ms", "clock.known_ms"
+_CLOCK_KEYS = (META_OFFSET, META_SERVER_MS, META_KNOWN)
 
 
 class LedgerCore:
@@ -42,19 +47,43 @@ class LedgerCore:
         with self._lock:
             self._conn.close()
 
+    def refresh_device(self) -> None:
+        """Reads this kiosk's device id again: another process may have enrolled it meanwhile."""
+        self._same_device(self._conn.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()[0])
+
+    def _same_device(self, device_id: str) -> None:
+        if device_id != self.device["id"]:  # the sync server gave this kiosk its id at enrollment
+            self.device = {**self.device, "id": device_id}
+
     # -- events --------------------------------------------------------------------
 
     def _append(self, type_: str, entity: str, payload: dict[str, Any]) -> Event:
         """Writes one own event and applies it; call inside a write transaction."""
-        meta = dict(self._conn.execute("SELECT key, value FROM meta WHERE key IN ('hlc', 'next_seq')").fetchall())
-        stamp = clock.tick(int(meta["hlc"]), self._wall())
+        limits.check_payload_size(json.dumps(payload, separators=(",", ":"), ensure_ascii=False))  # as the server will
+        meta = dict(self._conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('hlc', 'next_seq', 'device')").fetchall())
+        now = self.now_ms()
+        stamp = clock.tick(int(meta["hlc"]), now)
         seq = int(meta["next_seq"])
+        self._same_device(meta["device"])
         event = Event(uuid7(), self.library["slug"], self.device["id"], seq, stamp, type_,
                       event_version(type_, payload), entity, payload)
-        self._conn.execute("UPDATE meta SET value = ? WHERE key = 'hlc'", (str(stamp),))
-        self._conn.execute("UPDATE meta SET value = ? WHERE key = 'next_seq'", (str(seq + 1),))
+        self._put_meta({"hlc": str(stamp), "next_seq": str(seq + 1)})
+        if self._wall() >= clock.CLOCK_SET_AFTER_MS:
+            self._put_meta({META_KNOWN: str(now)})
         self._insert_event(event)
         return event
+
+    def wall_ms(self) -> int:
+        """This kiosk's own wall clock, uncorrected (what it tells the server of itself)."""
+        return self._wall()
+
+    def now_ms(self) -> int:
+        """The trusted time: the wall clock corrected by the server's, never by other devices' stamps."""
+        with self._lock:
+            meta = dict(self._conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?, ?)", _CLOCK_KEYS).fetchall())
+        offset, server, known = (int(meta.get(key) or 0) for key in _CLOCK_KEYS)
+        return clock.trusted_ms(self._wall(), offset, known, server)
 
     def _insert_event(self, event: Event) -> None:
         self._conn.execute(

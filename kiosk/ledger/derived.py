@@ -8,6 +8,10 @@ import sqlite3
 _STATUS = """UPDATE tools SET status = CASE
                WHEN EXISTS (SELECT 1 FROM loans WHERE library = tools.library AND tool_code = tools.code
                             AND closed_hlc IS NULL) THEN 'on_loan'
+               WHEN service_status = 'retired' THEN 'retired'
+               -- an open repair ticket keeps the tool in for repair, whatever the catalog last said
+               WHEN EXISTS (SELECT 1 FROM repairs WHERE library = tools.library AND tool_code = tools.code
+                            AND status IN ('open', 'waiting_parts')) THEN 'in_repair'
                WHEN service_status != 'available' THEN service_status
                WHEN EXISTS (SELECT 1 FROM holds WHERE library = tools.library AND set_aside_tool = tools.code
                             AND status = 'ready') THEN 'on_hold_shelf'
@@ -15,7 +19,8 @@ _STATUS = """UPDATE tools SET status = CASE
 
 
 def refresh_tool_status(conn: sqlite3.Connection, library: str, tool: str) -> None:
-    """On loan, else its service status when out of service, else on the hold shelf when set aside, else available."""
+    """On loan, else retired, else in repair while a ticket is open, else its service status when
+    out of service, else on the hold shelf when set aside, else available."""
     conn.execute(_STATUS + " WHERE library = ? AND code = ?", (library, tool))
 
 

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from kiosk.ledger import limits
 from kiosk.ledger.errors import InvalidInput
 
 # type -> (current version, scope). Catalog events are shared with partner
@@ -20,8 +21,12 @@ EVENT_TYPES: dict[str, tuple[int, str]] = {
     "library.configured": (2, "library"),
     "tool.added": (1, "catalog"),
     "tool.edited": (1, "catalog"),
-    "member.added": (2, "library"),
-    "member.edited": (2, "library"),
+    "member.added": (3, "library"),
+    "member.edited": (3, "library"),
+    # a sign-up from the server's web page: a pending member until the library activates them
+    "member.signed_up": (1, "library"),
+    # the member asked to forget their returned loans and ended holds at once
+    "member.history_forgotten": (1, "library"),
     "loan.opened": (1, "library"),
     "loan.renewed": (1, "library"),
     "loan.returned": (1, "library"),
@@ -40,11 +45,14 @@ EVENT_TYPES: dict[str, tuple[int, str]] = {
     "hold.cancelled": (1, "library"),
     "hold.expired": (1, "library"),
     "hold.reordered": (1, "library"),
+    # repair tickets name volunteers and costs: library data (the tool's status is a catalog edit)
+    "repair.opened": (1, "library"),
+    "repair.updated": (1, "library"),
 }
 # Fields that came with a later version of their events. An event carrying none of them is
 # written at version 1, so kiosks and servers that know only version 1 still apply it; one
 # carrying them is stored and passed on by those, and applied once they are upgraded.
-FIELD_VERSIONS = {"waiver_language": 2, "waiver_texts": 2}
+FIELD_VERSIONS = {"waiver_language": 2, "waiver_texts": 2, "area": 3, "reminders_email": 3, "reminders_sms": 3}
 INVENTORY_ENDINGS = {"inventory.finished": "finished", "inventory.discarded": "discarded"}
 
 MAX_WAIVER_CHARS = 4000      # one waiver text; with one per language the settings event stays small
@@ -61,8 +69,13 @@ MEMBER_FIELDS: dict[str, type | tuple] = {
     "waiver_accepted_at": str, "loan_limit": int, "status": str, "notes": str,
     "language": str,             # the member's own: the screens and reminders speak it
     "waiver_language": str,      # the language of the waiver the member accepted
+    "area": str,                 # neighbourhood or postal area, optional: counted in the impact report
+    "reminders_email": int,      # 1: the member wants reminders by e-mail, 0: not (kept on the record,
+    "reminders_sms": int,        # so kiosks and server agree)
 }
-MEMBER_STATUSES = ("active", "suspended")
+AREA_MAX_LENGTH = 40
+MEMBER_STATUSES = ("active", "suspended", "pending")   # pending: signed up online, not activated yet
+MEMBER_SWITCHES = ("reminders_email", "reminders_sms")
 MEMBER_LANGUAGES = ("en", "es")   # the languages messages to members are written in, and waivers
 SETTINGS_FIELDS: dict[str, type | tuple] = {
     "name": str, "default_loan_days": int, "category_loan_days": dict, "open_weekdays": list,
@@ -70,7 +83,11 @@ SETTINGS_FIELDS: dict[str, type | tuple] = {
     "renewal_grace_days": int, "retention_days": int, "waiver_version": str, "waiver_text": str,
     "waiver_texts": dict,        # language -> the waiver in it; waiver_text is the one for any other
     "hold_pickup_days": int, "max_holds": int,
+    "signup": str,               # online sign-up: off | volunteer (activated at the first visit) | at_once
+    "membership_days": int,      # how long a membership runs, from sign-up or renewal
+    "renew_online_days": int,    # a member may renew online this many days before expiry; 0: not online
 }
+SIGNUP_MODES = limits.SIGNUP_MODES
 CONDITIONS = ("ok", "repair", "missing-parts")
 PROBLEM_MAX_LENGTH = 300  # what is wrong with a tool returned for repair, in the borrower's words
 
@@ -136,13 +153,14 @@ class Event:
 
 
 def check_fields(fields: dict[str, Any], allowed: dict[str, type | tuple], what: str) -> dict[str, Any]:
-    """The fields with unknown names or wrong kinds refused; None clears a field."""
+    """The fields with unknown names, wrong kinds or values out of range (``limits``) refused; None clears a field."""
     for name, value in fields.items():
         if name not in allowed:
             raise InvalidInput(f"{what} has no field {name!r}")
         kind = allowed[name]
         if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
             raise InvalidInput(f"{what} field {name!r} must be {_kind_name(kind)}, not {value!r}")
+    limits.check_values(fields, what)
     return fields
 
 
@@ -174,6 +192,12 @@ def check_member_values(fields: dict[str, Any]) -> None:
     """The member's fields whose values have a range: their languages."""
     check_language(fields)
     _one_language(fields.get("waiver_language"), "the waiver's language")
+    area = fields.get("area")
+    if isinstance(area, str) and len(area.strip()) > AREA_MAX_LENGTH:
+        raise InvalidInput(f"a neighbourhood or postal area is at most {AREA_MAX_LENGTH} characters")
+    for name in MEMBER_SWITCHES:
+        if fields.get(name) not in (None, 0, 1):
+            raise InvalidInput(f"{name} must be 1 (on) or 0 (off), not {fields[name]!r}")
 
 
 def check_waivers(fields: dict[str, Any]) -> dict[str, Any]:

@@ -12,16 +12,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 
+from kiosk.ledger import limits
 from kiosk.ledger.errors import Refusal
 from kiosk.ledger.events import Event
-from kiosk.ledger.rules import DEFAULT_SETTINGS, is_open, member_refusals
+from kiosk.ledger.rules import is_open, member_refusals, setting
 
 HOLD_STATUSES = ("waiting", "ready", "picked_up", "cancelled", "expired")
 ENDINGS = {"hold.picked_up": "picked_up", "hold.cancelled": "cancelled", "hold.expired": "expired"}
 
 # What a hold event may carry, checked where it enters (kiosk and sync ingest).
-HOLD_ID_MAX = 64
-CODE_MAX = 200
+HOLD_ID_MAX = limits.ID_MAX
+CODE_MAX = limits.CODE_MAX
 REASON_MAX = 200
 ORDER_MAX = (1 << 63) - 1
 
@@ -72,7 +73,7 @@ def short_name(name: str | None) -> str:
 
 def pickup_deadline(today: date, settings: Mapping[str, Any]) -> date:
     """The last day of the pickup window: the Nth opening day after today."""
-    days = int(settings.get("hold_pickup_days") or DEFAULT_SETTINGS["hold_pickup_days"])
+    days = setting(settings, "hold_pickup_days")
     day, counted = today, 0
     for _ in range(3660):
         day += timedelta(days=1)
@@ -172,7 +173,7 @@ def place_refusals(
     name = tool.get("name") or tool_code
     if tool.get("status") in ("retired", "missing"):
         refusals.append(Refusal(tool_code, "not_holdable", f"{name} cannot be lent at the moment, so it cannot be held."))
-    limit = int(settings.get("max_holds", DEFAULT_SETTINGS["max_holds"]))
+    limit = setting(settings, "max_holds")
     if active_holds >= limit:
         refusals.append(Refusal(member_code, "hold_limit",
                                 f"You may wait for {limit} tools at once and are waiting for {active_holds}. "

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Sequence
 
-from kiosk.ledger import rules
+from kiosk.ledger import repair_rules, rules
 from kiosk.ledger.catalog import tool_dict
 from kiosk.ledger.errors import InvalidInput, NotFound, Refusal, Refused
 from kiosk.ledger.events import CONDITIONS, PROBLEM_MAX_LENGTH
-from kiosk.ledger.holds import Holds
+from kiosk.ledger.repairs import Repairs
 from kiosk.ledger.ids import uuid7
+from kiosk.ledger.limits import KIT_PART_MAX, KIT_PARTS_MAX, check_note
 from kiosk.ledger.store import write_transaction
 
 _LOAN_SELECT = """SELECT l.*, t.name AS tool_name, m.name AS member_name FROM loans l
@@ -18,7 +19,7 @@ _LOAN_SELECT = """SELECT l.*, t.name AS tool_name, m.name AS member_name FROM lo
     LEFT JOIN members m ON m.library = l.library AND m.code = l.member_code"""
 
 
-class Lending(Holds):
+class Lending(Repairs):
     def checkout_refusals(self, member_code: str, tool_codes: Sequence[str], today: date | None = None) -> list[Refusal]:
         """Every reason this checkout would be refused; empty when it would go through."""
         today = today or self.today()
@@ -67,7 +68,7 @@ class Lending(Holds):
                 problem: str | None = None) -> dict[str, Any]:
         """Returns a tool by its code alone. A tool this kiosk did not know was out is
         recorded all the same: the return closes that loan when it arrives. ``problem``, what
-        is wrong with a tool returned for repair, is added to the tool's notes for whoever mends it.
+        is wrong with a tool returned for repair, opens a repair ticket for whoever mends it.
         A tool someone waits for is set aside for them: ``hold`` says whose it is."""
         if condition not in CONDITIONS:
             raise InvalidInput(f"condition must be one of {', '.join(CONDITIONS)}")
@@ -76,6 +77,9 @@ class Lending(Holds):
             raise InvalidInput("only a tool returned for repair has a problem to note")
         if len(problem) > PROBLEM_MAX_LENGTH:
             raise InvalidInput(f"say what is wrong in at most {PROBLEM_MAX_LENGTH} characters")
+        check_note(note or None, "the note")
+        if len(missing_parts) > KIT_PARTS_MAX or not all(0 < len(part) <= KIT_PART_MAX for part in missing_parts):
+            raise InvalidInput(f"name at most {KIT_PARTS_MAX} missing parts, each 1 to {KIT_PART_MAX} characters")
         with self._lock, write_transaction(self._conn, self.path):
             today = today or self.today()
             tool = self._tool_row(tool_code)
@@ -88,18 +92,25 @@ class Lending(Holds):
                 "tool": tool_code, "loan_id": open_loans[0]["id"] if len(open_loans) == 1 else None,
                 "condition": condition, "note": note or None, "missing_parts": list(missing_parts),
                 "at": today.isoformat()})
-            status = rules.status_after_return(condition)
-            if status:  # a catalog change partner libraries see too; the borrower's note stays in the return
-                fields = {"status": status}
-                if missing_parts:
-                    fields["notes"] = "Parts missing: " + ", ".join(missing_parts)
-                if problem:
-                    line = f"{today.isoformat()} returned needing repair: {problem}"
-                    fields["notes"] = f"{tool['notes']}\n{line}" if tool.get("notes") else line
-                self._append("tool.edited", f"tool:{tool_code}", {"code": tool_code, "fields": fields})
+            if rules.status_after_return(condition):  # the borrower's note stays in the return
+                self._ticket_for_return(tool_code, returned_problem(problem, missing_parts), missing_parts, today,
+                                        event.id)
             hold = self._settle_tool(tool_code, today)
         closed = self._query("SELECT * FROM loans WHERE closed_by = ?", (event.id,))
         return {"tool": self.tool(tool_code), "loans": closed, "known_loan": bool(closed), "hold": hold}
+
+    def _ticket_for_return(self, tool_code: str, problem: str, missing_parts: Sequence[str], today: date,
+                           return_event: str) -> None:
+        """Inside a write: a return needing repair opens a ticket, or adds to the one still open."""
+        current = self._conn.execute(
+            "SELECT id FROM repairs WHERE library = ? AND tool_code = ? AND status IN ('open', 'waiting_parts')",
+            (self.library["slug"], tool_code)).fetchone()
+        if current is None:
+            self._open_repair(tool_code, problem, "return", missing_parts, today, return_event)
+        else:
+            self._append("repair.updated", f"repair:{current['id']}", {
+                "repair_id": current["id"], "note": f"Returned again: {problem}"[:repair_rules.NOTE_MAX],
+                "at": today.isoformat()})
 
     def renew(self, tool_code: str, today: date | None = None) -> dict[str, Any]:
         with self._lock, write_transaction(self._conn, self.path):
@@ -152,3 +163,13 @@ class Lending(Holds):
             "member_name": r["member_name"], "contact": " / ".join(c for c in (r["phone"], r["email"]) if c),
             "due": r["due"], "days_overdue": rules.days_overdue(r["due"], as_of),
         } for r in rows]
+
+
+def returned_problem(problem: str, missing_parts: Sequence[str]) -> str:
+    """What a ticket opened at a return says is wrong: the borrower's words, else the parts missing."""
+    said = [problem] if problem else []
+    if missing_parts:
+        said.append("Parts missing: " + ", ".join(missing_parts))
+    text = "; ".join(said) or "Returned needing repair"
+    # a long list of parts is kept whole in the ticket's own field; the summary stays within a problem's length
+    return text if len(text) <= PROBLEM_MAX_LENGTH else text[:PROBLEM_MAX_LENGTH - 1] + "…"

@@ -14,10 +14,11 @@ import json
 import sqlite3
 from typing import Any, Callable
 
-from kiosk.ledger import pending
-from kiosk.ledger import projections_holds as holds
+from kiosk.ledger import clock, pending, projections_holds as holds, projections_repairs as repairs
+from kiosk.ledger import rules
 from kiosk.ledger.derived import mark_resolution, refresh_tool_status
 from kiosk.ledger.events import INVENTORY_ENDINGS, Event
+from kiosk.ledger.impact import borrower_tag
 
 Key = tuple[int, str, int]
 LOAN_CONFLICTS = ("double_checkout", "return_without_loan")
@@ -74,6 +75,8 @@ def _tool_fields(conn: sqlite3.Connection, event: Event) -> None:
         winners["service_status"] = winners.pop("status") or "available"
     if "kit" in winners:
         winners["kit"] = json.dumps(winners["kit"]) if winners["kit"] is not None else None
+    if event.type == "tool.added":
+        winners["added_at"] = _event_day(event)
     _upsert(conn, "tools", {"library": event.library, "code": code}, winners)
     tool, later = (event.library, code), pending.active(conn)
     if later is not None:
@@ -91,7 +94,15 @@ def _tool_fields(conn: sqlite3.Connection, event: Event) -> None:
 def _member_fields(conn: sqlite3.Connection, event: Event) -> None:
     code = event.payload["code"]
     winners = _winning_fields(conn, f"member:{event.library}:{code}", event.payload.get("fields", {}), event)
+    if event.type == "member.added":
+        winners["joined"] = _event_day(event)
     _upsert(conn, "members", {"library": event.library, "code": code}, winners)
+
+
+def _event_day(event: Event) -> str:
+    """The day an adding event says it happened, else the day of its stamp (events of older software)."""
+    at = event.payload.get("at")
+    return at if isinstance(at, str) and len(at) == 10 else clock.stamp_date(event.hlc).isoformat()
 
 
 def index_tool(conn: sqlite3.Connection, library: str, code: str) -> None:
@@ -110,10 +121,13 @@ def index_tool(conn: sqlite3.Connection, library: str, code: str) -> None:
 
 def _loan_opened(conn: sqlite3.Connection, event: Event) -> None:
     p = event.payload
+    kept = p.get("borrower") or {}  # what a forgotten borrower left for the impact report: counts, not a person
     conn.execute(
         """INSERT OR IGNORE INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device,
-               opened_seq, opened_at, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (p["loan_id"], event.library, p["tool"], p.get("member"), event.hlc, event.device, event.seq, p["at"], p["due"]),
+               opened_seq, opened_at, due, borrower_tag, borrower_area, borrower_joined)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (p["loan_id"], event.library, p["tool"], p.get("member"), event.hlc, event.device, event.seq, p["at"], p["due"],
+         kept.get("tag") or borrower_tag(event.library, p.get("member")), kept.get("area"), kept.get("joined")),
     )
     _renewals_changed(conn, p["loan_id"])  # renewals seen before their loan
     closer = conn.execute(
@@ -150,14 +164,23 @@ def _loans_changed(conn: sqlite3.Connection, library: str, tool: str, since_hlc:
 
 
 def apply_renewals(conn: sqlite3.Connection, loan_id: str) -> None:
-    """The count of renewals, and the due date of the latest one by (hlc, device)."""
-    renewals = conn.execute(
-        "SELECT payload FROM events WHERE entity = ? AND type = 'loan.renewed' ORDER BY hlc DESC, device DESC",
+    """The count of renewals that stand, and the due date of the latest one by (hlc, device).
+    A renewal stamped after the loan's return is void (``rules.renewal_counts``)."""
+    loan = conn.execute("SELECT closed_hlc, closed_device FROM loans WHERE id = ?", (loan_id,)).fetchone()
+    closed = None if loan is None or loan["closed_hlc"] is None else (loan["closed_hlc"], loan["closed_device"])
+    renewals = [r for r in conn.execute(
+        "SELECT hlc, device, payload FROM events WHERE entity = ? AND type = 'loan.renewed' ORDER BY hlc DESC, device DESC",
         (f"loan:{loan_id}",),
-    ).fetchall()
+    ) if rules.renewal_counts((r["hlc"], r["device"]), closed)]
     if renewals:
         conn.execute("UPDATE loans SET renewals = ?, due = ? WHERE id = ?",
                      (len(renewals), json.loads(renewals[0]["payload"])["due"], loan_id))
+    elif loan is not None:
+        opened = conn.execute("SELECT payload FROM events WHERE entity = ? AND type = 'loan.opened'",
+                              (f"loan:{loan_id}",)).fetchone()
+        if opened is not None:
+            conn.execute("UPDATE loans SET renewals = 0, due = ? WHERE id = ?",
+                         (json.loads(opened["payload"])["due"], loan_id))
 
 
 def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
@@ -185,12 +208,16 @@ def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
                    AND (closed_hlc, closed_device, closed_seq) > (?, ?, ?)""",
             (event.library, p["tool"], *key, event.library, p["tool"], event.hlc, *key, *key),
         ).fetchall()
-    since = event.hlc
+    since, lent_elsewhere = event.hlc, {}
     for loan in candidates:
         if loan["closed_by"] is None or key < (loan["closed_hlc"], loan["closed_device"], loan["closed_seq"]):
             _close(conn, loan["id"], ret)
             since = min(since, loan["opened_hlc"])
+            if loan["tool_code"] != p["tool"]:  # a return naming a loan of another tool: that tool is back too
+                lent_elsewhere[loan["tool_code"]] = min(event.hlc, loan["opened_hlc"])
     _loans_changed(conn, event.library, p["tool"], since)
+    for tool, tool_since in lent_elsewhere.items():
+        _loans_changed(conn, event.library, tool, tool_since)
 
 
 def _close(conn: sqlite3.Connection, loan_id: str, ret: sqlite3.Row | dict[str, Any]) -> None:
@@ -199,6 +226,45 @@ def _close(conn: sqlite3.Connection, loan_id: str, ret: sqlite3.Row | dict[str, 
                return_condition = ?, return_note = ? WHERE id = ?""",
         (ret["event_id"], ret["hlc"], ret["device"], ret["seq"], ret["at"], ret["condition"], ret["note"], loan_id),
     )
+    _renewals_changed(conn, loan_id)  # a renewal stamped after the return no longer stands
+    _forget_if_asked(conn, loan_id)
+
+
+# -- members' own choices ---------------------------------------------------------------
+
+def _forget_if_asked(conn: sqlite3.Connection, loan_id: str) -> None:
+    """A loan returned before its member asked to forget their history forgets them, even when
+    the return reaches this replica after the request did."""
+    loan = conn.execute(
+        """SELECT l.member_code FROM loans l JOIN members m ON m.library = l.library AND m.code = l.member_code
+           WHERE l.id = ? AND m.forgotten_hlc >= l.closed_hlc""", (loan_id,)).fetchone()
+    if loan is not None:
+        forget_loan(conn, loan_id)
+
+
+def forget_loan(conn: sqlite3.Connection, loan_id: str) -> None:
+    conn.execute("UPDATE events SET payload = json_set(payload, '$.member', NULL) WHERE entity = ? AND type = ?",
+                 (f"loan:{loan_id}", "loan.opened"))
+    conn.execute("UPDATE loans SET member_code = NULL WHERE id = ?", (loan_id,))
+
+
+def _history_forgotten(conn: sqlite3.Connection, event: Event) -> None:
+    """Loans returned and holds ended before this request forget the member, in the log too."""
+    code = event.payload["code"]
+    conn.execute("INSERT OR IGNORE INTO members (library, code) VALUES (?, ?)", (event.library, code))
+    conn.execute("UPDATE members SET forgotten_hlc = MAX(COALESCE(forgotten_hlc, 0), ?) WHERE library = ? AND code = ?",
+                 (event.hlc, event.library, code))
+    for loan in conn.execute(
+            "SELECT id FROM loans WHERE library = ? AND member_code = ? AND closed_by IS NOT NULL AND closed_hlc <= ?",
+            (event.library, code, event.hlc)).fetchall():
+        forget_loan(conn, loan["id"])
+    for hold in conn.execute(
+            """SELECT id FROM holds WHERE library = ? AND member_code = ?
+               AND status IN ('picked_up', 'cancelled', 'expired') AND ended_hlc <= ?""",
+            (event.library, code, event.hlc)).fetchall():
+        conn.execute("UPDATE events SET payload = json_set(payload, '$.member', NULL) WHERE entity = ? AND type = ?",
+                     (f"hold:{hold['id']}", "hold.placed"))
+        conn.execute("UPDATE holds SET member_code = NULL WHERE id = ?", (hold["id"],))
 
 
 # -- conflicts -----------------------------------------------------------------------
@@ -343,6 +409,8 @@ _HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     "tool.edited": _tool_fields,
     "member.added": _member_fields,
     "member.edited": _member_fields,
+    "member.signed_up": _member_fields,
+    "member.history_forgotten": _history_forgotten,
     "loan.opened": _loan_opened,
     "loan.renewed": _loan_renewed,
     "loan.returned": _loan_returned,
@@ -353,4 +421,5 @@ _HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     "inventory.finished": lambda conn, event: _inventory_ending(conn, event.payload["inventory_id"]),
     "inventory.discarded": lambda conn, event: _inventory_ending(conn, event.payload["inventory_id"]),
     **holds.HANDLERS,
+    **repairs.HANDLERS,
 }

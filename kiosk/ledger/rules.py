@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping
 
-from kiosk.ledger.errors import InvalidInput, Refusal
+from kiosk.ledger.errors import Refusal
+from kiosk.ledger.limits import LOAN_DAYS, SETTING_RANGES
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -28,6 +29,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "waiver_text": "I borrow tools at my own risk, will use them safely, and will return them clean and complete.",
     "hold_pickup_days": 7,
     "max_holds": 3,
+    "signup": "volunteer",
+    "membership_days": 365,
+    "renew_online_days": 0,
     "waiver_texts": {
         "en": "I borrow tools at my own risk, will use them safely, and will return them clean and complete.",
         "es": "Tomo prestadas las herramientas bajo mi propia responsabilidad, las usaré con cuidado "
@@ -35,33 +39,28 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     },
 }
 
-# Whole-number settings and the values they may take, checked wherever a setting enters.
-SETTING_RANGES: dict[str, tuple[int, int]] = {
-    "hold_pickup_days": (1, 60),
-    "max_holds": (0, 50),
-}
-
-
-def check_setting_ranges(fields: Mapping[str, Any]) -> None:
-    """Raises InvalidInput for a setting outside its range; None (back to the default) is fine."""
-    for name, (least, most) in SETTING_RANGES.items():
-        value = fields.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most):
-            raise InvalidInput(f"{name} must be a whole number from {least} to {most}, not {value!r}")
-
-
 def loan_days(tool: Mapping[str, Any], settings: Mapping[str, Any]) -> int:
     """The tool's own period, else its category's (or the nearest parent's), else the default."""
-    if tool.get("loan_days"):
-        return int(tool["loan_days"])
+    if _in_range(tool.get("loan_days"), LOAN_DAYS):
+        return tool["loan_days"]
     by_category = settings.get("category_loan_days") or {}
     parts = [p.strip() for p in (tool.get("category") or "").split(">") if p.strip()]
     while parts:
-        days = by_category.get(" > ".join(parts))
-        if days:
-            return int(days)
+        days = by_category.get(" > ".join(parts)) if isinstance(by_category, dict) else None
+        if _in_range(days, LOAN_DAYS):
+            return days
         parts.pop()
-    return int(settings.get("default_loan_days") or DEFAULT_SETTINGS["default_loan_days"])
+    return setting(settings, "default_loan_days")
+
+
+def setting(settings: Mapping[str, Any], name: str) -> int:
+    """A whole-number setting; one out of its range (written before ranges were checked) counts as the default."""
+    value = settings.get(name)
+    return value if _in_range(value, SETTING_RANGES[name]) else DEFAULT_SETTINGS[name]
+
+
+def _in_range(value: Any, bounds: tuple[int, int]) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and bounds[0] <= value <= bounds[1]
 
 
 def is_open(day: date, settings: Mapping[str, Any]) -> bool:
@@ -120,6 +119,9 @@ def member_refusals(member: Mapping[str, Any] | None, member_code: str, settings
     refusals: list[Refusal] = []
     if member.get("status") == "suspended":
         refusals.append(Refusal(member_code, "suspended", "This membership is suspended. Please speak to a coordinator."))
+    if member.get("status") == "pending":
+        refusals.append(Refusal(member_code, "pending",
+                                "Your sign-up is waiting for a volunteer to check it. Please ask at the counter."))
     expires = member.get("expires")
     if expires and expires < today.isoformat():
         refusals.append(Refusal(member_code, "membership_expired",
@@ -148,7 +150,8 @@ def borrowing_refusals(member: Mapping[str, Any], member_code: str, open_loan_co
 
 def loan_limit(member: Mapping[str, Any], settings: Mapping[str, Any]) -> int:
     """How many tools the member may have out at once: their own limit, else the library's."""
-    return int(member.get("loan_limit") or settings.get("loan_limit") or DEFAULT_SETTINGS["loan_limit"])
+    own = member.get("loan_limit")
+    return own if isinstance(own, int) and own > 0 else setting(settings, "loan_limit")
 
 
 def tool_refusal(code: str, tool: Mapping[str, Any] | None) -> Refusal | None:
@@ -183,11 +186,11 @@ def renewal_refusal(loan: Mapping[str, Any], settings: Mapping[str, Any], today:
         return Refusal(code, "someone_waiting",
                        "Someone is waiting for this tool, so it cannot be renewed. Please bring it back by the due date.",
                        {"waiting": waiting})
-    maximum = int(settings.get("max_renewals", DEFAULT_SETTINGS["max_renewals"]))
+    maximum = setting(settings, "max_renewals")
     if loan["renewals"] >= maximum:
         return Refusal(code, "renewal_limit", f"This loan has been renewed {maximum} times already. Please bring the tool back.",
                        {"max_renewals": maximum})
-    grace = int(settings.get("renewal_grace_days", DEFAULT_SETTINGS["renewal_grace_days"]))
+    grace = setting(settings, "renewal_grace_days")
     if days_overdue(loan["due"], today) > grace:
         return Refusal(code, "too_overdue", f"This tool was due on {_long_date(loan['due'])}. Please bring it back; it cannot be renewed.",
                        {"due": loan["due"], "grace_days": grace})
@@ -198,6 +201,27 @@ def renewed_due(loan: Mapping[str, Any], tool: Mapping[str, Any], settings: Mapp
     """A renewal runs a full period from the later of today and the current due date."""
     start = max(today, date.fromisoformat(loan["due"]))
     return due_date(start, loan_days(tool, settings), settings)
+
+
+def renewal_counts(renewal: tuple[int, str], closed: tuple[int, str] | None) -> bool:
+    """Whether a renewal stands: one stamped after the loan's return (a renewal from home while the
+    tool came back at an offline kiosk) is void, whichever of the two a replica saw first.
+    ``renewal`` and ``closed``: (hlc, device) of the renewal and of the return (None: still out)."""
+    return closed is None or renewal < closed
+
+
+def membership_renewal(member: Mapping[str, Any], settings: Mapping[str, Any], today: date) -> tuple[date | None, str]:
+    """The new expiry of a membership renewed online today, or None and why it cannot be."""
+    window = int(settings.get("renew_online_days", DEFAULT_SETTINGS["renew_online_days"]))
+    days = int(settings.get("membership_days", DEFAULT_SETTINGS["membership_days"]))
+    if window <= 0:
+        return None, "not_online"
+    if member.get("status") in ("suspended", "pending"):
+        return None, "not_active"
+    expires = date.fromisoformat(member["expires"]) if member.get("expires") else today
+    if expires > today + timedelta(days=window):
+        return None, "too_early"
+    return max(expires, today) + timedelta(days=days), ""
 
 
 def days_overdue(due: str, as_of: date) -> int:
@@ -211,7 +235,7 @@ def status_after_return(condition: str) -> str | None:
 
 def forget_before(today: date, settings: Mapping[str, Any]) -> date:
     """Returned loans closed before this day forget their borrower."""
-    return today - timedelta(days=int(settings.get("retention_days", DEFAULT_SETTINGS["retention_days"])))
+    return today - timedelta(days=setting(settings, "retention_days"))
 
 
 def opening_hours_today(today: date, settings: Mapping[str, Any]) -> str | None:

@@ -192,13 +192,69 @@ CREATE TABLE inventory_seen (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2, _v3, V4]
+# Version 5: repair tickets; what the impact report counts: the day a member joined and their
+# area, the day a tool was added, and a forgotten loan's borrower kept as counts only
+V5_TABLES = """
+ALTER TABLE members ADD COLUMN area TEXT;
+ALTER TABLE members ADD COLUMN joined TEXT;
+ALTER TABLE tools ADD COLUMN added_at TEXT;
+ALTER TABLE loans ADD COLUMN borrower_tag TEXT;        -- an opaque key counting distinct borrowers
+ALTER TABLE loans ADD COLUMN borrower_area TEXT;
+ALTER TABLE loans ADD COLUMN borrower_joined TEXT;
+-- covering the impact report's reads of a period's loans
+CREATE INDEX loans_report ON loans (library, opened_at, tool_code, borrower_tag, member_code, borrower_area,
+                                    borrower_joined);
+CREATE INDEX tools_report ON tools (library, code, category, replacement_value);
+
+CREATE TABLE repairs (
+    id TEXT PRIMARY KEY,
+    library TEXT NOT NULL,
+    tool_code TEXT,                     -- NULL until its opening event arrives
+    problem TEXT, origin TEXT,          -- origin: return | volunteer
+    opened_at TEXT, opened_hlc INTEGER,
+    missing_parts TEXT,                 -- JSON list, from a return with parts missing
+    status TEXT NOT NULL DEFAULT 'open',   -- open | waiting_parts | fixed | cannot_fix
+    assignee TEXT, cost REAL, parts TEXT,
+    notes TEXT,                         -- JSON list of {at, text}
+    closed_at TEXT,                     -- the back-in-service (or retiring) date
+    return_event TEXT                   -- the return that opened it: whose loan that closed
+) WITHOUT ROWID;
+CREATE INDEX repairs_tool ON repairs (library, tool_code);
+CREATE INDEX repairs_status ON repairs (library, status, opened_hlc);
+"""
+
+
+def _v5(conn: sqlite3.Connection) -> None:
+    from kiosk.ledger.clock import stamp_date
+    from kiosk.ledger.impact import borrower_tag
+
+    for statement in _statements(V5_TABLES):
+        conn.execute(statement)
+    # members and tools added before: the day their adding event was stamped
+    for kind, table, column in (("member.added", "members", "joined"), ("tool.added", "tools", "added_at")):
+        rows = conn.execute("SELECT library, json_extract(payload, '$.code') AS code, min(hlc) AS hlc FROM events "
+                            "WHERE type = ? GROUP BY library, code", (kind,)).fetchall()
+        conn.executemany(f"UPDATE {table} SET {column} = ? WHERE library = ? AND code = ?",
+                         [(stamp_date(r["hlc"]).isoformat(), r["library"], r["code"]) for r in rows])
+    loans = conn.execute("SELECT id, library, member_code FROM loans WHERE member_code IS NOT NULL").fetchall()
+    conn.executemany("UPDATE loans SET borrower_tag = ? WHERE id = ?",
+                     [(borrower_tag(r["library"], r["member_code"]), r["id"]) for r in loans])
+
+
+# Version 6: members' reminder preferences on their record; when a member asked to forget their history.
+V6 = """
+ALTER TABLE members ADD COLUMN reminders_email INTEGER;
+ALTER TABLE members ADD COLUMN reminders_sms INTEGER;
+ALTER TABLE members ADD COLUMN forgotten_hlc INTEGER;   -- the latest "forget my history now", by clock
+"""
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None] | str] = [V1, V2, _v3, V4, _v5, V6]
 LATEST = len(MIGRATIONS)
 
 # The tables derived from the log, in the order a rebuild clears them.
 PROJECTION_TABLES = (
     "field_clocks", "settings", "tools", "members", "loans", "returns", "conflicts",
-    "conflict_resolutions", "tools_fts", "holds", "inventories", "inventory_seen",
+    "conflict_resolutions", "tools_fts", "holds", "inventories", "inventory_seen", "repairs",
 )
 
 

@@ -23,6 +23,8 @@ class Stats(Settings):
             "loans_overdue": one("SELECT count(*) FROM loans WHERE library = ? AND closed_by IS NULL AND due < ?",
                                  today.isoformat()),
             "conflicts_open": one("SELECT count(*) FROM conflicts WHERE library = ? AND status = 'open'"),
+            "repairs_open": one("SELECT count(*) FROM repairs WHERE library = ? AND status IN ('open', 'waiting_parts')"),
+            "repair_cost": one("SELECT COALESCE(sum(cost), 0) FROM repairs WHERE library = ?"),
             "most_borrowed": self._query(
                 """SELECT l.tool_code, t.name, count(*) AS loans FROM loans l
                    LEFT JOIN tools t ON t.library = l.library AND t.code = l.tool_code

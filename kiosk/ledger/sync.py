@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Collection
 
 from kiosk.ledger import bulk_apply, clock
-from kiosk.ledger.core import LedgerCore
+from kiosk.ledger.core import META_KNOWN, META_OFFSET, META_SERVER_MS, LedgerCore
 from kiosk.ledger.events import Event
 from kiosk.ledger.store import write_transaction
 
@@ -54,14 +54,21 @@ class Sync(LedgerCore):
             for event_id, server_seq in batch.acks.items():
                 counts["acknowledged"] += self._conn.execute(
                     "UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL", (server_seq, event_id)).rowcount
+            if batch.server_time_ms is not None:  # the server's clock corrects this kiosk's from now on
+                server = clock.trusted_ms(batch.server_time_ms)
+                self._put_meta({META_OFFSET: str(server - self._wall()), META_SERVER_MS: str(server),
+                                META_KNOWN: str(server)})
+            now = self.now_ms()
             stamp = int(self._conn.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()[0])
+            latest = 0   # the latest stamp of this library's events: partners' catalogs never move the clock
             next_seq = int(self._conn.execute("SELECT value FROM meta WHERE key = 'next_seq'").fetchone()[0])
             fresh = bulk_apply.unseen(self._conn, batch.events)
             counts["duplicates"] = len(batch.events) - len(fresh)
             bulk_apply.insert_events(self._conn, fresh)
             bulk_apply.apply_all(self._conn, fresh)  # each touched tool recomputed once, not once per event
             for event in fresh:
-                stamp = max(stamp, event.hlc)
+                if event.library == self.library["slug"] and clock.within_reach(event.hlc, now):
+                    latest = max(latest, event.hlc)
                 if event.device == self.device["id"]:  # this kiosk restored from a backup gets its own past back
                     next_seq = max(next_seq, event.seq + 1)
                 counts["received" if event.known else "unknown"] += 1
@@ -71,12 +78,10 @@ class Sync(LedgerCore):
                     "INSERT OR REPLACE INTO partner_availability (library, code, status, due_back, waiting) "
                     "VALUES (?, ?, ?, ?, ?)",
                     (row["library"], row["code"], row["status"], row.get("due_back"), row.get("waiting") or 0))
-            if batch.server_time_ms is not None:
-                stamp = max(stamp, clock.pack(batch.server_time_ms, 0))
             names = {}
             if batch.device_names:
                 names[DEVICE_NAMES] = json.dumps({**self._device_names(), **batch.device_names}, sort_keys=True)
-            self._put_meta({**batch.meta, **names, "hlc": str(clock.observe(stamp, stamp, self._wall()))})
+            self._put_meta({**batch.meta, **names, "hlc": str(clock.observe(stamp, latest, now))})
         return counts
 
     def device_name(self, device_id: str) -> str | None:

@@ -28,11 +28,32 @@ class Upkeep(LedgerCore):
         Each tool's conflicts, status and search entry are worked out once, at the end; ``one_by_one``
         works them out after every event instead, as single writes do: the reference the bulk path is checked against."""
         with self._lock, write_transaction(self._conn, self.path), _large_cache(self._conn):
-            for table in schema.PROJECTION_TABLES:
-                self._conn.execute(f"DELETE FROM {table}")
-            if not one_by_one:
-                return bulk_apply.replay_log(self._conn)
-            return bulk_apply.replay(self._conn, "", lambda event: projections.apply(self._conn, event))
+            return self._replay(one_by_one=one_by_one)
+
+    def adopt_device_id(self, device_id: str) -> int:
+        """Takes the id the sync server gave this kiosk at enrollment; returns the own events renamed.
+
+        Own events no server has acknowledged were seen by no one else, so they move to the new id
+        (with their numbers), and the derived tables are rebuilt from the log in the same transaction.
+        Acknowledged ones keep the id other kiosks know them by."""
+        old = self.device["id"]
+        if device_id == old:
+            return 0
+        with self._lock, write_transaction(self._conn, self.path), _large_cache(self._conn):
+            moved = self._conn.execute("UPDATE events SET device = ? WHERE device = ? AND server_seq IS NULL",
+                                       (device_id, old)).rowcount
+            self._conn.execute("UPDATE meta SET value = ? WHERE key = 'device'", (device_id,))
+            if moved:
+                self._replay()
+        self.device = {**self.device, "id": device_id}
+        return moved
+
+    def _replay(self, *, one_by_one: bool = False) -> int:
+        for table in schema.PROJECTION_TABLES:
+            self._conn.execute(f"DELETE FROM {table}")
+        if not one_by_one:
+            return bulk_apply.replay_log(self._conn)
+        return bulk_apply.replay(self._conn, "", lambda event: projections.apply(self._conn, event))
 
     def projection_snapshot(self) -> dict[str, list[tuple]]:
         """Every derived table as sorted rows: equal snapshots mean equal state."""

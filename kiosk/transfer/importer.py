@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from kiosk.ledger import Ledger
+from kiosk.ledger import InvalidInput, Ledger
+from kiosk.ledger.core import clean_fields
+from kiosk.ledger.events import MEMBER_FIELDS, TOOL_FIELDS, check_fields
+from kiosk.ledger.limits import check_code
 from kiosk.transfer.errors import UnknownLayout
 from kiosk.transfer.layouts import MEMBER_LAYOUTS, TOOL_LAYOUTS, Layout, Record, best_fit, choose
 from kiosk.transfer.reader import Table, column_key, read_table
@@ -33,11 +36,14 @@ class Target:
     existing: Callable[[Ledger], list[dict[str, Any]]]
     add: Callable[..., Any]
     edit: Callable[..., Any]
+    what: str                                   # the ledger's name for the kind, for its field checks
+    fields: dict[str, Any]                      # the fields the ledger takes
 
 
-TOOLS = Target("tools", "code", "available", TOOL_LAYOUTS, Ledger.list_tools, Ledger.add_tool, Ledger.edit_tool)
+TOOLS = Target("tools", "code", "available", TOOL_LAYOUTS, Ledger.list_tools, Ledger.add_tool, Ledger.edit_tool,
+               "tool", TOOL_FIELDS)
 MEMBERS = Target("members", "card code", "active", MEMBER_LAYOUTS, Ledger.list_members, Ledger.add_member,
-                 Ledger.edit_member)
+                 Ledger.edit_member, "member", MEMBER_FIELDS)
 
 
 def import_file(ledger: Ledger, path: Path, target: Target, *, layout: str | None, dry_run: bool,
@@ -58,7 +64,7 @@ def import_file(ledger: Ledger, path: Path, target: Target, *, layout: str | Non
         unchanged=sum(changes == {} for _, changes in plan),
         bad_rows=bad_rows,
         unknown_columns=[c for c in table.columns if column_key(c) not in chosen.keys],
-        notes=_remark_notes(records, target),
+        notes=table.notes + _remark_notes(records, target),
     )
     if dry_run or (bad_rows and not skip_bad):
         return report
@@ -91,11 +97,24 @@ def _check_rows(table: Table, layout: Layout, target: Target) -> tuple[list[Reco
             problems.append(f"the {target.code_word} {record.code} is already on line {first_line[record.code]}")
         elif record.code:
             first_line[record.code] = row.line
+        problems = problems or _refused_by_ledger(record, target)
         if problems:
             bad_rows.append(BadRow(row.line, "; ".join(problems)))
         else:
             records.append(record)
     return records, sorted(bad_rows, key=lambda bad: bad.line)
+
+
+def _refused_by_ledger(record: Record, target: Target) -> list[str]:
+    """What the ledger would refuse of a record (a value out of range, an address that is none), found
+    here so the report names its line and nothing is written."""
+    try:
+        if record.code:
+            check_code(record.code, f"the {target.code_word}")
+        check_fields(clean_fields({"name": record.name, **record.fields}), target.fields, target.what)
+    except InvalidInput as exc:
+        return [str(exc)]
+    return []
 
 
 def _changes(existing: dict[str, Any] | None, record: Record, target: Target) -> dict[str, Any] | None:

@@ -12,7 +12,7 @@ import codecs
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.transfer.errors import UnreadableFile
@@ -39,10 +39,12 @@ class Table:
     columns: list[str]       # the header's names, as the file spells them
     rows: list[Row]
     bad_rows: list[BadRow]   # rows that do not line up with the header
+    notes: list[str] = field(default_factory=list)   # lines whose encoding was guessed, for the report
 
 
 def read_table(path: Path) -> Table:
-    records = _records(_decode(_read_bytes(path), path), path)
+    text, guessed = _decode(_read_bytes(path), path)
+    records = _records(text, path)
     if not records:
         raise UnreadableFile(f"{path} is empty")
     (_, header), body = records[0], records[1:]
@@ -59,7 +61,9 @@ def read_table(path: Path) -> Table:
                                          "(a quote or a line break out of place?)"))
             continue
         rows.append(Row(line, {key: _clean(cells[i]) for key, i in zip(keys, keep)}))
-    return Table(columns, rows, bad_rows)
+    notes = [f"Line {line} is not UTF-8 like the rest of the file; it was read as Windows-1252: "
+             "check its accented letters." for line in guessed]
+    return Table(columns, rows, bad_rows, notes)
 
 
 def _clean(cell: str) -> str:
@@ -81,7 +85,8 @@ def _read_bytes(path: Path) -> bytes:
         raise UnreadableFile(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def _decode(data: bytes, path: Path) -> str:
+def _decode(data: bytes, path: Path) -> tuple[str, list[int]]:
+    """The file's text, and the lines whose encoding had to be guessed (see ``_decode_lines``)."""
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFile(f"{path} is a spreadsheet workbook, not a CSV file: open it and save it as CSV")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -89,7 +94,8 @@ def _decode(data: bytes, path: Path) -> str:
     elif b"\x00" in data:
         raise UnreadableFile(f"{path} is not a text file, so not a CSV export")
     else:
-        encodings = ["utf-8-sig", "cp1252"]  # old Excel saves CSV as Windows-1252
+        encodings = ["utf-8-sig"]
+    guessed: list[int] = []
     for encoding in encodings:
         try:
             text = data.decode(encoding)
@@ -97,12 +103,34 @@ def _decode(data: bytes, path: Path) -> str:
         except UnicodeDecodeError:
             continue
     else:
-        raise UnreadableFile(f"{path} is not text in UTF-8 or Windows-1252, so not a CSV export")
+        text, guessed = _decode_lines(data, path)
     if _CONTROL.search(text):
         raise UnreadableFile(f"{path} holds control characters, so it is not a CSV text file")
     if not text.strip():
         raise UnreadableFile(f"{path} is empty")
-    return text
+    return text, guessed
+
+
+def _decode_lines(data: bytes, path: Path) -> tuple[str, list[int]]:
+    """Text that is not all UTF-8, line by line. A file with no UTF-8 beyond ASCII is Windows-1252 (old
+    Excel) throughout; in one that has some, only the lines that are not UTF-8 are read as Windows-1252,
+    and their numbers returned, so one stray byte never garbles every other accent in the file."""
+    lines = data.split(b"\n")
+    utf8 = [_utf8(line) for line in lines]
+    try:
+        if not any(text is not None and not text.isascii() for text in utf8):
+            return data.decode("cp1252"), []
+        guessed = [n for n, text in enumerate(utf8, 1) if text is None]
+        return "\n".join(text if text is not None else line.decode("cp1252") for text, line in zip(utf8, lines)), guessed
+    except UnicodeDecodeError:
+        raise UnreadableFile(f"{path} is not text in UTF-8 or Windows-1252, so not a CSV export") from None
+
+
+def _utf8(line: bytes) -> str | None:
+    try:
+        return line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
 
 
 def _delimiter(text: str) -> str:

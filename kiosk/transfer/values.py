@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 
 from kiosk.ledger.events import MEMBER_LANGUAGES, MEMBER_STATUSES, TOOL_STATUSES
+from kiosk.ledger.limits import LOAN_DAYS
 
 ON_LOAN = "on_loan"  # what a tool out on loan shows; no status an import sets, as loans are not imported
 
@@ -57,7 +58,11 @@ def loan_days(text: str) -> int:
         raise RowProblem(f"{text!r} is not a loan length; write it in days or weeks, like '7 days' or '2 weeks'")
     number = int(float(match.group(1)))
     unit = (match.group(2) or "d").lower()
-    return number * 7 if unit.startswith("w") else number
+    days = number * 7 if unit.startswith("w") else number
+    least, most = LOAN_DAYS
+    if not least <= days <= most:
+        raise RowProblem(f"{text!r} is not a loan length this library can lend for; give {least} to {most} days")
+    return days
 
 
 def whole_number(text: str) -> int:

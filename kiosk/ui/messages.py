@@ -15,6 +15,7 @@ from kiosk.ui.i18n import N_, _, long_day
 REFUSALS = {
     "unknown_member": N_("We don't know this card. A volunteer can register you."),
     "suspended": N_("This membership is suspended. Please speak to a coordinator."),
+    "pending": N_("Your sign-up is waiting for a volunteer to check it. Please ask at the counter."),
     "membership_expired": N_("Your membership ended on {expires}. A volunteer can renew it."),
     "waiver_missing": N_("You have not signed the current waiver yet. A volunteer can help you sign it."),
     "over_limit": N_("You may have {limit} tools out at once. Return one first, or leave some here."),

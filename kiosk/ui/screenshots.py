@@ -259,6 +259,23 @@ def scenes() -> Iterator[tuple[str, Scene]]:
         d.app.go("hold_shelf")
     yield "hold-shelf", hold_shelf
 
+    def repairs(d: Any, c: DemoCodes) -> None:
+        ledger = d.app.service.ledger
+        for code, problem in zip(c.shelf_tools, ("Chuck slips and the battery will not hold a charge",
+                                                      "Handle cracked", "Blade blunt")):
+            ledger.open_repair(code, problem)
+        staff(d, "volunteer")
+        d.app.go("repairs")
+    yield "repairs", repairs
+
+    def repair(d: Any, c: DemoCodes) -> None:
+        repairs(d, c)
+        ticket = d.app.service.ledger.repairs(open_only=True)[0]
+        d.app.service.ledger.update_repair(ticket["id"], assignee="Sam", note="New chuck ordered")
+        d.app.go("repair", repair_id=ticket["id"])
+    yield "repair", repair
+    yield "repair-new", lambda d, c: (staff(d, "volunteer"), d.app.go("repair", tool_code=c.tool))
+
     # the larger-text look makes the screens anew: these come last, once every screen has been shown
     def large(then: Scene) -> Scene:
         def scene(d: Any, c: DemoCodes) -> None:

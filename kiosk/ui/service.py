@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
+from kiosk import csvcell
 from kiosk.codeformat import code_kind
 from kiosk.ledger import Ledger, Refusal, rules
 from kiosk.ledger.events import MEMBER_LANGUAGES
@@ -310,13 +311,13 @@ class KioskService(HoldService):
 
     # -- volunteers: members -------------------------------------------------------------
 
-    def register_member(self, code: str | None, name: str, *, email: str = "", phone: str = "",
+    def register_member(self, code: str | None, name: str, *, email: str = "", phone: str = "", area: str = "",
                         language: str | None = None, waiver_language: str | None = None,
                         months: int = 12) -> dict[str, Any]:
         """A new member who read the waiver (in ``waiver_language``) and speaks ``language``."""
         expires = (self.today() + timedelta(days=round(months * 365 / 12))).isoformat()
         with self.ledger.batch():
-            member = self.ledger.add_member(code or None, name, email=email, phone=phone, expires=expires,
+            member = self.ledger.add_member(code or None, name, email=email, phone=phone, area=area, expires=expires,
                                             language=language)
             return self.ledger.accept_waiver(member["code"], waiver_language)
 
@@ -378,7 +379,7 @@ class KioskService(HoldService):
         with open(target, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(self.overdue("days"))
+            writer.writerows(csvcell.row(r) for r in self.overdue("days"))
         return target
 
     def conflicts(self) -> list[dict[str, Any]]:

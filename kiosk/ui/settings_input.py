@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Iterator
 
-from kiosk.ledger.rules import SETTING_RANGES
+from kiosk.ledger.limits import LOAN_DAYS, SETTING_RANGES
 from kiosk.ui.i18n import _
 
 HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*$")
@@ -35,19 +35,33 @@ def at(place: str) -> Iterator[None]:
 def whole_number(text: str, least: int, what: str, most: int | None = None) -> int:
     """``text`` as a whole number from ``least`` (to ``most``); ``what`` names the field in the message."""
     text = text.strip()
-    if most is not None and (not text.isdigit() or not least <= int(text) <= most):
+    if most is not None and (not _digits(text) or not least <= int(text) <= most):
         raise InputError(_("{field}: please enter a whole number from {least} to {most}.")
                          .format(field=what, least=least, most=most))
-    if not text.isdigit() or int(text) < least:
+    if not _digits(text) or int(text) < least:
         raise InputError(_("{field}: please enter a whole number, {least} or more.").format(field=what, least=least))
     return int(text)
 
 
+def _digits(text: str) -> bool:
+    """Plain digits, few enough to be a number a person means ('²' and a 5000-digit paste are not)."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def ranged_setting(text: str, name: str, what: str) -> int:
     """``text`` as the whole-number setting ``name``, within the range the ledger and the server hold it to."""
-    least, most = SETTING_RANGES[name]
+    return _in_range(text, SETTING_RANGES[name], what)
+
+
+def loan_days(text: str, what: str) -> int:
+    """``text`` as a loan period (a category's), within the range every loan period is held to."""
+    return _in_range(text, LOAN_DAYS, what)
+
+
+def _in_range(text: str, bounds: tuple[int, int], what: str) -> int:
+    least, most = bounds
     text = text.strip()
-    if not text.isdigit() or not least <= int(text) <= most:
+    if not _digits(text) or not least <= int(text) <= most:
         raise InputError(_("{field}: please enter a whole number from {least} to {most}.")
                          .format(field=what, least=least, most=most))
     return int(text)

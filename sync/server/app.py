@@ -58,11 +58,10 @@ def create_app(storage: Storage, *, now_ms: Callable[[], int] = clock.wall_ms) -
               openapi_extra=_body(protocol.ENROLL_REQUEST_SCHEMA),
               responses={200: _json(protocol.ENROLL_RESPONSE_SCHEMA), **_errors(401, 409, 413, 422)})
     async def enroll(request: Request) -> JSONResponse:
-        req = protocol.parse_enroll_request(protocol.decode(await _read(request), request.headers.get("content-encoding")))
-        device, token = await run_in_threadpool(storage.enroll, req.code, req.library, req.device, req.name)
-        lib = await run_in_threadpool(storage.library, device.library)
-        return JSONResponse({"token": token, "library": device.library, "library_name": lib["name"],
-                             "device": device.id, "device_name": device.name})
+        # unauthenticated: the body is read only up to a few KB, and decoded off the event loop
+        body = await _read(request, protocol.ENROLL_BOUNDS.body_bytes)
+        answer = await run_in_threadpool(_enroll, storage, body, request.headers.get("content-encoding"))
+        return JSONResponse(answer)
 
     @app.post(protocol.SYNC_PATH, summary="One sync round: push events, pull what this kiosk has not seen",
               openapi_extra={**_body(protocol.SYNC_REQUEST_SCHEMA), "security": [{"bearer": []}]},
@@ -125,6 +124,15 @@ def _token(request: Request) -> str:
     return token.strip()
 
 
+def _enroll(storage: Storage, body: bytes, content_encoding: str | None) -> dict[str, Any]:
+    """An enrollment request's body in, the new device and its token out; the server names the device."""
+    req = protocol.parse_enroll_request(protocol.decode(body, content_encoding, protocol.ENROLL_BOUNDS))
+    device, token = storage.enroll(req.code, req.library, req.name, kiosk_device=req.device)
+    lib = storage.library(device.library)
+    return {"token": token, "library": device.library, "library_name": lib["name"],
+            "device": device.id, "device_name": device.name}
+
+
 def _sync(storage: Storage, token: str, body: bytes, content_encoding: str | None, gzip: bool,
           now_ms: Callable[[], int]) -> bytes:
     """A sync request's body in, the answer's body out: authenticated before anything is decoded."""
@@ -143,18 +151,20 @@ def _round(storage: Storage, device: Device, req: protocol.SyncRequest, now_ms: 
     arrived = now_ms()
     ingested = storage.ingest(device, req.events)
     page = storage.pull(device, req.cursors, req.limit, req.device_seq)
-    storage.seen(device, Sighting(arrived, page.cursors[device.library], req.software_version,
-                                  None if req.wall_ms is None else req.wall_ms - arrived, req.outbox))
+    offset = None if req.wall_ms is None else req.wall_ms - arrived
+    ahead = max((ms for ms in (offset, ingested.clock_ahead_ms) if ms is not None and ms > storage.max_ahead_ms),
+                default=None)
+    storage.seen(device, Sighting(arrived, page.cursors[device.library], req.software_version, offset, req.outbox,
+                                  clock_ahead_ms=ahead, clock_fine=ahead is None and offset is not None))
     return SyncResponse(now_ms(), ingested.acks, ingested.rejected, page.events, page.cursors, page.more,
                         page.availability, page.photos_wanted, page.rewound,
-                        device_names=_device_names(storage, device.library, page.events))
+                        device_names=_device_names(storage, device.library, page.events), clock_ahead_ms=ahead)
 
 
 def _device_names(storage: Storage, library: str, events: list) -> dict[str, str]:
     """The names of the library's kiosks whose events the answer carries, so a kiosk can say
     "Front counter" where it would show a device id."""
-    wanted = {e.device for e in events if e.library == library}
-    return {d["id"]: d["name"] for d in storage.devices(library) if d["id"] in wanted} if wanted else {}
+    return storage.device_names(library, list({e.device for e in events if e.library == library}))
 
 
 async def _read(request: Request, limit: int = protocol.MAX_BODY_BYTES) -> bytes:

@@ -21,6 +21,11 @@ def normalize_code(code: str) -> str:
     return cleaned.translate(str.maketrans("OIL", "011"))
 
 
+def new_device_id() -> str:
+    """A device id the server gives at enrollment: 12 characters, like the ids kiosks make for themselves."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+
+
 def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 

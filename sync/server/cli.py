@@ -4,8 +4,9 @@
     toolkiosk-server --data DIR library partner maple oak
     toolkiosk-server --data DIR library unpartner maple oak
     toolkiosk-server --data DIR device invite maple --name "front desk"   # prints a one-time code
+    toolkiosk-server --data DIR device reenroll maple "front desk"   # the same kiosk, enrolled again
     toolkiosk-server --data DIR device revoke maple "front desk"
-    toolkiosk-server --data DIR serve --host 0.0.0.0 --port 8080
+    toolkiosk-server --data DIR serve --host 0.0.0.0 --port 8080 --max-clock-ahead 24
 
 ``--data DIR`` keeps everything in SQLite in that folder (the default needs
 no set-up); ``--database postgresql://...`` uses PostgreSQL instead.
@@ -17,17 +18,18 @@ import argparse
 import json
 import os
 import sys
-import threading
 from datetime import date, datetime, timezone
 from typing import Any, Sequence
 
+from kiosk.ledger.limits import INVITE_DAYS
 from sync.protocol import ProtocolError
 from sync.server.errors import ServerError
 from sync.server import open_storage
+from sync.server.drift import MAX_AHEAD_MS, MIN_AHEAD_MS, describe_ms
 from sync.server.storage import Storage
-from sync.server.web.commands import add_commands as add_web_commands, mount_on
+from sync.server.web.commands import add_commands as add_web_commands
 
-FORGET_EVERY_S = 6 * 3600
+MAX_WORKERS = 64
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,8 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = device.add_parser("invite", help="print a one-time enrollment code for a new kiosk")
     p.add_argument("slug")
     p.add_argument("--name", required=True, help="what to call the kiosk, e.g. 'front desk'")
-    p.add_argument("--days", type=int, default=7, help="how long the code stays valid (default: 7)")
+    p.add_argument("--days", type=_invite_days, default=7,
+                   help=f"how long the code stays valid, {INVITE_DAYS[0]} to {INVITE_DAYS[1]} days (default: 7)")
     p.set_defaults(handler=_device_invite)
+    p = device.add_parser("reenroll", help="print a one-time code that enrolls an existing kiosk again under its "
+                                           "own id (a kiosk restored from a backup, or one revoked by mistake)")
+    p.add_argument("slug")
+    p.add_argument("device", help="the kiosk's id or name, as `device list` shows it")
+    p.add_argument("--days", type=int, default=7, help="how long the code stays valid (default: 7)")
+    p.set_defaults(handler=_device_reenroll)
     p = device.add_parser("revoke", help="stop a kiosk from syncing (by id or name)")
     p.add_argument("slug")
     p.add_argument("device")
@@ -83,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--log-level", default="warning")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes answering on this port (default: 1); more hosts may serve the same "
+                        "PostgreSQL behind one proxy")
+    p.add_argument("--max-clock-ahead", metavar="HOURS", type=_hours,
+                   default=os.environ.get("TOOLKIOSK_MAX_CLOCK_AHEAD_HOURS", "24"),
+                   help="refuse events stamped this far ahead of the server's clock, and flag their kiosk "
+                        "(default: 24, or TOOLKIOSK_MAX_CLOCK_AHEAD_HOURS)")
     p.set_defaults(handler=_serve)
     add_web_commands(commands)
     return parser
@@ -91,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        storage = open_storage(args.database or args.data)
+        options = {"max_ahead_ms": args.max_clock_ahead} if getattr(args, "max_clock_ahead", None) else {}
+        storage = open_storage(args.database or args.data, **options)
     except Exception as exc:  # a bad URL, an unreachable database, an unwritable folder
         print(f"toolkiosk-server: cannot open {args.database or args.data}: {exc}", file=sys.stderr)
         return 2
@@ -118,6 +135,18 @@ def _print(args: argparse.Namespace, rows: list[dict[str, Any]], columns: Sequen
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
     for row in cells:
         print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+def _hours(text: str) -> int:
+    """Hours as milliseconds, within the range the server allows."""
+    try:
+        ms = round(float(text) * 3_600_000)
+    except (ValueError, OverflowError):  # not a number, nan, inf
+        ms = -1
+    if not MIN_AHEAD_MS <= ms <= MAX_AHEAD_MS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of hours from {MIN_AHEAD_MS / 3_600_000:.2f} to {MAX_AHEAD_MS // 3_600_000}")
+    return ms
 
 
 def _when(ms: int | None) -> str | None:
@@ -158,6 +187,17 @@ def _device_invite(args: argparse.Namespace, storage: Storage) -> int:
     return 0
 
 
+def _device_reenroll(args: argparse.Namespace, storage: Storage) -> int:
+    code = storage.invite(args.slug, "", days=args.days, device=args.device)
+    if args.json:
+        print(json.dumps({"library": args.slug, "device": args.device, "code": code}))
+    else:
+        print(code)
+        print(f"On that kiosk: toolkiosk enroll --server URL --code {code}   (valid {args.days} days, once; "
+              "its old token stops working)", file=sys.stderr)
+    return 0
+
+
 def _device_revoke(args: argparse.Namespace, storage: Storage) -> int:
     device = storage.revoke(args.slug, args.device)
     print(f"revoked {device.name} ({device.id}); its token no longer works")
@@ -167,10 +207,11 @@ def _device_revoke(args: argparse.Namespace, storage: Storage) -> int:
 def _device_list(args: argparse.Namespace, storage: Storage) -> int:
     rows = [{**d, "enrolled": _when(d["enrolled_ms"]), "revoked": _when(d["revoked_ms"]),
              "last_seen": _when(d["last_seen_ms"]), "version": d["software_version"], "waiting": d["events_waiting"],
-             "clock_s": None if d["clock_offset_ms"] is None else f"{d['clock_offset_ms'] / 1000:+.1f}"}
+             "clock_s": None if d["clock_offset_ms"] is None else f"{d['clock_offset_ms'] / 1000:+.1f}",
+             "clock_ahead": None if d["clock_ahead_ms"] is None else describe_ms(d["clock_ahead_ms"])}
             for d in storage.devices(args.slug)]
     _print(args, rows, ["library", "id", "name", "enrolled", "last_seen", "version", "waiting", "outbox", "clock_s",
-                        "revoked"])
+                        "clock_ahead", "revoked"])
     return 0
 
 
@@ -178,6 +219,14 @@ def _flags(args: argparse.Namespace, storage: Storage) -> int:
     rows = [{**f, "at": _when(f["at_ms"])} for f in storage.flags(args.slug)]
     _print(args, rows, ["at", "library", "device", "event_id", "reason", "message"])
     return 0
+
+
+def _invite_days(text: str) -> int:
+    """--days of an enrollment code, in the range every part of the server holds it to."""
+    least, most = INVITE_DAYS
+    if not text.strip().isdigit() or not least <= int(text) <= most:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of days from {least} to {most}")
+    return int(text)
 
 
 def _forget(args: argparse.Namespace, storage: Storage) -> int:
@@ -191,30 +240,12 @@ def _migrate(args: argparse.Namespace, storage: Storage) -> int:
 
 
 def _serve(args: argparse.Namespace, storage: Storage) -> int:
-    import uvicorn
+    from sync.server.serving import serve
 
-    from sync.server.app import create_app
-
-    stop = threading.Event()
-
-    def forget_regularly() -> None:
-        while not stop.is_set():
-            try:
-                storage.forget_old_borrowers(date.today())
-            except Exception as exc:  # upkeep must never take the server down
-                print(f"toolkiosk-server: forgetting old borrowers failed: {exc}", file=sys.stderr)
-            stop.wait(FORGET_EVERY_S)
-
-    threading.Thread(target=forget_regularly, name="forget-old-borrowers", daemon=True).start()
-    app = create_app(storage)
-    web = mount_on(app, storage, args)
-    try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                    access_log=False, server_header=False, proxy_headers=True)
-    finally:
-        stop.set()
-        web.close()
-    return 0
+    if args.workers < 1 or args.workers > MAX_WORKERS:
+        print(f"toolkiosk-server: --workers is 1 to {MAX_WORKERS}", file=sys.stderr)
+        return 2
+    return serve(args, storage)
 
 
 if __name__ == "__main__":

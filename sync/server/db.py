@@ -12,6 +12,7 @@ commits later.
 from __future__ import annotations
 
 import contextlib
+import json
 import queue
 import sqlite3
 import threading
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from sync.server import schema
+
+MIGRATION_LOCK = 0x746B6D67  # pg_advisory_xact_lock key held while the schema is checked or migrated
 
 
 class Tx:
@@ -69,13 +72,17 @@ class Tx:
 
     def upsert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str,
                update: Sequence[str]) -> None:
-        """INSERT ... ON CONFLICT DO UPDATE of many rows: on PostgreSQL one prepared statement pipelined
-        for every row (one round trip); on SQLite one statement per chunk of rows."""
+        """INSERT ... ON CONFLICT DO UPDATE of many rows: on PostgreSQL one statement whose one parameter
+        is every row as JSON, typed by the table's own row type (no per-row binding, one round trip);
+        on SQLite one statement per chunk of rows."""
         sets = ", ".join(f"{c} = excluded.{c}" for c in update)
         row_marks = f"({placeholders(columns)})"
         if self._postgres:
-            self.many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {row_marks} "
-                      f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}", rows)
+            if rows:
+                names = ", ".join(columns)
+                self.run(f"INSERT INTO {table} ({names}) SELECT {names} FROM json_populate_recordset(NULL::{table}, ?::json) "
+                         f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}",
+                         (json.dumps([dict(zip(columns, row)) for row in rows]),))
             return
         for start in range(0, len(rows), 500):
             chunk = rows[start:start + 500]
@@ -172,7 +179,7 @@ class PostgresDatabase(Database):
 
     postgres = True
 
-    def __init__(self, url: str, *, schema_name: str | None = None, pool_size: int = 8):
+    def __init__(self, url: str, *, schema_name: str | None = None, pool_size: int = 8, migrate: bool = True):
         import psycopg
         from psycopg.rows import dict_row
 
@@ -183,13 +190,17 @@ class PostgresDatabase(Database):
         self._all: list[Any] = []
         self._lock = threading.Lock()
         with self.write() as tx:
+            # several server processes may start at once: one migrates, the others wait and find it done
+            tx.run("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
             if schema_name:
                 tx.run(f'CREATE SCHEMA IF NOT EXISTS "{schema_name}"')
                 tx.run(f'SET LOCAL search_path TO "{schema_name}"')
-            schema.migrate(tx)
+            if migrate:
+                schema.migrate(tx)
 
     @contextlib.contextmanager
-    def _connection(self) -> Iterator[Any]:
+    def connection(self) -> Iterator[Any]:
+        """A pooled autocommit connection, dropped rather than reused when left broken or in a transaction."""
         self._slots.acquire()
         try:
             try:
@@ -215,7 +226,7 @@ class PostgresDatabase(Database):
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Tx]:
-        with self._connection() as conn:
+        with self.connection() as conn:
             with conn.transaction():
                 cur = conn.cursor()
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -223,7 +234,7 @@ class PostgresDatabase(Database):
 
     @contextlib.contextmanager
     def write(self, library: str | None = None, *, durable: bool = True) -> Iterator[Tx]:
-        with self._connection() as conn:
+        with self.connection() as conn:
             with conn.transaction():
                 tx = Tx(conn.cursor(), True)
                 if not durable:
@@ -245,12 +256,21 @@ class PostgresDatabase(Database):
 def open_database(target: str | Path) -> Database:
     """A PostgreSQL URL (``postgresql://...``, ``?schema=NAME`` for a schema), else a data folder for SQLite."""
     text = str(target)
-    if text.startswith(("postgres://", "postgresql://")):
-        from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-        parts = urlsplit(text)
-        query = dict(parse_qsl(parts.query))
-        schema_name = query.pop("schema", None)
-        url = urlunsplit(parts._replace(query=urlencode(query)))
+    if is_postgres_url(text):
+        url, schema_name = postgres_url(text)
         return PostgresDatabase(url, schema_name=schema_name)
     return SQLiteDatabase(Path(target))
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    return str(target).startswith(("postgres://", "postgresql://"))
+
+
+def postgres_url(text: str) -> tuple[str, str | None]:
+    """(the URL for the driver, the schema named by ``?schema=NAME`` or None)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(text)
+    query = dict(parse_qsl(parts.query))
+    schema_name = query.pop("schema", None)
+    return urlunsplit(parts._replace(query=urlencode(query))), schema_name

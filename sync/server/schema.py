@@ -116,7 +116,40 @@ CREATE INDEX holds_ended ON holds (library, ended_at);
 ALTER TABLE tools ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# Version 4: device ids are the server's to give. A code may re-enroll one named kiosk; devices that
+# enrolled under a reserved server name are revoked, and each library's own numbering moves past
+# any event such a device sent under that name.
+V4 = """
+ALTER TABLE invitations ADD COLUMN device TEXT;
+UPDATE devices SET revoked_ms = enrolled_ms WHERE substr(id, 1, 7) = 'server:' AND revoked_ms IS NULL;
+UPDATE libraries SET server_seq = (
+    SELECT max(device_seq) FROM events WHERE device = 'server:' || libraries.slug
+) WHERE server_seq < (SELECT COALESCE(max(device_seq), 0) FROM events WHERE device = 'server:' || libraries.slug)
+"""
+
+# Version 5: a device whose clock runs ahead of the server's further than allowed (its stamps are refused).
+V5 = """
+-- how far ahead it ran at its last round that did (NULL: its clock is fine)
+ALTER TABLE devices ADD COLUMN clock_ahead_ms BIGINT;
+-- the server's time at that round
+ALTER TABLE devices ADD COLUMN clock_ahead_at_ms BIGINT
+"""
+
+# Version 6: jobs that must run once across every server process (one row a job: who took its turn
+# and until when no one else should); and loans and returns found without reading the history of
+# their tools: the open ones (few) and those opened or closed since a moment (the recent ones),
+# whatever the planner does with the tool codes it is given.
+V6 = """
+CREATE TABLE job_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until_ms BIGINT NOT NULL);
+DROP INDEX loans_tool;
+CREATE INDEX loans_open ON loans (library, tool) WHERE closed_hlc IS NULL;
+CREATE INDEX loans_closed ON loans (library, closed_hlc);
+CREATE INDEX loans_opened ON loans (library, opened_hlc);
+DROP INDEX returns_tool;
+CREATE INDEX returns_since ON returns (library, hlc)
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
 LATEST = len(MIGRATIONS)
 
 _DIALECT = {

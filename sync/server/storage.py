@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from kiosk.ledger import clock
 from kiosk.ledger.events import Event
 from sync.protocol import Rejection
 
@@ -30,6 +31,7 @@ class IngestResult:
     rejected: list[Rejection] = field(default_factory=list)
     stored: int = 0
     conflicts: int = 0                                        # conflict events the server wrote
+    clock_ahead_ms: int | None = None                         # the furthest ahead of the refused stamps
 
 
 @dataclass
@@ -51,9 +53,16 @@ class Sighting:
     software_version: str | None = None
     clock_offset_ms: int | None = None
     outbox: int | None = None
+    # how far ahead of the server the device's clock ran this round, when further than allowed;
+    # None with clock_fine True clears an earlier flag, with clock_fine False leaves it as it was
+    clock_ahead_ms: int | None = None
+    clock_fine: bool = False
 
 
 class Storage(ABC):
+    # events stamped further ahead of the server's time than this are refused (a setting)
+    max_ahead_ms: int = clock.MAX_DRIFT_MS
+
     # -- who takes part -----------------------------------------------------------------
 
     @abstractmethod
@@ -78,12 +87,18 @@ class Storage(ABC):
     def partners(self, slug: str) -> list[str]: ...
 
     @abstractmethod
-    def invite(self, slug: str, name: str, *, days: int = 7) -> str:
-        """A one-time enrollment code for a new device of this library."""
+    def invite(self, slug: str, name: str, *, days: int = 7, device: str | None = None) -> str:
+        """A one-time enrollment code for a new device of this library; with ``device`` (an id or
+        name), a code that enrolls that kiosk again under its own id (a coordinator's decision)."""
 
     @abstractmethod
-    def enroll(self, code: str, library: str, device_id: str, device_name: str) -> tuple[Device, str]:
-        """Trades an enrollment code for a device and its token (shown once, stored hashed)."""
+    def enroll(self, code: str, library: str, device_name: str, *, kiosk_device: str | None = None,
+               device_id: str | None = None) -> tuple[Device, str]:
+        """Trades an enrollment code for a device and its token (shown once, stored hashed).
+
+        The server names a new device; no id a kiosk sends can take another device's place.
+        ``kiosk_device`` is the id the kiosk holds, which a re-enrollment code must match;
+        ``device_id`` names a new device for the server's own callers (the demo), never a kiosk."""
 
     @abstractmethod
     def authenticate(self, token: str) -> Device:
@@ -97,6 +112,10 @@ class Storage(ABC):
     def devices(self, slug: str | None = None) -> list[dict[str, Any]]:
         """Devices with what they last told of themselves: last_seen_ms, software_version,
         clock_offset_ms, outbox, and events_waiting (the library's head less the device's cursor)."""
+
+    @abstractmethod
+    def device_names(self, slug: str, ids: list[str]) -> dict[str, str]:
+        """The names of these devices of the library, by id (those it has)."""
 
     @abstractmethod
     def seen(self, device: Device, sighting: Sighting) -> None:
@@ -141,6 +160,11 @@ class Storage(ABC):
     @abstractmethod
     def forget_old_borrowers(self, today: date) -> int:
         """Clears the borrower of loans returned before each library's retention period."""
+
+    @abstractmethod
+    def take_turn(self, job: str, holder: str, every_s: float) -> bool:
+        """Whether ``holder`` (one server process) runs ``job`` now: True for one caller per ``every_s``
+        seconds across every process on this database."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -24,11 +24,29 @@ PI = REPO / "deploy" / "raspberrypi"
 SERVER = REPO / "deploy" / "server"
 IN_CHROOT = Path(__file__).with_name("in_chroot.sh")
 CACHE = Path(os.environ.get("TOOLKIOSK_TEST_CACHE", "/var/cache/toolkiosk-tests"))
-MIRROR = os.environ.get("TOOLKIOSK_TEST_MIRROR", "http://deb.debian.org/debian")
 # What Raspberry Pi OS Lite has and Debian's minimal base lacks.
 PI_OS_BASE = "systemd,systemd-sysv"
 # Raspberry Pi OS's kernel command line, as the installer finds it.
 PI_CMDLINE = "console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait\n"
+
+
+def apt_mirror() -> str:
+    """The Debian archive this machine's own apt uses (TOOLKIOSK_TEST_MIRROR overrides it): the roots
+    are built from the same place the machine's packages come from."""
+    if os.environ.get("TOOLKIOSK_TEST_MIRROR"):
+        return os.environ["TOOLKIOSK_TEST_MIRROR"]
+    sources = Path("/etc/apt")
+    for path in [sources / "sources.list", *sorted((sources / "sources.list.d").glob("*.sources"))]:
+        text = path.read_text() if path.exists() else ""
+        for line in text.splitlines():
+            words = line.split()
+            if line.startswith("deb ") and len(words) > 2 and words[2].startswith("bookworm") and words[1].endswith("/debian"):
+                return words[1]
+            if line.startswith("URIs:"):
+                uri = next((u for u in words[1:] if u.rstrip("/").endswith("/debian")), None)
+                if uri:
+                    return uri
+    pytest.skip("no Debian archive in /etc/apt to build a root from (set TOOLKIOSK_TEST_MIRROR)")
 
 
 def need_chroot() -> None:
@@ -41,19 +59,23 @@ def need_chroot() -> None:
         pytest.skip("cannot make a mount namespace here (a container without CAP_SYS_ADMIN?)")
 
 
-def bookworm_base() -> Path:
-    """Today's cached minimal Bookworm root, made with debootstrap when missing."""
+def bookworm_base(arch: str = "") -> Path:
+    """Today's cached minimal Bookworm root for ``arch`` (this machine's when empty), made with
+    debootstrap when missing. A foreign architecture runs under qemu-user-static through binfmt_misc."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    base = CACHE / f"bookworm-{datetime.date.today():%Y%m%d}"
+    name = f"bookworm-{arch}" if arch else "bookworm"
+    base = CACHE / f"{name}-{datetime.date.today():%Y%m%d}"
     with open(CACHE / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if (base / ".complete").exists():
             return base
-        for old in CACHE.glob("bookworm-*"):
+        for old in CACHE.glob(f"{name}-2*"):
             shutil.rmtree(old)
-        partial = CACHE / "bookworm-partial"
+        partial = CACHE / f"{name}-partial"
+        shutil.rmtree(partial, ignore_errors=True)
         done = subprocess.run(
-            ["debootstrap", "--variant=minbase", f"--include={PI_OS_BASE}", "bookworm", str(partial), MIRROR],
+            ["debootstrap", *([f"--arch={arch}"] if arch else []), "--variant=minbase", f"--include={PI_OS_BASE}",
+             "bookworm", str(partial), apt_mirror()],
             capture_output=True, text=True)
         if done.returncode != 0:
             pytest.fail(f"debootstrap failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
@@ -75,12 +97,10 @@ def in_chroot(root: Path, *command: str, check: bool = True) -> subprocess.Compl
     return done
 
 
-@pytest.fixture(scope="session")
-def pi_root(tmp_path_factory) -> Path:
+def make_pi_root(parent: Path, arch: str = "") -> Path:
     """A fresh copy of the Bookworm root, made to look like Raspberry Pi OS's boot partition."""
-    need_chroot()
-    root = tmp_path_factory.mktemp("pi") / "root"
-    subprocess.run(["cp", "-a", "--reflink=auto", str(bookworm_base()), str(root)], check=True)
+    root = parent / "root"
+    subprocess.run(["cp", "-a", "--reflink=auto", str(bookworm_base(arch)), str(root)], check=True)
     copy_sources(root)
     (root / "boot" / "firmware").mkdir(parents=True)
     (root / "boot" / "firmware" / "cmdline.txt").write_text(PI_CMDLINE)
@@ -89,6 +109,13 @@ def pi_root(tmp_path_factory) -> Path:
     cas.mkdir(parents=True, exist_ok=True)
     for ca in Path("/usr/local/share/ca-certificates").glob("*.crt"):
         shutil.copy2(ca, cas)
+    return root
+
+
+@pytest.fixture(scope="session")
+def pi_root(tmp_path_factory) -> Path:
+    need_chroot()
+    root = make_pi_root(tmp_path_factory.mktemp("pi"))
     yield root
     assert str(root) not in Path("/proc/mounts").read_text(), "a mount was left inside the test root"
     shutil.rmtree(root)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.ledger import InvalidInput, hold_rules, rules
+from kiosk.ledger import InvalidInput, hold_rules, limits, rules
 
 SETTINGS = {**rules.DEFAULT_SETTINGS, "open_weekdays": ["tue", "thu", "sat"]}
 MEMBER = {"status": "active", "expires": "2030-01-01", "waiver_version": "1"}
@@ -83,12 +83,12 @@ def test_a_renewal_is_refused_when_someone_waits():
 
 
 def test_new_settings_have_ranges():
-    rules.check_setting_ranges({"hold_pickup_days": 1, "max_holds": 0})
-    rules.check_setting_ranges({"hold_pickup_days": None})
+    limits.check_values({"hold_pickup_days": 1, "max_holds": 0}, "settings")
+    limits.check_values({"hold_pickup_days": None}, "settings")
     for bad in ({"hold_pickup_days": 0}, {"hold_pickup_days": 61}, {"max_holds": -1}, {"max_holds": 51},
                 {"max_holds": True}, {"max_holds": "3"}):
         with pytest.raises(InvalidInput):
-            rules.check_setting_ranges(bad)
+            limits.check_values(bad, "settings")
 
 
 def test_a_coordinator_can_move_a_hold_to_any_place():

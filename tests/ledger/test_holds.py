@@ -51,7 +51,9 @@ def test_a_tool_in_poor_condition_goes_to_repair_and_to_the_hold_shelf_once_fixe
     hold = library.place_hold("M2", "T1", today=TODAY)
     result = library.checkin("T1", "repair", today=TODAY)
     assert result["hold"] is None and result["tool"]["status"] == "in_repair"
-    assert library.set_tool_status("T1", "available")["status"] == "on_hold_shelf"
+    assert library.set_tool_status("T1", "available")["status"] == "in_repair"   # its ticket is still open
+    library.update_repair(library.repair_for_tool("T1")["id"], status="fixed")
+    assert library.tool("T1")["status"] == "on_hold_shelf"
     assert library.hold(hold["id"])["status"] == "ready"
 
 

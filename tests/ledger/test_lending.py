@@ -29,11 +29,13 @@ def test_a_tool_on_loan_is_refused_to_the_next_member(stocked_ledger):
     assert refused.value.refusals[0].reason == "on_loan"
 
 
-def test_checkin_with_condition_sets_status_and_note(stocked_ledger):
+def test_checkin_with_condition_sets_status_and_opens_a_ticket(stocked_ledger):
     stocked_ledger.checkout("M1", ["T1", "T2"], today=TODAY)
     result = stocked_ledger.checkin("T1", "missing-parts", missing_parts=["charger"], today=TODAY)
     assert result["known_loan"] and result["tool"]["status"] == "in_repair"
-    assert result["tool"]["notes"] == "Parts missing: charger"
+    [ticket] = stocked_ledger.repairs()
+    assert (ticket["problem"], ticket["missing_parts"], ticket["origin"], ticket["returned_by"]) == (
+        "Parts missing: charger", ["charger"], "return", "Ana Lopez")
     assert stocked_ledger.checkin("T2", "ok", today=TODAY)["tool"]["status"] == "available"
     assert stocked_ledger.loans() == []
     with pytest.raises(InvalidInput):
@@ -42,8 +44,7 @@ def test_checkin_with_condition_sets_status_and_note(stocked_ledger):
         stocked_ledger.checkin("NOPE")
 
 
-def test_a_repair_problem_is_added_to_the_tools_notes_in_the_same_write(stocked_ledger):
-    stocked_ledger.edit_tool("T1", notes="Blade replaced in May")
+def test_a_repair_problem_opens_a_ticket_in_the_same_write(stocked_ledger):
     stocked_ledger.checkout("M1", ["T1", "T2"], today=TODAY)
     events = len(stocked_ledger.events())
     with pytest.raises(InvalidInput):  # too long: nothing is written
@@ -52,10 +53,12 @@ def test_a_repair_problem_is_added_to_the_tools_notes_in_the_same_write(stocked_
         stocked_ledger.checkin("T1", "ok", problem="It does not work", today=TODAY)
     assert len(stocked_ledger.events()) == events and stocked_ledger.tool("T1")["status"] == "on_loan"
     tool = stocked_ledger.checkin("T1", "repair", problem="It does not work: sparks", today=TODAY)["tool"]
-    assert tool["status"] == "in_repair"
-    assert tool["notes"] == f"Blade replaced in May\n{TODAY.isoformat()} returned needing repair: It does not work: sparks"
-    assert stocked_ledger.checkin("T2", "repair", problem="Blunt", today=TODAY)["tool"]["notes"] == (
-        f"{TODAY.isoformat()} returned needing repair: Blunt")
+    assert tool["status"] == "in_repair" and tool["notes"] is None
+    [ticket] = stocked_ledger.repairs(status="open")
+    assert (ticket["tool_code"], ticket["problem"], ticket["opened_at"]) == ("T1", "It does not work: sparks",
+                                                                             TODAY.isoformat())
+    stocked_ledger.checkin("T2", "repair", today=TODAY)
+    assert stocked_ledger.repair_for_tool("T2")["problem"] == "Returned needing repair"
 
 
 def test_renew_moves_the_due_date_until_the_limit(stocked_ledger):

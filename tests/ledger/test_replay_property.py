@@ -36,6 +36,8 @@ operation = st.one_of(
     st.tuples(st.just("cancel"), st.integers(0, 2), st.integers(0, 3), st.none()),
     st.tuples(st.just("shelf"), st.integers(0, 2), st.none(), st.none()),
     st.tuples(st.just("reorder"), st.integers(0, 2), st.integers(1, 3), st.none()),
+    st.tuples(st.just("repair"), st.integers(0, 2), st.sampled_from(["waiting_parts", "fixed", "cannot_fix", None]),
+              st.sampled_from(TOOLS)),
 )
 
 
@@ -82,6 +84,12 @@ def _run(ledger: Ledger, op: tuple, day: date) -> None:
             waiting = [h for h in ledger.holds(current_only=True, today=day) if h["status"] == "waiting"]
             if waiting:
                 ledger.reorder_hold(waiting[-1]["id"], arg, "phoned in earlier")
+        elif kind == "repair":  # a volunteer opens a ticket, or works on the one open
+            ticket = ledger.repair_for_tool(tool)
+            if ticket is None:
+                ledger.open_repair(tool, "Wobbles", today=day)
+            else:
+                ledger.update_repair(ticket["id"], status=arg, note="looked at it", today=day)
     except LedgerError:
         pass  # a refusal is an outcome too: nothing written
 

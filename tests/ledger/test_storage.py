@@ -16,6 +16,16 @@ from kiosk.ledger.store import connect
 def _as_older_schema(path, version: int) -> None:
     """Turns a new file back into what an older version of toolkiosk wrote."""
     conn = sqlite3.connect(path)
+    if version < 6:
+        for column in ("reminders_email", "reminders_sms", "forgotten_hlc"):
+            conn.execute(f"ALTER TABLE members DROP COLUMN {column}")
+    if version < 5:
+        conn.execute("DROP TABLE repairs")
+        conn.execute("DROP INDEX loans_report")
+        conn.execute("DROP INDEX tools_report")
+        for table, column in (("members", "area"), ("members", "joined"), ("tools", "added_at"),
+                              ("loans", "borrower_tag"), ("loans", "borrower_area"), ("loans", "borrower_joined")):
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     if version < 4:
         conn.execute("DROP TABLE inventories")
         conn.execute("DROP TABLE inventory_seen")
@@ -43,7 +53,7 @@ def test_a_file_made_by_schema_1_is_upgraded_and_its_tools_become_searchable(tmp
     _as_older_schema(home / "ledger.db", 1)  # no search index yet
 
     upgraded = Ledger.open(home)
-    assert schema.version(upgraded._conn) == schema.LATEST == 4
+    assert schema.version(upgraded._conn) == schema.LATEST
     assert [t["code"] for t in upgraded.search_tools("makita")] == ["T1"]
     assert upgraded.tool("T1")["name"] == "Cordless drill"
 
@@ -60,7 +70,7 @@ def test_a_file_made_by_schema_2_is_upgraded_and_its_copies_can_be_held_as_any_c
     _as_older_schema(home / "ledger.db", 2)
 
     upgraded = Ledger.open(home)
-    assert schema.version(upgraded._conn) == 4
+    assert schema.version(upgraded._conn) == schema.LATEST
     hold = upgraded.place_hold("M1", "T1", any_copy=True)
     assert hold["status"] == "ready" and upgraded.tool(hold["tool_code"])["status"] == "on_hold_shelf"
     before = upgraded.projection_snapshot()
@@ -77,11 +87,44 @@ def test_a_file_made_by_schema_3_gets_waiver_languages_and_inventory_checks(tmp_
     _as_older_schema(home / "ledger.db", 3)
 
     upgraded = Ledger.open(home)
-    assert schema.version(upgraded._conn) == schema.LATEST == 4
+    assert schema.version(upgraded._conn) == schema.LATEST
     assert upgraded.accept_waiver("M1", "es")["waiver_language"] == "es"
     check = upgraded.start_inventory()
     upgraded.inventory_seen(check["id"], "T1")
     assert upgraded.open_inventory()["seen"] == {"T1"}
+
+
+def test_a_file_made_by_schema_4_gets_repairs_and_what_the_impact_report_counts(tmp_path):
+    home = tmp_path / "home"
+    ledger = Ledger.create(home, library="maple", name="Maple")
+    ledger.configure(open_weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+    ledger.add_member("M1", "Ana Ruiz", expires="2099-01-01")
+    ledger.accept_waiver("M1")
+    ledger.add_tool("T1", "Cordless drill", replacement_value=90)
+    ledger.checkout("M1", ["T1"])
+    today = ledger.today()
+    ledger.close()
+    _as_older_schema(home / "ledger.db", 4)
+
+    upgraded = Ledger.open(home)
+    assert schema.version(upgraded._conn) == schema.LATEST
+    assert upgraded.member("M1")["joined"] == today.isoformat()   # from the stamp of its adding event
+    report = upgraded.impact_report(today, today)
+    assert (report["loans"], report["borrowers"], report["new_members"], report["tools_added"]) == (1, 1, 1, 1)
+    upgraded.checkin("T1", "repair", problem="Sparks")
+    assert upgraded.repair_for_tool("T1")["problem"] == "Sparks"
+
+
+def test_a_file_made_by_schema_5_gets_reminder_preferences_on_the_member_record(tmp_path):
+    home = tmp_path / "home"
+    ledger = Ledger.create(home, library="maple", name="Maple")
+    ledger.add_member("M1", "Ana Ruiz")
+    ledger.close()
+    _as_older_schema(home / "ledger.db", 5)
+
+    upgraded = Ledger.open(home)
+    assert schema.version(upgraded._conn) == schema.LATEST
+    assert upgraded.edit_member("M1", reminders_email=1)["reminders_email"] == 1
 
 
 def test_a_file_from_a_newer_version_is_refused_not_damaged(tmp_path):
@@ -99,7 +142,7 @@ def test_a_file_that_is_not_sqlite_gives_one_clear_message(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     (home / "ledger.db").write_bytes(b"this is a shopping list, not a database\n" * 200)
-    with pytest.raises(NotADatabase, match="not a readable Tool Library Kiosk database"):
+    with pytest.raises(NotADatabase, match="is not a SQLite database"):
         Ledger.open(home)
     assert (home / "ledger.db").read_bytes().startswith(b"this is a shopping list")
 
@@ -155,7 +198,7 @@ def test_a_full_disk_refuses_the_write_and_keeps_everything_before_it(tmp_path):
         ledger.checkout("M1", ["T1"])
         with pytest.raises(DiskFull, match="no room to write"):
             for i in range(100_000):
-                ledger.add_tool(f"F{i}", "Filler " + "x" * 2000)
+                ledger.add_tool(f"F{i}", "Filler", description="x" * 2000)
         added = len(ledger.list_tools())
         ledger.close()
         reopened = Ledger.open(disk / "home")

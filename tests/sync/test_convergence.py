@@ -1,6 +1,9 @@
 """Property: whatever the kiosks do while partitioned, and however the network misbehaves,
 after healing every kiosk of a library agrees (waiting lists included), every catalog copy
 agrees, the server holds each event exactly once, and no library's members reach another library.
+A kiosk whose clock runs far ahead (days, decades, or to the latest time a stamp can hold) takes
+part too: the server refuses what it stamped ahead, and no honest kiosk's date or clock moves.
+A device that lies about its id (at enrollment, and in the events it pushes) changes none of that.
 
 Runs TOOLKIOSK_SYNC_EXAMPLES cases (default 200). The long run:
     TOOLKIOSK_SYNC_EXAMPLES=5000 .venv/bin/python -m pytest tests/sync/test_convergence.py -q
@@ -8,26 +11,31 @@ Runs TOOLKIOSK_SYNC_EXAMPLES cases (default 200). The long run:
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import itertools
 import json
 import os
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.ledger import InvalidInput, NotFound, Refused
+from kiosk.ledger import InvalidInput, NotFound, Refused, clock
 from sync.client import Offline, SyncClient, quarantined
 from sync.server import open_storage
 from tests.sync.helpers import FaultyTransport, ServerThread, new_kiosk
+from tests.sync.hostile import Liar
 
 EXAMPLES = int(os.environ.get("TOOLKIOSK_SYNC_EXAMPLES", "200"))
 DAY_MS = 86_400_000
 FAULTS = [None, None, None, "lost_request", "lost_answer", "duplicated", "late_delivery"]
 CLOCKS = [0, 0, 0, DAY_MS, -DAY_MS]   # offsets from the real clock
+# the clock of one more kiosk, far ahead: None for none; "latest" for the latest time a stamp can hold
+FAR_AHEAD = [None, 2 * DAY_MS + 3_600_000, 70 * 365 * DAY_MS, "latest"]
 
 _counter = itertools.count()
 
@@ -57,12 +65,15 @@ operation = st.one_of(
     st.tuples(st.just("hold_shelf"), st.integers(0, 5)),
     st.tuples(st.just("sync"), st.integers(0, 5), st.sampled_from(FAULTS)),
     st.tuples(st.just("sync"), st.integers(0, 5), st.sampled_from(FAULTS)),
+    st.tuples(st.just("lie"), st.integers(0, 5), st.sampled_from(["kiosk", "server"]), st.booleans(), st.booleans()),
 )
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-@given(layout=kiosk_layouts, ops=st.lists(operation, max_size=40), ship_unknown=st.booleans())
-def test_kiosks_converge_without_loss_duplication_or_leaks(shared_server, tmp_path_factory, layout, ops, ship_unknown):
+@given(layout=kiosk_layouts, ops=st.lists(operation, max_size=40), ship_unknown=st.booleans(),
+       far_ahead=st.sampled_from(FAR_AHEAD), liar_home=st.integers(0, 2))
+def test_kiosks_converge_without_loss_duplication_or_leaks(shared_server, tmp_path_factory, layout, ops, ship_unknown,
+                                                           far_ahead, liar_home):
     run = next(_counter)
     slugs = [f"m{run}", f"o{run}", f"e{run}"]       # m and o are partners, e stands alone
     storage = shared_server.storage
@@ -79,20 +90,28 @@ def test_kiosks_converge_without_loss_duplication_or_leaks(shared_server, tmp_pa
         kiosks.append(new_kiosk(home / f"k{i}", storage, shared_server.url, slugs[lib], transport=transport,
                                 wall=wall))
         transports.append(transport)
+    if far_ahead is not None:  # the last kiosk, in the first library: never the one that stocks it
+        wall = (lambda o: lambda: clock.LATEST_MS if o == "latest" else int(time.time() * 1000) + o)(far_ahead)
+        transports.append(FaultyTransport())
+        kiosks.append(new_kiosk(home / "ahead", storage, shared_server.url, slugs[0], transport=transports[-1],
+                                wall=wall))
     try:
+        # a device of one library enrolls asking for an honest kiosk's id: it gets one of its own
+        liar = Liar.enroll(shared_server.url, storage, slugs[liar_home], asking_for=kiosks[-1].device["id"])
+        assert liar.device not in {k.device["id"] for k in kiosks}
         if ship_unknown:  # a newer kiosk's event type: stored and passed on, never applied
             _write_unknown_event(kiosks[0])
         _stock(kiosks, transports)
         for op in ops:
-            _perform(op, kiosks, transports, slugs)
+            _perform(op, kiosks, transports, slugs, liar)
         _heal(kiosks, transports)
-        _check(kiosks, transports, storage, slugs, layout)
+        _check(kiosks, transports, storage, slugs, layout, ahead=kiosks[-1] if far_ahead is not None else None)
     finally:
         for ledger in kiosks:
             ledger.close()
 
 
-def _perform(op, kiosks, transports, slugs) -> None:
+def _perform(op, kiosks, transports, slugs, liar=None) -> None:
     kind, k = op[0], op[1] % len(kiosks)
     ledger = kiosks[k]
     lib = ledger.library["slug"]
@@ -133,6 +152,14 @@ def _perform(op, kiosks, transports, slugs) -> None:
             for item in ledger.hold_shelf():
                 if item["action"] == "set_aside":
                     ledger.set_aside_next(item["tool_code"])
+        elif kind == "lie":  # the liar pushes this kiosk's events as its own, or as its library's server's
+            claimed = ledger.device["id"] if op[2] == "kiosk" else f"server:{lib}"
+            events = ledger.events()[-20:]
+            if op[3]:  # numbered from 1, where the server's own events and the kiosk's first ones go
+                events = [dataclasses.replace(e, seq=n + 1) for n, e in enumerate(events)]
+            answer = liar.push(events, as_device=claimed, readdress=op[4])
+            assert answer.status_code == 200, answer.text
+            assert not answer.json()["acks"] and len(answer.json().get("rejected", [])) == len(events)
         elif kind == "sync":
             transports[k].fault = op[2]
             try:
@@ -178,12 +205,19 @@ def _heal(kiosks, transports) -> None:
             SyncClient(ledger, transport=transport, batch=7, page=9).sync()
 
 
-def _check(kiosks, transports, storage, slugs, layout) -> None:
+def _check(kiosks, transports, storage, slugs, layout, ahead=None) -> None:
     by_library: dict[str, list] = {}
+    refused: set[str] = set()
     for ledger in kiosks:
+        if ledger is ahead:  # what it stamped ahead is refused and stays here; all else got through
+            refused = set(quarantined(ledger))
+            assert refused and {q["reason"] for q in quarantined(ledger).values()} == {"clock_ahead"}
+            assert ledger.outbox_size() == len(refused)
+            continue
         by_library.setdefault(ledger.library["slug"], []).append(ledger)
         assert ledger.outbox_size() == 0, "an outbox did not drain"
         assert quarantined(ledger) == {}, "a good event was refused"
+    _check_dates([k for k in kiosks if k is not ahead], ahead)
 
     # every kiosk of a library has the same projections, and the same waiting lists
     for lib, members in by_library.items():
@@ -194,16 +228,21 @@ def _check(kiosks, transports, storage, slugs, layout) -> None:
             assert _queues(other) == queues, f"the waiting lists of {lib} diverged"
 
     # the server holds each event exactly once, and exactly the kiosks' events (plus its conflicts)
+    honest = {ledger.device["id"] for ledger in kiosks}
     for lib in slugs:
         served = [e for _, e in storage.events(lib, limit=100_000)]
+        assert {e.device for e in served} <= honest | {f"server:{lib}"}, "a lie was stored"
         ids = [e.id for e in served]
         assert len(ids) == len(set(ids))
         authored = {e.id for e in served if not e.device.startswith("server:")}
-        written = {e.id for k in by_library.get(lib, []) for e in k.events()
-                   if e.library == lib and not e.device.startswith("server:")}
+        writers = by_library.get(lib, []) + ([ahead] if ahead is not None and ahead.library["slug"] == lib else [])
+        written = {e.id for k in writers for e in k.events()
+                   if e.library == lib and not e.device.startswith("server:")} - refused
         assert authored == written
         for ledger in by_library.get(lib, []):
             assert {e.id for e in ledger.events() if e.library == lib} == set(ids)
+        if ahead is not None and ahead.library["slug"] == lib:
+            assert {e.id for e in ahead.events() if e.library == lib} == set(ids) | refused
 
     # every catalog copy is the same, and partners see the true availability
     catalog = {lib: _catalog(members[0], lib) for lib, members in by_library.items()}
@@ -230,6 +269,20 @@ def _check(kiosks, transports, storage, slugs, layout) -> None:
             for lib in slugs:
                 if lib != own:
                     assert f"{lib.upper()}-M" not in text and f"555-{lib}" not in text
+
+
+def _check_dates(honest, ahead) -> None:
+    """No honest kiosk's date or clock moved, nor any date its rules wrote; the kiosk that ran
+    ahead dates by the server's clock once it has heard it."""
+    days = {date.today(), date.today() - timedelta(days=1)}   # a run may cross midnight
+    for ledger in honest + ([ahead] if ahead is not None else []):
+        assert ledger.today() in days, "a kiosk's date moved"
+    for ledger in honest:
+        assert clock.physical_ms(int(ledger.meta("hlc"))) <= clock.wall_ms() + DAY_MS, "a kiosk's clock was pushed"
+        for loan in ledger.loans(open_only=False):
+            opened, due = date.fromisoformat(loan["opened_at"]), date.fromisoformat(loan["due"])
+            assert opened <= date.today() + timedelta(days=1) and due <= opened + timedelta(days=120), \
+                f"a loan dated {opened}, due {due}"
 
 
 # "on_loan" comes from the library's own loans: partners learn it through availability instead.

@@ -90,9 +90,9 @@ tool_fields = st.fixed_dictionaries({}, optional={
     "model": optional(line_text), "serial": optional(line_text), "description": optional(long_text),
     "condition": optional(line_text), "status": st.sampled_from(["available", "in_repair", "missing", "retired"]),
     "shelf": optional(line_text), "keywords": optional(line_text), "notes": optional(long_text),
-    "replacement_value": optional(st.floats(min_value=0, max_value=1e7, allow_nan=False)
+    "replacement_value": optional(st.floats(min_value=0, max_value=1e6, allow_nan=False)
                                   | st.integers(0, 10_000).map(lambda cents: cents / 100)),
-    "loan_days": optional(st.integers(0, 365)),
+    "loan_days": optional(st.integers(1, 365)),
     "kit": st.lists(line_text.map(str.strip).filter(bool), max_size=4),
 })
 tools = st.dictionaries(

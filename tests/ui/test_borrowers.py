@@ -213,7 +213,7 @@ def test_a_complete_kit_in_good_order_goes_back_on_the_shelf(kiosk, codes, ledge
     assert kiosk.app.toast.text == "Returned. Thank you!"
 
 
-def test_needs_repair_asks_what_is_wrong_and_notes_it_on_the_tool(kiosk, codes, ledger):
+def test_needs_repair_asks_what_is_wrong_and_opens_a_repair_ticket(kiosk, codes, ledger):
     kiosk.scan(codes.tool_out_kit)
     answer_parts(kiosk, {part: "Here" for part in ledger.tool(codes.tool_out_kit)["kit"]})
     kiosk.tap(kiosk.find("Next"))
@@ -227,7 +227,8 @@ def test_needs_repair_asks_what_is_wrong_and_notes_it_on_the_tool(kiosk, codes, 
     assert kiosk.screen.name == "home"
     tool = ledger.tool(codes.tool_out_kit)
     assert tool["status"] == "in_repair"
-    assert tool["notes"].endswith("returned needing repair: It does not work: the lid will not close")
+    ticket = ledger.repair_for_tool(codes.tool_out_kit)
+    assert (ticket["problem"], ticket["origin"]) == ("It does not work: the lid will not close", "return")
 
 
 def test_back_steps_through_the_return_questions(kiosk, codes, ledger):

@@ -46,6 +46,11 @@ def test_add_a_tool_with_its_photo_from_a_file_backed_camera(kiosk, ledger, phot
     kiosk.tap(kiosk.find("Choose a category"))
     kiosk.tap(kiosk.find("Saws"))
     kiosk.tap(kiosk.find("Fair"))
+    kiosk.type(form.ids.loan_days, "5000000")
+    kiosk.tap(kiosk.find("Save and print label"))
+    assert kiosk.app.toast.text == "Loan days: please enter a whole number from 1 to 365."
+    assert ledger.find_tool(label) is None and kiosk.screen is form
+    kiosk.type(form.ids.loan_days, "")
     kiosk.tap(kiosk.find("Take photo"))
     kiosk.tap(kiosk.find("Save and print label"))
     assert kiosk.app.toast.text == "Saved: Tile saw. Label saved; no printer is set up."
@@ -227,8 +232,12 @@ def test_settings_refuse_bad_input_and_change_nothing(kiosk, ledger):
     screen = open_settings(kiosk)
     bad = [
         (screen.ids.closed_dates, "2026-12-25, Christmas", "Closed dates: “Christmas” is not a date. Write dates like 2026-12-25."),
-        (screen.ids.loan_limit, "-3", "Tools at once: please enter a whole number, 1 or more."),
-        (category_input(screen, "Ladders"), "-1", "Ladders: please enter a whole number, 1 or more."),
+        (screen.ids.loan_limit, "-3", "Tools at once: please enter a whole number from 1 to 1000."),
+        (screen.ids.default_loan_days, "5000000", "Loan period (days): please enter a whole number from 1 to 365."),
+        (screen.ids.max_renewals, "²", "Renewals allowed: please enter a whole number from 0 to 50."),
+        (category_input(screen, "Ladders"), "-1", "Ladders: please enter a whole number from 1 to 365."),
+        (category_input(screen, "Ladders"), "abc", "Ladders: please enter a whole number from 1 to 365."),
+        (category_input(screen, "Ladders"), "9" * 5000, "Ladders: please enter a whole number from 1 to 365."),
         (screen.ids.idle_timeout, "abc", "Back to home after (seconds): please enter a whole number, 10 or more."),
     ]
     for widget, text, message in bad:

@@ -41,13 +41,18 @@ def test_overdue_list_takes_the_screen_and_exports_to_a_usb_drive(kiosk, ledger,
             and r.to_window(r.x, r.top)[1] <= scroll.to_window(0, scroll.top)[1] + 1]
     assert len(seen) >= 4  # the list, not an export form, fills the screen
     assert not [t for t in kiosk.texts() if "/" in t and "media" in t]  # no path to type
+    ledger.edit_member(ledger.overdue()[0]["member_code"], name='=HYPERLINK("http://evil.example")')
     kiosk.tap(kiosk.find("Export…"))
     assert "Save the overdue list (CSV, for a spreadsheet) to:" in kiosk.texts()
     kiosk.tap(kiosk.find("USB drive KINGSTON"))
     exported = list(stick.glob("overdue-*.csv"))
     assert len(exported) == 1 and kiosk.app.toast.text == f"Saved {exported[0].name} on the USB drive KINGSTON."
     with open(exported[0], newline="") as handle:
-        assert len(list(csv.DictReader(handle))) == len(ledger.overdue())
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(ledger.overdue())
+    names = [row["member_name"] for row in rows]
+    assert """'=HYPERLINK("http://evil.example")""" in names   # written as text, never run by a spreadsheet
+    assert not [cell for row in rows for cell in row.values() if cell[:1] in ("=", "@")]
     assert screen.exporting is False
 
 
@@ -79,6 +84,23 @@ def test_sync_state_in_plain_words(kiosk):
                                               server="https://tools.example.org", error=None))
         kiosk.screen.refresh()
         assert "Every change is on the server." in kiosk.screen.sync_lines
+    finally:
+        kiosk.app.sync_status = None
+
+
+def test_a_clock_running_ahead_is_told_on_the_sync_state(kiosk):
+    sign_in(kiosk, "coordinator", "4321")
+    try:
+        kiosk.app.show_sync_status(SyncStatus(enrolled=True, online=True, last_sync=None, waiting=0,
+                                              server="https://tools.example.org", error=None,
+                                              clock_ahead_ms=70 * 365 * 86_400_000))
+        kiosk.screen.refresh()
+        assert "This kiosk's clock runs 70 years ahead of the server's." in kiosk.screen.sync_lines
+        assert "changes stamped ahead are refused" in kiosk.screen.sync_lines
+        kiosk.app.show_sync_status(SyncStatus(enrolled=True, online=True, last_sync=None, waiting=0,
+                                              server="https://tools.example.org", error=None))
+        kiosk.screen.refresh()
+        assert "clock" not in kiosk.screen.sync_lines
     finally:
         kiosk.app.sync_status = None
 

@@ -113,6 +113,22 @@ def test_save_changes_corrects_contact_without_renewing(kiosk, ledger, codes):
     assert kiosk.app.toast.text == "Please enter the member's name." and len(ledger.events()) == events
 
 
+def test_a_registration_with_a_bad_email_or_phone_is_refused_in_the_members_words(kiosk, ledger):
+    sign_in(kiosk, "volunteer", "1234")
+    kiosk.tap(kiosk.find("Register a member"))
+    form = kiosk.screen
+    kiosk.type(form.ids.name, "Lucía Pérez")
+    kiosk.tap(kiosk.find("I have read the waiver and accept it"))
+    events = len(ledger.events())
+    for field, text, message in (
+            ("email", "lucia at example", "That e-mail address does not look right. Write it like name@example.org."),
+            ("phone", "call me maybe", "That phone number does not look right. Use digits, spaces, dashes and a leading +.")):
+        kiosk.type(form.ids[field], text)
+        kiosk.tap(kiosk.find("Register"))
+        assert kiosk.app.toast.text == message and len(ledger.events()) == events
+        kiosk.type(form.ids[field], "")
+
+
 def test_the_card_is_printing_only_when_a_printer_took_it(kiosk, ledger, codes, tmp_path):
     sign_in(kiosk, "volunteer", "1234")
     kiosk.scan(codes.member)

@@ -43,8 +43,8 @@ class WebServer:
 
     def __init__(self, storage: Storage, data_dir: Path, clock: Clock, **config: Any):
         self.storage = storage
-        app = create_app(storage)
-        self.sms = LoggingSmsGateway()
+        app = self.app = create_app(storage)
+        self.sms = config.pop("sms_gateway", None) or LoggingSmsGateway()
         self.state = mount_web(app, StorageSource(storage), WebConfig(data_dir=data_dir, now=clock, **config),
                                sms=self.sms)
         self._http = ServerThread(storage, app=app)
@@ -64,9 +64,11 @@ class WebClient:
     """HTTP to the pages, keeping cookies itself: httpx's jar would never send a Secure cookie over
     plain HTTP, while browsers do on loopback, which is where these tests run."""
 
-    def __init__(self, server: WebServer):
+    def __init__(self, server: WebServer, *, local_address: str | None = None):
+        """``local_address``: another loopback address (127.0.0.2, ...) to come from, as another client would."""
         self.server = server
-        self.http = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
+        transport = httpx.HTTPTransport(local_address=local_address) if local_address else None
+        self.http = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30, transport=transport)
         self.cookies: dict[str, str] = {}
 
     def close(self) -> None:

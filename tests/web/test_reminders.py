@@ -51,7 +51,7 @@ def at_nine(clock):
 
 
 def opt_in(web, code: str, *, email: bool = False, sms: bool = False) -> None:
-    optins.set_optin(web.state.db, "maple", code, OptIn(email=email, sms=sms), by="test", at=0)
+    optins.set_optin(web.state, "maple", code, OptIn(email=email, sms=sms))
 
 
 def switch_on(web, **changes) -> None:
@@ -187,3 +187,34 @@ def test_the_spanish_texts_are_checked_like_the_others(web):
         reminder_settings.save(web.state.db, "maple", {"es_sms_overdue": "{{ library }}" + " x" * 300})
     with pytest.raises(reminder_settings.SettingsError, match="subject must be one line"):
         reminder_settings.save(web.state.db, "maple", {"es_overdue_subject": "una\nlínea"})
+
+
+def test_one_bad_address_or_one_bad_library_never_stops_the_other_reminders(maple, web, inbox, monkeypatch, capsys,
+                                                                           tmp_path):
+    """A member's email with a line break (accepted before addresses were checked) fails alone, and elm's
+    broken settings fail only elm: `reminders send` still mails everyone else, in every other library."""
+    from kiosk.ledger import limits
+    from tests.web.conftest import sync
+    from tests.web.test_commands import run
+
+    with monkeypatch.context() as old_version:  # as a kiosk and server from before the checks wrote it
+        old_version.setattr(limits, "check_email", lambda value: None)
+        maple.edit_member("M2", email="ben@example.org\nBcc: everyone@example.org")
+        sync(maple)
+    switch_on(web, send_hour=0)
+    opt_in(web, "M1", email=True)
+    opt_in(web, "M2", email=True)
+    web.state.db.execute("INSERT INTO reminder_settings (library, settings) VALUES ('elm', ?)",
+                         ('{"enabled": true, "send_hour": "nine"}',))
+    monkeypatch.setenv("TOOLKIOSK_WEB_DATA", str(web.state.config.data_dir))
+    for key, value in {"HOST": "127.0.0.1", "PORT": str(inbox.port), "FROM": "tools@maple.example.org",
+                       "STARTTLS": "0"}.items():
+        monkeypatch.setenv(f"TOOLKIOSK_SMTP_{key}", value)
+
+    assert run(tmp_path / "server", "reminders", "send", monkeypatch=monkeypatch) == 1   # the web fixture's data
+    out, err = capsys.readouterr()
+    assert "elm: reminders failed" in err and "maple: 1 emailed, 0 SMS logged, 1 failed" in out
+    assert len(inbox.to("ana.lopez@example.org")) == 1
+    statuses = {row["member_code"]: (row["status"], row["error"]) for row in sending.log(web.state, "maple")}
+    assert statuses["M1"] == ("sent", None)
+    assert statuses["M2"][0] == "failed" and "linefeed" in statuses["M2"][1]

@@ -8,7 +8,7 @@ from tests.web.helpers import PASSWORD, WebClient
 
 PAGES = ["/web/overdue", "/web/loans?state=all", "/web/conflicts?show=all", "/web/tools", "/web/members",
          "/web/partners", "/web/kiosks", "/web/stats", "/web/reminders", "/web/overdue.csv",
-         "/web/overdue-mailmerge.csv"]
+         "/web/overdue-mailmerge.csv", "/web/public-catalog"]
 
 
 def test_a_coordinator_never_sees_another_librarys_data(maple, elm, oak, double_checkout, client):
@@ -104,7 +104,7 @@ def test_logout_ends_the_session_on_the_server(web):
 
 def test_login_is_throttled_after_repeated_failures(web, clock):
     c = WebClient(web)
-    for _ in range(web.state.config.login_limits.per_email):
+    for _ in range(web.state.config.login_limits.per_client_email):
         assert c.login(MAPLE_COORDINATOR, "wrong password, really").status_code == 401
     blocked = c.login(MAPLE_COORDINATOR)                                                   # even the right password
     assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0

@@ -17,7 +17,7 @@ WAS_ON_LOAN = "on loan when exported; available here, and those loans were not i
 
 TOOL_COLUMNS = ("code", "name", "category", "maker_code", "brand", "model", "serial", "description", "condition",
                 "status", "shelf", "replacement_value", "loan_days", "kit", "keywords", "notes")
-MEMBER_COLUMNS = ("code", "name", "email", "phone", "language", "expires", "loan_limit", "status", "notes")
+MEMBER_COLUMNS = ("code", "name", "email", "phone", "language", "area", "expires", "loan_limit", "status", "notes")
 
 _TOOL_TEXT = ("category", "maker_code", "brand", "model", "serial", "description", "condition", "shelf",
               "keywords", "notes")
@@ -40,6 +40,7 @@ def _member(cells: Cells) -> Record:
     cells.put(fields, "email", "email")
     cells.put(fields, "phone", "phone")
     cells.put(fields, "language", "language", parse=language)
+    cells.put(fields, "area", "area")   # neighbourhood or postal area, optional
     cells.put(fields, "expires", "expires", parse=lambda text: iso_date(text, day_first=False))
     cells.put(fields, "loan_limit", "loan_limit", parse=whole_number)
     cells.put(fields, "notes", "notes")

@@ -28,6 +28,8 @@ SCREENS = {
     "hold_slip": ("hold_slip", "HoldSlipScreen"),
     "hold_shelf": ("hold_shelf", "HoldShelfScreen"),
     "find_tool": ("find_tool", "FindToolScreen"),
+    "repairs": ("repairs", "RepairsScreen"),
+    "repair": ("repair", "RepairScreen"),
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
+from kiosk.ledger.clock import DAY_MS
 from kiosk.ui.i18n import _
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.volunteer import open_scan
@@ -35,6 +36,8 @@ class CoordinatorScreen(KioskScreen):
             lines.append(_("Server: {server}").format(server=status.server))
         if status is not None and status.error:
             lines.append(_("Last error: {error}").format(error=status.error))
+        if status is not None and status.clock_ahead_ms:
+            lines.extend(clock_ahead_lines(status.clock_ahead_ms))
         self.sync_lines = "\n".join(lines)
         self.conflicts_text = _("Conflicts to settle ({count})").format(count=len(self.service.conflicts()))
         self.overdue_text = _("Overdue ({count})").format(count=len(self.service.ledger.overdue(self.service.today())))
@@ -46,6 +49,18 @@ class CoordinatorScreen(KioskScreen):
     def sync_now(self) -> None:
         self.app.request_sync()
         self.app.accept()
+
+
+def clock_ahead_lines(ahead_ms: int) -> list[str]:
+    """What a coordinator should know when the server found this kiosk's clock running ahead."""
+    years, days = ahead_ms // (365 * DAY_MS), ahead_ms // DAY_MS
+    if years >= 2:
+        first = _("This kiosk's clock runs {count} years ahead of the server's.").format(count=years)
+    elif days >= 2:
+        first = _("This kiosk's clock runs {count} days ahead of the server's.").format(count=days)
+    else:
+        first = _("This kiosk's clock runs ahead of the server's.")
+    return [first, _("Dates here follow the server's time. Set the clock right: changes stamped ahead are refused.")]
 
 
 def _when(value: Any) -> str:

@@ -13,14 +13,14 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
-from kiosk.ledger import LedgerError
+from kiosk.ledger import InvalidInput, LedgerError, limits
 from kiosk.ui.i18n import _, long_date, tr
 from kiosk.ui.printing import print_label
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.volunteer import STAFF
 from kiosk.ui.service import Scan
 
-CONTACT = ("name", "email", "phone")
+CONTACT = ("name", "email", "phone", "area")  # area: counted in the impact report, never shown there alone
 
 
 class MemberFormScreen(KioskScreen):
@@ -104,6 +104,9 @@ class MemberFormScreen(KioskScreen):
         if not contact["name"]:
             self.app.refuse(_("Please enter the member's name."))
             return
+        if contact_problem(contact):
+            self.app.refuse(contact_problem(contact))
+            return
         try:
             shown = self.waiver_language if self.needs_waiver else None
             if self.member:
@@ -131,6 +134,9 @@ class MemberFormScreen(KioskScreen):
         if not contact["name"]:
             self.app.refuse(_("Please enter the member's name."))
             return
+        if contact_problem(contact):
+            self.app.refuse(contact_problem(contact))
+            return
         try:
             member = self.service.update_member(self.member["code"], **contact)
         except LedgerError as exc:
@@ -148,3 +154,17 @@ class MemberFormScreen(KioskScreen):
         self.member = {}
         self.new_card = {}
         self.card = ""
+
+
+def contact_problem(contact: dict[str, str]) -> str | None:
+    """What is wrong with the e-mail or phone typed, in the reader's language (the ledger's own
+    checks, worded for the screen); None when both are fine or empty."""
+    try:
+        limits.check_email(contact["email"] or None)
+    except InvalidInput:
+        return _("That e-mail address does not look right. Write it like name@example.org.")
+    try:
+        limits.check_phone(contact["phone"] or None)
+    except InvalidInput:
+        return _("That phone number does not look right. Use digits, spaces, dashes and a leading +.")
+    return None

@@ -22,7 +22,7 @@ from kiosk.ui.service import VOLUME_RANGE
 
 LOCAL_TEXTS = ("camera", "scanner", "receipt_command", "label_command", "help_command", "help_where", "scan_where")
 WAIVER_FIELDS = {"en": "waiver_text", "es": "waiver_text_es"}  # a waiver per language the kiosk speaks
-PLACES = ("hours", "closed_dates", "loans", "categories", "waiver", "kiosk", "pins")  # where an error shows
+PLACES = ("hours", "closed_dates", "loans", "categories", "members", "waiver", "kiosk", "pins")  # where an error shows
 
 
 class DayRow(BoxLayout):
@@ -47,6 +47,7 @@ class SettingsScreen(KioskScreen):
     roles = ("coordinator",)
     language = StringProperty("en")
     keyboard = StringProperty("auto")
+    signup = StringProperty("volunteer")   # online sign-ups: volunteer | at_once | off
     waiver_version = StringProperty("1")
     renew_waiver = BooleanProperty(False)  # everybody accepts the waiver again: its version goes up
     error = StringProperty("")
@@ -55,8 +56,10 @@ class SettingsScreen(KioskScreen):
         settings, service = self.service.ledger.settings, self.service
         self.open_days = set(settings["open_weekdays"])
         self.hours = dict(settings["opening_hours"])
-        for name in ("default_loan_days", "loan_limit", "max_renewals", "hold_pickup_days", "max_holds"):
+        for name in ("default_loan_days", "loan_limit", "max_renewals", "hold_pickup_days", "max_holds",
+                     "membership_days", "renew_online_days"):
             self.ids[name].text = str(settings[name])
+        self.signup = settings["signup"]
         self.ids.closed_dates.text = ", ".join(settings["closed_dates"])
         for language, field in WAIVER_FIELDS.items():
             text, shown = self.service.waiver(language)
@@ -136,18 +139,26 @@ class SettingsScreen(KioskScreen):
         with read.at("closed_dates"):
             library["closed_dates"] = read.closed_dates(ids.closed_dates.text)
         with read.at("loans"):
-            library["default_loan_days"] = read.whole_number(ids.default_loan_days.text, 1, _("Loan period (days)"))
-            library["loan_limit"] = read.whole_number(ids.loan_limit.text, 1, _("Tools at once"))
-            library["max_renewals"] = read.whole_number(ids.max_renewals.text, 0, _("Renewals allowed"))
+            library["default_loan_days"] = read.ranged_setting(ids.default_loan_days.text, "default_loan_days",
+                                                               _("Loan period (days)"))
+            library["loan_limit"] = read.ranged_setting(ids.loan_limit.text, "loan_limit", _("Tools at once"))
+            library["max_renewals"] = read.ranged_setting(ids.max_renewals.text, "max_renewals", _("Renewals allowed"))
             library["hold_pickup_days"] = read.ranged_setting(ids.hold_pickup_days.text, "hold_pickup_days",
                                                               _("Opening days to pick up a hold"))
             library["max_holds"] = read.ranged_setting(ids.max_holds.text, "max_holds", _("Holds per member"))
+        with read.at("members"):
+            library["signup"] = self.signup
+            library["membership_days"] = read.ranged_setting(ids.membership_days.text, "membership_days",
+                                                             _("A membership lasts (days)"))
+            library["renew_online_days"] = read.ranged_setting(
+                ids.renew_online_days.text, "renew_online_days",
+                _("Renew online this many days before it ends (0: not online)"))
         shown = {row.category: row.days for row in ids.categories.children}
         by_category = {c: d for c, d in self.service.ledger.settings["category_loan_days"].items() if c not in shown}
         with read.at("categories"):
             for category, days in shown.items():
                 if days.strip():
-                    by_category[category] = read.whole_number(days, 1, category)
+                    by_category[category] = read.loan_days(days, category)
         library["category_loan_days"] = by_category
         texts = {language: ids[field].text.strip() for language, field in WAIVER_FIELDS.items()}
         texts = {language: text for language, text in texts.items() if text}

@@ -16,6 +16,7 @@ from kivy.properties import BooleanProperty, DictProperty, ListProperty, StringP
 from kivy.uix.modalview import ModalView
 
 from kiosk.ledger import LedgerError
+from kiosk.ui import settings_input as read
 from kiosk.ui.i18n import N_, _
 from kiosk.ui.messages import status_text
 from kiosk.ui.printing import print_label
@@ -141,7 +142,7 @@ class ToolFormScreen(KioskScreen):
     def fields(self) -> dict[str, Any]:
         values: dict[str, Any] = {name: self.ids[name].text.strip() for name in TEXT_FIELDS}
         days = self.ids.loan_days.text.strip()
-        values["loan_days"] = int(days) if days.isdigit() and int(days) > 0 else None
+        values["loan_days"] = read.loan_days(days, _("Loan days")) if days else None  # InputError when out of range
         values["kit"] = [p.strip() for p in self.ids.kit.text.split(",") if p.strip()] or None
         values["category"] = self.category
         values["condition"] = self.condition
@@ -150,7 +151,11 @@ class ToolFormScreen(KioskScreen):
         return values
 
     def save(self, with_label: bool = False) -> None:
-        fields = self.fields()
+        try:
+            fields = self.fields()
+        except read.InputError as exc:
+            self.app.refuse(str(exc))
+            return
         if not self.tool and not fields.get("name"):
             self.app.refuse(_("Please give the tool a name."))
             return

@@ -9,15 +9,21 @@ from kiosk.ledger import clock
 from kiosk.ledger.events import Event
 from sync import protocol
 from sync.server.db import Database, Tx
-from sync.server.errors import NotFound
+from sync.server.drift import MAX_AHEAD_MS, MIN_AHEAD_MS
+from sync.server.errors import Invalid, NotFound
 
 SERVER_DEVICE = "server:{library}"   # the author of the server's own events in a library
 
 
 class SQLCore:
-    def __init__(self, db: Database, *, now_ms: Callable[[], int] = clock.wall_ms):
+    def __init__(self, db: Database, *, now_ms: Callable[[], int] = clock.wall_ms,
+                 max_ahead_ms: int = clock.MAX_DRIFT_MS):
+        if not MIN_AHEAD_MS <= max_ahead_ms <= MAX_AHEAD_MS:
+            raise Invalid(f"the clock drift allowed must be from {MIN_AHEAD_MS // 60_000} minute to "
+                          f"{MAX_AHEAD_MS // 3_600_000} hours")
         self.db = db
         self._now = now_ms
+        self.max_ahead_ms = max_ahead_ms
 
     def _library(self, tx: Tx, slug: str) -> Any:
         row = tx.one("SELECT slug, name, head, server_seq, retention_days FROM libraries WHERE slug = ?", (slug,))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from kiosk.ledger.events import Event
 from kiosk.ledger.ids import uuid7
+from sync import protocol
 from sync.protocol import photo_hash
 from sync.server.db import Tx
 from sync.server.derive import Loan, Return, close_loans, conflict_id, double_checkouts, renew
@@ -26,6 +28,9 @@ class Derived(Holds):
         touched_tools |= {loan.tool for loan in loans.values() if loan.tool is not None and loan.changed}
         touched_tools |= {e.payload["tool"] for e in events if e.type in ("loan.opened", "loan.returned")}
         touched_tools |= self._holds(tx, library, events)
+        for event in events:
+            if event.type == "member.history_forgotten":
+                self._forget_member(tx, library, event.payload["code"], event.hlc)
         for first, second in conflicts:
             server_seq += 1
             head += 1
@@ -39,6 +44,23 @@ class Derived(Holds):
             tx.run("INSERT INTO conflicts (id, library, event_id) VALUES (?, ?, ?)", (cid, library, event.id))
         self._availability(tx, library, touched_tools, head)
         return head, server_seq, len(conflicts)
+
+    def _forget_member(self, tx: Tx, library: str, code: str, hlc: int) -> None:
+        """"Forget my history now": loans returned and holds ended before the request lose the member in the
+        events the server keeps too (a return arriving later is forgotten by retention, as on the kiosks)."""
+        rows = tx.rows("""SELECT e.id, e.payload FROM loans l JOIN events e ON e.id = l.opened_event
+                          WHERE l.library = ? AND l.forgotten = 0 AND l.closed_hlc IS NOT NULL AND l.closed_hlc <= ?""",
+                       (library, hlc))
+        rows += tx.rows("""SELECT e.id, e.payload FROM holds h JOIN events e ON e.id = h.placed_event
+                           WHERE h.library = ? AND h.member = ? AND h.status IN ('picked_up', 'cancelled', 'expired')""",
+                        (library, code))
+        for row in rows:
+            payload = json.loads(row["payload"])
+            if payload.get("member") == code:
+                tx.run("UPDATE events SET payload = ? WHERE id = ?",
+                       (protocol.payload_text(protocol.redact_member(payload)), row["id"]))
+        tx.run("UPDATE holds SET member = NULL WHERE library = ? AND member = ? "
+               "AND status IN ('picked_up', 'cancelled', 'expired')", (library, code))
 
     def _settings(self, tx: Tx, library: str, events: list[Event]) -> None:
         for event in events:
@@ -107,9 +129,11 @@ class Derived(Holds):
             in_loans, loan_args = tx.among(by_id)
             rows += tx.rows(f"SELECT * FROM loans WHERE id {in_loans}", loan_args)
         if tools:
-            rows += tx.rows(f"""SELECT * FROM loans WHERE library = ? AND tool {in_tools}
-                                AND (closed_hlc IS NULL OR closed_hlc >= ? OR opened_hlc >= ?)""",
-                            [library, *tool_args, since, since])
+            # three index ranges rather than one OR, which would read every loan the tools ever had
+            rows += tx.rows(f"""SELECT * FROM loans WHERE library = ? AND tool {in_tools} AND closed_hlc IS NULL
+                                UNION SELECT * FROM loans WHERE library = ? AND tool {in_tools} AND closed_hlc >= ?
+                                UNION SELECT * FROM loans WHERE library = ? AND tool {in_tools} AND opened_hlc >= ?""",
+                            [library, *tool_args, library, *tool_args, since, library, *tool_args, since])
         for row in rows:
             loans[row["id"]] = _loan(row)
         new_ids = {e.payload["loan_id"] for e in opened}
@@ -164,9 +188,12 @@ class Derived(Holds):
         if not codes:
             return
         in_codes, code_args = tx.among(codes)
+        # found by the open loans' index alone: a test of opened_hlc would tempt the planner into the index
+        # on it, and through every loan the tools ever had
         out = {r["tool"]: r["due"] for r in tx.rows(
-            f"""SELECT tool, min(due) AS due FROM loans WHERE library = ? AND tool {in_codes}
-                AND opened_hlc IS NOT NULL AND closed_by IS NULL GROUP BY tool""", [library, *code_args])}
+            f"""SELECT tool, min(CASE WHEN opened_hlc IS NOT NULL THEN due END) AS due, count(opened_hlc) AS opened
+                FROM loans WHERE library = ? AND tool {in_codes} AND closed_hlc IS NULL GROUP BY tool""",
+            [library, *code_args]) if r["opened"]}
         current = {r["code"]: r for r in tx.rows(
             f"SELECT code, service_status, status, due_back, waiting FROM tools WHERE library = ? AND code {in_codes}",
             [library, *code_args])}

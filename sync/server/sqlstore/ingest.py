@@ -11,6 +11,7 @@ from kiosk.ledger.ids import uuid7
 from sync import failpoints
 from sync.protocol import Rejection, check_event, same_event
 from sync.server.db import Tx
+from sync.server.drift import ahead_message
 from sync.server.sqlstore.core import SERVER_DEVICE, event_from_row
 from sync.server.sqlstore.derived import Derived
 from sync.server.storage import Device, IngestResult
@@ -21,6 +22,8 @@ class Ingest(Derived):
         result = IngestResult()
         candidates: list[Event] = []
         texts: dict[str, str] = {}   # payloads as stored, by event id
+        now = self._now()
+        ahead: list[Rejection] = []  # stamped beyond the drift allowed: flagged, as a clone would be
         for wire in events:
             try:
                 event, text = check_event(wire)
@@ -35,12 +38,19 @@ class Ingest(Derived):
                                                  f"this token belongs to the device {device.id}, not {event.device}"))
             elif event.type == "conflict.opened":
                 result.rejected.append(Rejection(event.id, "server_only", "only the server opens conflicts"))
+            elif clock.physical_ms(event.hlc) - now > self.max_ahead_ms:
+                by = clock.physical_ms(event.hlc) - now
+                result.clock_ahead_ms = max(result.clock_ahead_ms or 0, by)
+                ahead.append(Rejection(event.id, "clock_ahead", ahead_message(by, self.max_ahead_ms)))
             else:
                 candidates.append(event)
                 texts.setdefault(event.id, text)  # a second copy of an id is compared, never stored
+        result.rejected.extend(ahead)
         if not candidates:
+            if ahead:
+                with self.db.write(device.library) as tx:
+                    _flag(tx, device, ahead, now)
             return result
-        now = self._now()
         with self.db.write(device.library) as tx:
             lib = self._library(tx, device.library)
             head, server_seq = lib["head"], lib["server_seq"]
@@ -55,8 +65,7 @@ class Ingest(Derived):
             head, server_seq, result.conflicts = self._derive(tx, device.library, rows, head, server_seq, now)
             tx.run("UPDATE libraries SET head = ?, server_seq = ? WHERE slug = ?", (head, server_seq, device.library))
             tx.run("UPDATE devices SET last_push_ms = ? WHERE id = ?", (now, device.id))
-            tx.many("INSERT INTO flags (library, device, event_id, reason, message, at_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                    [(device.library, device.id, r.id, r.reason, r.message, now) for r in flags])
+            _flag(tx, device, [*ahead, *flags], now)
             failpoints.reach("ingest.before_commit")
         failpoints.reach("ingest.after_commit")
         return result
@@ -94,11 +103,13 @@ class Ingest(Derived):
 
     def append_server_event(self, library: str, type_: str, entity: str, payload: dict[str, Any]) -> Event:
         """Authored by the library's server device, numbered after the server's own conflicts, and
-        stamped after every event the library has: the newest word wins."""
+        stamped after every event the library has within the drift allowed: the newest word wins."""
         now = self._now()
         with self.db.write(library) as tx:
             lib = self._library(tx, library)
-            last = tx.one("SELECT max(hlc) AS hlc FROM events WHERE library = ?", (library,))
+            # a stamp from the far future (stored before the server refused them) is not followed
+            last = tx.one("SELECT max(hlc) AS hlc FROM events WHERE library = ? AND hlc <= ?",
+                          (library, clock.pack(now + clock.MAX_DRIFT_MS, clock.COUNTER_MASK)))
             head, seq = lib["head"] + 1, lib["server_seq"] + 1
             event = Event(uuid7(), library, SERVER_DEVICE.format(library=library), seq,
                           clock.tick(last["hlc"] or 0, now), type_, event_version(type_, payload), entity, payload)
@@ -107,3 +118,9 @@ class Ingest(Derived):
             head, seq, _ = self._derive(tx, library, [(head, event)], head, seq, now)
             tx.run("UPDATE libraries SET head = ?, server_seq = ? WHERE slug = ?", (head, seq, library))
         return event
+
+
+def _flag(tx: Tx, device: Device, refused: list[Rejection], now: int) -> None:
+    tx.many("INSERT INTO flags (library, device, event_id, reason, message, at_ms) VALUES (?, ?, ?, ?, ?, ?)",
+            [(device.library, device.id, r.id, r.reason, r.message, now) for r in refused])
+

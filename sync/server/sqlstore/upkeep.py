@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
+from typing import Any
 
-from kiosk.ledger import rules
+from kiosk.ledger import impact, rules
+from kiosk.ledger.events import Event
 from sync import protocol
 from sync.server.sqlstore.core import SQLCore
+
+log = logging.getLogger(__name__)
 
 
 class Upkeep(SQLCore):
@@ -16,20 +21,39 @@ class Upkeep(SQLCore):
         with self.db.read() as tx:
             libraries = tx.rows("SELECT slug, retention_days FROM libraries")
         for lib in libraries:
-            settings = {} if lib["retention_days"] is None else {"retention_days": lib["retention_days"]}
-            cutoff = rules.forget_before(today, settings).isoformat()
-            with self.db.write(lib["slug"]) as tx:
-                loans = tx.rows("""SELECT id, opened_event FROM loans WHERE library = ? AND forgotten = 0
-                                   AND closed_at IS NOT NULL AND closed_at < ? AND opened_event IS NOT NULL""",
-                                (lib["slug"], cutoff))
-                tx.many("UPDATE loans SET forgotten = 1 WHERE id = ?", [(loan["id"],) for loan in loans])
-                holds = tx.rows("""SELECT id, placed_event FROM holds WHERE library = ? AND forgotten = 0
-                                   AND status IN ('picked_up', 'cancelled', 'expired') AND ended_at < ?
-                                   AND placed_event IS NOT NULL""", (lib["slug"], cutoff))
-                for event_id in [loan["opened_event"] for loan in loans] + [hold["placed_event"] for hold in holds]:
-                    row = tx.one("SELECT payload FROM events WHERE id = ?", (event_id,))
-                    payload = protocol.redact_member(json.loads(row["payload"]))
-                    tx.run("UPDATE events SET payload = ? WHERE id = ?", (protocol.payload_text(payload), event_id))
-                tx.many("UPDATE holds SET forgotten = 1, member = NULL WHERE id = ?", [(h["id"],) for h in holds])
-                forgotten += len(loans) + len(holds)
+            try:
+                forgotten += self._forget_in(lib, today)
+            except Exception:  # one library's bad data is reported and skipped; the others are still forgotten
+                log.exception("forgetting old borrowers failed for library %s; the other libraries go on", lib["slug"])
         return forgotten
+
+    def _forget_in(self, lib: dict[str, Any], today: date) -> int:
+        """Forgets the old borrowers of one library in one transaction; returns how many loans and holds."""
+        settings = {} if lib["retention_days"] is None else {"retention_days": lib["retention_days"]}
+        cutoff = rules.forget_before(today, settings).isoformat()
+        with self.db.write(lib["slug"]) as tx:
+            loans = tx.rows("""SELECT id, opened_event FROM loans WHERE library = ? AND forgotten = 0
+                               AND closed_at IS NOT NULL AND closed_at < ? AND opened_event IS NOT NULL""",
+                            (lib["slug"], cutoff))
+            tx.many("UPDATE loans SET forgotten = 1 WHERE id = ?", [(loan["id"],) for loan in loans])
+            holds = tx.rows("""SELECT id, placed_event FROM holds WHERE library = ? AND forgotten = 0
+                               AND status IN ('picked_up', 'cancelled', 'expired') AND ended_at < ?
+                               AND placed_event IS NOT NULL""", (lib["slug"], cutoff))
+            for event_id in [loan["opened_event"] for loan in loans] + [hold["placed_event"] for hold in holds]:
+                row = tx.one("SELECT type, payload FROM events WHERE id = ?", (event_id,))
+                payload = json.loads(row["payload"])
+                if row["type"] == "loan.opened" and payload.get("member") and "borrower" not in payload:
+                    payload["borrower"] = _kept_counts(tx, lib["slug"], payload["member"])
+                payload = protocol.redact_member(payload)
+                tx.run("UPDATE events SET payload = ? WHERE id = ?", (protocol.payload_text(payload), event_id))
+            tx.many("UPDATE holds SET forgotten = 1, member = NULL WHERE id = ?", [(h["id"],) for h in holds])
+        return len(loans) + len(holds)
+
+
+def _kept_counts(tx, library: str, member: str) -> dict:
+    """What the impact report keeps of a forgotten borrower, from the member's events here."""
+    rows = tx.rows("""SELECT * FROM events WHERE library = ? AND entity = ? AND type IN ('member.added', 'member.edited')""",
+                   (library, f"member:{member}"))
+    events = [Event(r["id"], r["library"], r["device"], r["device_seq"], r["hlc"], r["type"], r["version"], r["entity"],
+                    json.loads(r["payload"])) for r in rows]
+    return impact.kept_counts(library, member, events)

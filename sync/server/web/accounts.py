@@ -43,7 +43,7 @@ def add(db: WebDB, library: str, email: str, password: str, role: str = "coordin
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
     _check_password(password)
-    if db.one("SELECT 1 FROM accounts WHERE email = ?", (email,)):
+    if db.one("SELECT 1 FROM accounts WHERE lower(email) = lower(?)", (email,)):
         raise AccountError(f"an account for {email} already exists")
     cursor = db.execute(
         "INSERT INTO accounts (library, email, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -54,7 +54,7 @@ def add(db: WebDB, library: str, email: str, password: str, role: str = "coordin
 def set_password(db: WebDB, email: str, password: str) -> None:
     _check_password(password)
     with db.transaction() as conn:
-        account = conn.execute("SELECT id FROM accounts WHERE email = ?", (email.strip(),)).fetchone()
+        account = conn.execute("SELECT id FROM accounts WHERE lower(email) = lower(?)", (email.strip(),)).fetchone()
         if account is None:
             raise AccountError(f"no account for {email}")
         conn.execute("UPDATE accounts SET password_hash = ? WHERE id = ?", (_hasher.hash(password), account["id"]))
@@ -62,7 +62,7 @@ def set_password(db: WebDB, email: str, password: str) -> None:
 
 
 def remove(db: WebDB, email: str) -> None:
-    if not db.execute("DELETE FROM accounts WHERE email = ?", (email.strip(),)).rowcount:
+    if not db.execute("DELETE FROM accounts WHERE lower(email) = lower(?)", (email.strip(),)).rowcount:
         raise AccountError(f"no account for {email}")
 
 
@@ -80,7 +80,7 @@ def get(db: WebDB, account_id: int) -> Account | None:
 
 def authenticate(db: WebDB, email: str, password: str) -> Account | None:
     """The account when the password is right; rehashes it when the parameters have moved on."""
-    row = db.one("SELECT * FROM accounts WHERE email = ?", (email.strip(),))
+    row = db.one("SELECT * FROM accounts WHERE lower(email) = lower(?)", (email.strip(),))
     try:
         _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):

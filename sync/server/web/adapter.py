@@ -21,11 +21,17 @@ class StorageSource:
         except NotFound:
             return None
 
+    def libraries(self) -> list[str]:
+        return [row["slug"] for row in self.storage.libraries()]
+
     def events_after(self, library: str, after: int, limit: int) -> list[tuple[int, Event]]:
         return self.storage.events(library, after=after, limit=limit)
 
     def append_event(self, library: str, type_: str, entity: str, payload: dict[str, Any]) -> Event:
         return self.storage.append_server_event(library, type_, entity, payload)
+
+    def reenroll_code(self, library: str, device: str) -> str:
+        return self.storage.invite(library, "", device=device)
 
     def partners(self, library: str) -> list[str]:
         return self.storage.partners(library)
@@ -33,7 +39,8 @@ class StorageSource:
     def kiosks(self, library: str) -> list[Kiosk]:
         return [Kiosk(device=d["id"], name=d["name"], last_seen_ms=d.get("last_seen_ms", d.get("last_push_ms")),
                       software_version=d.get("software_version"), events_waiting=d.get("events_waiting"),
-                      clock_offset_ms=d.get("clock_offset_ms"), revoked=d.get("revoked_ms") is not None)
+                      clock_offset_ms=d.get("clock_offset_ms"), revoked=d.get("revoked_ms") is not None,
+                      clock_ahead_ms=d.get("clock_ahead_ms"), clock_ahead_at_ms=d.get("clock_ahead_at_ms"))
                 for d in self.storage.devices(library)]
 
     def photo(self, library: str, name: str) -> bytes | None:

@@ -7,15 +7,17 @@
     toolkiosk-server coordinator remove vol@example.org
     toolkiosk-server reminders send [--library maple] [--force] [--dry-run]   # run hourly, e.g. from a timer
 
-The pages keep their own files (accounts, sessions, reminder log, read
-models) in the ``web`` folder beside the server's data, or in
-$TOOLKIOSK_WEB_DATA. Mail goes through $TOOLKIOSK_SMTP_HOST (see
+The pages keep their tables (accounts, sessions, login failures, reminder
+log) in the server's PostgreSQL when it runs on one, else in ``web.db`` in
+the ``web`` folder beside the server's data or in $TOOLKIOSK_WEB_DATA, where
+the read models (a cache of the event log) always live. Mail goes through $TOOLKIOSK_SMTP_HOST (see
 ``SmtpSettings.from_env``).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -23,15 +25,18 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from sync.server.db import is_postgres_url
 from sync.server.errors import NotFound
 from sync.server.storage import Storage
 from sync.server.web import accounts
 from sync.server.web.accounts import AccountError
 from sync.server.web.adapter import StorageSource
-from sync.server.web.config import SmtpSettings, WebConfig
+from sync.server.web.config import SmsSettings, SmtpSettings, WebConfig
 from sync.server.web.mount import mount_web
 from sync.server.web.reminders import send as sending, settings as reminder_settings
 from sync.server.web.state import WebState
+
+log = logging.getLogger(__name__)
 
 
 def add_commands(commands: Any) -> None:
@@ -64,9 +69,12 @@ def add_commands(commands: Any) -> None:
     p.set_defaults(handler=_reminders_send)
 
 
+WEB_DATA_ENV = "TOOLKIOSK_WEB_DATA"
+
+
 def web_data_dir(args: argparse.Namespace) -> Path:
-    if os.environ.get("TOOLKIOSK_WEB_DATA"):
-        return Path(os.environ["TOOLKIOSK_WEB_DATA"])
+    if os.environ.get(WEB_DATA_ENV):
+        return Path(os.environ[WEB_DATA_ENV])
     data = str(getattr(args, "data", "") or "toolkiosk-data")
     if "://" in data:
         raise SystemExit("toolkiosk-server: set TOOLKIOSK_WEB_DATA to a folder for the web pages' files")
@@ -75,7 +83,10 @@ def web_data_dir(args: argparse.Namespace) -> Path:
 
 def web_config(args: argparse.Namespace) -> WebConfig:
     insecure = os.environ.get("TOOLKIOSK_WEB_INSECURE_COOKIES", "") in ("1", "true", "yes")
-    return WebConfig(data_dir=web_data_dir(args), smtp=SmtpSettings.from_env(), cookie_secure=not insecure)
+    target = getattr(args, "database", None) or str(getattr(args, "data", "") or "")
+    return WebConfig(data_dir=web_data_dir(args), database_url=target if is_postgres_url(target) else None,
+                     smtp=SmtpSettings.from_env(), sms=SmsSettings.from_env(), cookie_secure=not insecure,
+                     public_url=os.environ.get("TOOLKIOSK_PUBLIC_URL", ""))
 
 
 def mount_on(app: FastAPI, storage: Storage, args: argparse.Namespace) -> WebState:
@@ -157,14 +168,24 @@ def _reminders_send(args: argparse.Namespace, storage: Storage) -> int:
         libraries = [args.library] if args.library else reminder_settings.enabled_libraries(state.db)
         failed = 0
         for library in libraries:
-            if args.dry_run:
-                for message in sending.preview(state, library):
-                    p = message.planned
-                    print(f"{library}: {p.kind} {p.channel} to {p.recipient}: {message.subject or message.body[:70]}")
-                continue
-            outcome = sending.send(state, library, force=args.force)
-            failed += outcome.failed
-            print(outcome.summary())
+            try:
+                failed += _remind(state, library, args)
+            except Exception as exc:  # one library's bad data is reported; the libraries after it still get theirs
+                log.exception("reminders for library %s failed", library)
+                print(f"toolkiosk-server: {library}: reminders failed: {exc}", file=sys.stderr)
+                failed += 1
     finally:
         state.close()
     return 1 if failed else 0
+
+
+def _remind(state: WebState, library: str, args: argparse.Namespace) -> int:
+    """Sends (or with --dry-run, lists) one library's reminders; returns how many failed."""
+    if args.dry_run:
+        for message in sending.preview(state, library):
+            p = message.planned
+            print(f"{library}: {p.kind} {p.channel} to {p.recipient}: {message.subject or message.body[:70]}")
+        return 0
+    outcome = sending.send(state, library, force=args.force)
+    print(outcome.summary())
+    return outcome.failed

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any, Iterable, Sequence
 
 from fastapi.responses import Response
 
-# A cell a spreadsheet would run as a formula; a phone number like +44 20 7946 0000 is left alone.
-_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?![\d\s().\-/+]*$))")
+from kiosk import csvcell
 
 
 def cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if _FORMULA.match(text) else text
+    return csvcell.cell("" if value is None else str(value))
 
 
 def download(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:

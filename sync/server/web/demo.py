@@ -19,6 +19,8 @@ from sync.server.storage import Device, Storage
 from sync.server.web import accounts
 from sync.server.web.adapter import StorageSource
 from sync.server.web.config import WebConfig
+from sync.server.web.public import settings as public_settings
+from sync.server.web.public.settings import PublicSettings
 from sync.server.web.reminders import optins, send as sending, settings as reminder_settings
 from sync.server.web.reminders.optins import OptIn
 from sync.server.web.state import WebState
@@ -79,6 +81,7 @@ def seed_for_kiosk(folder: Path, kiosk: Ledger) -> str:
         try:
             accounts.add(state.db, SLUG, COORDINATOR, PASSWORD)
             accounts.add(state.db, SLUG, VOLUNTEER, PASSWORD, role="volunteer")
+            public_settings.save(state.db, SLUG, PublicSettings(show_partners=True))
         finally:
             state.close()
         return storage.invite(SLUG, kiosk.device["name"])
@@ -91,17 +94,17 @@ def seed_web(state: WebState) -> None:
     accounts.add(state.db, SLUG, COORDINATOR, PASSWORD)
     accounts.add(state.db, SLUG, VOLUNTEER, PASSWORD, role="volunteer")
     reminder_settings.save(state.db, SLUG, {"enabled": True, "send_hour": 9, "reply_to": "desk@example.org"})
+    public_settings.save(state.db, SLUG, PublicSettings(show_partners=True))
     view = state.views.get(SLUG)
     members = [r["code"] for r in view.query("SELECT code FROM members WHERE name IS NOT NULL ORDER BY code")]
     for n, code in enumerate(members):
         if n % 3 != 2:
-            optins.set_optin(state.db, SLUG, code, OptIn(email=n % 3 == 0, sms=n % 3 == 1), by=COORDINATOR,
-                             at=state.config.now())
+            optins.set_optin(state, SLUG, code, OptIn(email=n % 3 == 0, sms=n % 3 == 1))
     sending.send(state, SLUG, force=True)
 
 
 def _enroll(storage: Storage, library: str, device_id: str, name: str) -> Device:
-    device, _token = storage.enroll(storage.invite(library, name), library, device_id, name)
+    device, _token = storage.enroll(storage.invite(library, name), library, name, device_id=device_id)
     return device
 
 

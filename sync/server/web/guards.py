@@ -17,6 +17,7 @@ from sync.server.web.sessions import Session
 from sync.server.web.state import WebState
 
 MAX_FORM_FIELDS = 50
+MAX_FORM_BYTES = 512 << 10   # every reminder template at its longest, each character escaped, fits
 
 
 class LoginRequired(Exception):
@@ -63,12 +64,28 @@ async def checked_form(request: Request, session: Session = Depends(coordinator)
 async def verified_form(request: Request, secret: str | None, session: Session | None = None) -> FormData:
     if not same_origin(request):
         raise PageError(403, "This form was sent from another site, so it was refused.", session)
+    await _bounded_body(request, session)
     form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=0)
     token = form.get("csrf_token")
     if not csrf.valid(secret, app_path(request), token if isinstance(token, str) else None):
         raise PageError(403, "This form has expired or did not come from this site. Go back, reload the page "
                              "and try again.", session)
     return form
+
+
+async def _bounded_body(request: Request, session: Session | None) -> None:
+    """Reads the body up to MAX_FORM_BYTES, refusing it as soon as it is longer; the form is parsed from it."""
+    too_long = PageError(413, f"This form is longer than {MAX_FORM_BYTES // 1024} KB, so it was refused.", session)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
+        raise too_long
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_FORM_BYTES:
+            raise too_long
+        chunks.append(chunk)
+    request._body = b"".join(chunks)  # Starlette parses the form from the body read here
 
 
 def same_origin(request: Request) -> bool:

@@ -10,6 +10,8 @@ from fastapi.staticfiles import StaticFiles
 
 from sync.server.web.config import WebConfig
 from sync.server.web.guards import LoginRequired, PageError
+from sync.server.web.public import routes as public_routes
+from sync.server.web.members.mount import mount_members
 from sync.server.web.reminders.channels import SmsGateway
 from sync.server.web.render import HERE, SECURITY_HEADERS, page
 from sync.server.web.routes import build_router
@@ -22,9 +24,11 @@ def mount_web(app: FastAPI, source: EventSource, config: WebConfig, *, sms: SmsG
     state = WebState(source, config, sms=sms)
     app.state.toolkiosk_web = state
     app.include_router(build_router(), prefix=config.prefix)
+    app.include_router(public_routes.router)  # the public catalog, at the server's root
     app.mount(f"{config.prefix}/static", StaticFiles(directory=HERE / "static"), name="toolkiosk-web-static")
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(PageError, _error_page)
+    mount_members(app)
     return state
 
 

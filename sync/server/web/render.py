@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from sync.server.drift import describe_ms
 from sync.server.web import csrf
 from sync.server.web.sessions import Session
 
@@ -33,8 +34,8 @@ SECURITY_HEADERS = {
 }
 
 NAV = [("overdue", "Overdue"), ("loans", "Loans"), ("holds", "Holds"), ("conflicts", "Conflicts"), ("tools", "Tools"),
-       ("members", "Members"), ("partners", "Partners"), ("kiosks", "Kiosks"), ("stats", "Statistics"),
-       ("reminders", "Reminders")]
+       ("repairs", "Repairs"), ("members", "Members"), ("partners", "Partners"), ("kiosks", "Kiosks"), ("stats", "Statistics"),
+       ("reminders", "Reminders"), ("public-catalog", "Public catalog")]
 
 
 class SecureRoute(APIRoute):
@@ -85,3 +86,4 @@ def when(ms: int | None) -> str:
 
 
 templates.env.filters["when"] = when
+templates.env.filters["duration"] = describe_ms

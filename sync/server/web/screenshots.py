@@ -1,4 +1,4 @@
-"""Renders every coordinators' page to PNG, on a phone and on a desktop, for review.
+"""Renders every coordinators' page and the public pages to PNG, on a phone and on a desktop, for review.
 
     python -m sync.server.web.screenshots --out screenshots/web
 
@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
 
@@ -39,11 +40,30 @@ def pages(state) -> Iterator[tuple[str, str]]:
     loan = view.query("SELECT id FROM loans WHERE closed_by IS NULL ORDER BY due LIMIT 1")[0]["id"]
     tool = view.query("SELECT code FROM tools WHERE photo IS NOT NULL AND status = 'on_loan' ORDER BY code LIMIT 1")
     tool = tool[0]["code"] if tool else view.query("SELECT code FROM tools ORDER BY code LIMIT 1")[0]["code"]
+    year_ago = (state.config.today() - timedelta(days=365)).isoformat()   # the demo's 90 days of lending and more
     yield from [
         ("overdue", "/overdue"), ("overdue-filtered", "/overdue?min_days=7&sort=member"), ("loans", "/loans"),
         ("loan", f"/loans/{loan}"), ("holds", "/holds"), ("conflicts", "/conflicts"), ("tools", "/tools"), ("tool", f"/tools/{tool}"),
+        ("repairs", "/repairs?status=all"), ("report", f"/report?from={year_ago}"),
+        ("report-es", f"/report?from={year_ago}&lang=es"),
         ("members", "/members"), ("partners", "/partners"), ("kiosks", "/kiosks"), ("stats", "/stats"),
-        ("reminders", "/reminders"), ("not-found", "/tools/NO-SUCH-TOOL"),
+        ("reminders", "/reminders"), ("public-catalog-settings", "/public-catalog"), ("not-found", "/tools/NO-SUCH-TOOL"),
+    ]
+
+
+def public_pages(state) -> Iterator[tuple[str, str, str]]:
+    """(name, path, language) of the pages borrowers read without a login."""
+    view = state.views.get(demo.SLUG)
+    out = view.query("SELECT code, name FROM tools WHERE status = 'on_loan' ORDER BY photo IS NULL, code LIMIT 1")[0]
+    kit = view.query("SELECT code FROM tools WHERE kit IS NOT NULL AND status = 'available' ORDER BY code LIMIT 1")
+    word = out["name"].split()[0]
+    yield from [
+        ("public-front", "/", "en"), ("public-catalog", f"/catalog/{demo.SLUG}", "en"),
+        ("public-search", f"/catalog/{demo.SLUG}?q={word}", "en"),
+        ("public-search-es", f"/catalog/{demo.SLUG}?q={word}", "es"),
+        ("public-tool-out", f"/catalog/{demo.SLUG}/tools/{out['code']}", "en"),
+        ("public-tool-kit-es", f"/catalog/{demo.SLUG}/tools/{(kit[0] if kit else out)['code']}", "es"),
+        ("public-not-found", f"/catalog/{demo.SLUG}/tools/NO-SUCH-TOOL", "es"),
     ]
 
 
@@ -68,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
                 context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
                                               is_mobile=size_name == "phone")
                 page = context.new_page()
+                for n, (name, path, language) in enumerate(public_pages(state), start=50):
+                    page.set_extra_http_headers({"Accept-Language": language})
+                    page.goto(base + path)
+                    _shoot(page, args.out / f"{n:02d}-{name}-{size_name}.png", width)
+                    written += 1
+                page.set_extra_http_headers({"Accept-Language": "en"})
                 page.goto(base + "/web/login")
                 _shoot(page, args.out / f"00-login-{size_name}.png", width)
                 page.get_by_label("Email address").fill(demo.COORDINATOR)

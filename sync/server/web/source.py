@@ -26,11 +26,16 @@ class Kiosk:
     events_waiting: int | None      # events the server holds that this kiosk has not pulled yet
     clock_offset_ms: int | None     # kiosk wall clock minus server clock at its last sync
     revoked: bool = False
+    clock_ahead_ms: int | None = None     # its clock ran this far ahead, further than allowed (stamps refused)
+    clock_ahead_at_ms: int | None = None  # server time it last did
 
 
 class EventSource(Protocol):
     def library_name(self, library: str) -> str | None:
         """The library's display name, None when the server has no such library."""
+
+    def libraries(self) -> list[str]:
+        """Slugs of every library this server hosts."""
 
     def events_after(self, library: str, after: int, limit: int) -> list[tuple[int, Event]]:
         """(server sequence, event) of the library's own events with a sequence above ``after``, in order."""
@@ -43,6 +48,10 @@ class EventSource(Protocol):
 
     def kiosks(self, library: str) -> list[Kiosk]:
         """The library's enrolled devices."""
+
+    def reenroll_code(self, library: str, device: str) -> str:
+        """A one-time code that enrolls this library's kiosk again under its own id (only that kiosk
+        can use it; its old token stops working); NotFound for a device of another library."""
 
     def photo(self, library: str, name: str) -> bytes | None:
         """The bytes of a tool photo the kiosks uploaded, None when the server has none."""

@@ -9,12 +9,13 @@ deleting the file rebuilds it from the log.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from kiosk.ledger import projections, rules, schema
 from kiosk.ledger.codes import LIBRARY_SLUG
@@ -99,6 +100,12 @@ class LibraryView:
     def query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._conn.execute(sql, args).fetchall()
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[sqlite3.Connection]:
+        """The connection, with no refresh or query of another thread in between (for one-off set-up)."""
+        with self._lock:
+            yield self._conn
 
 
 class Views:

@@ -1,8 +1,8 @@
-"""Where reminders go: email over SMTP, and an SMS gateway interface that only builds and logs.
+"""Where reminders go: email over SMTP, and SMS through the ``SmsGateway`` interface.
 
-No SMS provider is wired in: ``LoggingSmsGateway`` records the text it
-would send. A real gateway implements ``SmsGateway.send`` and is passed to
-``mount_web`` or the ``reminders send`` command in its place.
+``reminders.sms_http.HttpSmsGateway`` sends through a webhook or Twilio when
+server.env configures one; without, ``LoggingSmsGateway`` records the text it
+would send.
 """
 
 from __future__ import annotations
@@ -82,3 +82,6 @@ def deliver(email: EmailSender | None, sms: SmsGateway, channel: str, recipient:
         return "sent", None
     except DeliveryError as exc:
         return "failed", str(exc)
+    except Exception as exc:  # one message that cannot even be built (a bad address) never stops the others
+        log.exception("a %s message to %r could not be sent", channel, recipient)
+        return "failed", f"could not send to {recipient!r}: {exc}"

@@ -63,7 +63,7 @@ def pending(state: "WebState", library: str, today: date) -> list[Notice]:
     view = state.views.get(library)
     told = {(r["hold_id"], r["set_aside"]) for r in state.db.query(
         "SELECT hold_id, set_aside FROM pickup_notices WHERE library = ? AND status != 'failed'", (library,))}
-    chosen = optins.for_library(state.db, library)
+    chosen = optins.for_library(state, library)
     notices = []
     for row in view.query(
             """SELECT h.id, h.member_code, h.ready_until, h.set_aside_hlc, h.set_aside_device, t.name AS tool_name,

@@ -108,7 +108,7 @@ def log(state: "WebState", library: str, limit: int = 200) -> list[dict[str, Any
 
 def _plan(state: "WebState", library: str, settings: dict[str, Any]) -> list[Planned]:
     view = state.views.get(library)
-    return plan(view, state.db, settings, optins.for_library(state.db, library), state.config.today())
+    return plan(view, state.db, settings, optins.for_library(state, library), state.config.today())
 
 
 def _compose_or_error(planned: Planned, settings: dict[str, Any], library_name: str) -> Composed:

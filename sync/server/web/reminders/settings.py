@@ -1,8 +1,9 @@
 """Each library's reminder settings: on or off, schedule, reply-to address and templates.
 
-Templates are Jinja2 text rendered in a sandbox, because coordinators write
-them. A change is checked by rendering every template against a sample
-before anything is stored.
+Templates are Jinja2 text rendered in a sandbox with a budget of work, time
+and size (``bounded``), because coordinators write them and every library
+shares the server. A change is checked by rendering every template against a
+sample before anything is stored.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import re
 from typing import Any
 
 from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 
+from kiosk.ledger import limits
 from sync.server.web.db import WebDB
+from sync.server.web.reminders import bounded
 
 BASE_FIELDS = ("due_soon_subject", "due_soon_body", "overdue_subject", "overdue_body", "sms_due_soon", "sms_overdue")
 TRANSLATED = ("es",)  # languages members may speak that have texts of their own; the base texts are English
@@ -88,8 +90,8 @@ SAMPLE: dict[str, Any] = {
     "due_soon": [{"tool_name": "Spade", "tool_code": "MAPLE-T0002", "due": "2026-11-21", "days_overdue": 0}],
 }
 
-_environment = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_environment = bounded.BoundedEnvironment(autoescape=False, keep_trailing_newline=True)
+_EMAIL = limits.EMAIL  # the one address rule members and the kiosk use too
 
 
 class SettingsError(ValueError):
@@ -170,4 +172,5 @@ def _check_template(name: str, text: str) -> str:
 
 
 def render(template: str, context: dict[str, Any]) -> str:
-    return _environment.from_string(template).render(context)
+    """Raises TemplateError, including a render stopped at its bounds (``bounded.TemplateTooCostly``)."""
+    return bounded.render(_environment, template, context)

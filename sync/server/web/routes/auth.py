@@ -73,7 +73,7 @@ async def login(request: Request, state: WebState = Depends(web_state)) -> Respo
                                error=f"Too many failed logins. Try again in {(wait + 59) // 60} minutes.")
         response.headers["Retry-After"] = str(wait)
         return response
-    if not email or not password or len(password) > 1024:
+    if not email or not password or len(password) > 1024 or len(email) > 320:
         return _login_page(request, state, status_code=400, email=email, next_path=next_path,
                            error="Enter your email address and your password.")
     account = accounts.authenticate(state.db, email, password)
@@ -81,7 +81,7 @@ async def login(request: Request, state: WebState = Depends(web_state)) -> Respo
         state.throttle.failed(email, client)
         return _login_page(request, state, status_code=401, email=email, next_path=next_path,
                            error="That email address and password do not match an account.")
-    state.throttle.succeeded(email)
+    state.throttle.succeeded(email, client)
     state.sessions.purge_expired()  # a login is a good moment to sweep sessions nobody will use again
     cookie, _ = state.sessions.start(account)
     response = RedirectResponse(_safe_next(state, next_path), status_code=303)

@@ -21,7 +21,7 @@ def loans_page(request: Request, state_filter: str = Query("open", alias="state"
     view = state.views.get(session.account.library)
     loans = queries.loans(view, state.config.today(), state=state_filter, q=q)
     return page(request, "loans.html", session=session, loans=loans, state_filter=state_filter, q=q,
-                retention_days=view.settings()["retention_days"])
+                retention_days=rules.setting(view.settings(), "retention_days"))
 
 
 @router.get("/loans/{loan_id}")
@@ -34,5 +34,5 @@ def loan_page(request: Request, loan_id: str, session: Session = Depends(signed_
     kiosks = {k.device: k.name for k in state.source.kiosks(session.account.library)}
     return page(request, "loan.html", session=session, loan=loan, history_events=queries.loan_history(view, loan_id),
                 member_names=queries.member_names(view),
-                kiosks=kiosks, retention_days=view.settings()["retention_days"],
+                kiosks=kiosks, retention_days=rules.setting(view.settings(), "retention_days"),
                 days_overdue=0 if loan["closed_by"] else rules.days_overdue(loan["due"], state.config.today()))

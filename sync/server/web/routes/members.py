@@ -25,7 +25,7 @@ def members_page(request: Request, q: str = Query("", max_length=100), saved: st
     library = session.account.library
     view = state.views.get(library)
     return page(request, "members.html", session=session, members=queries.members(view, state.config.today(), q=q),
-                optins=optins.for_library(state.db, library), q=q, saved=saved)
+                optins=optins.for_library(state, library), q=q, saved=saved)
 
 
 @router.post("/members/{code}/reminders")
@@ -35,6 +35,6 @@ def set_reminders(code: str, form: FormData = Depends(checked_form), session: Se
     if queries.member(state.views.get(library), code) is None:
         raise PageError(404, "There is no such member in your library.", session)
     choice = OptIn(email=form.get("email") == "on", sms=form.get("sms") == "on")
-    optins.set_optin(state.db, library, code, choice, by=session.account.email, at=state.config.now())
+    optins.set_optin(state, library, code, choice)
     back = urlencode({"q": str(form.get("q") or "")[:100], "saved": code})
     return RedirectResponse(f"{state.config.prefix}/members?{back}#member-{quote(code, safe='')}", status_code=303)

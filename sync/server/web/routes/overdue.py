@@ -32,7 +32,7 @@ def overdue_page(request: Request, q: str = Q, min_days: int = MIN_DAYS, sort: s
                  session: Session = Depends(signed_in), state: WebState = Depends(web_state)) -> Response:
     loans = _overdue(state, session, q, min_days, sort)
     return page(request, "overdue.html", session=session, loans=loans, q=q, min_days=min_days, sort=sort,
-                optins=optins.for_library(state.db, session.account.library),
+                optins=optins.for_library(state, session.account.library),
                 members=len({l["member_code"] for l in loans if l["member_code"]}))
 
 
@@ -54,7 +54,7 @@ def mail_merge_csv(q: str = Q, min_days: int = MIN_DAYS, session: Session = Depe
     """One row per borrower, ready for a mail merge: who, how to reach them, which tools."""
     library = session.account.library
     loans = _overdue(state, session, q, min_days, "member")
-    consent = optins.for_library(state.db, library)
+    consent = optins.for_library(state, library)
     members: dict[str, dict[str, Any]] = {}
     for loan in loans:
         code = loan["member_code"]

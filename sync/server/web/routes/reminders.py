@@ -19,7 +19,7 @@ router = APIRouter(route_class=SecureRoute)
 def _page(request: Request, state: WebState, session: Session, *, error: str = "", status_code: int = 200,
           form_values: dict | None = None, notice: str = "") -> Response:
     library = session.account.library
-    consent = optins.for_library(state.db, library).values()
+    consent = optins.for_library(state, library).values()
     stored = reminder_settings.load(state.db, library)
     return page(request, "reminders.html", session=session, status_code=status_code, error=error, notice=notice,
                 settings=stored, form=form_values or stored,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from sync.server.web import queries
+from sync.server.web import queries, repair_queries
 from sync.server.web.guards import PageError, signed_in, web_state
 from sync.server.web.render import SecureRoute, page
 from sync.server.web.sessions import Session
@@ -36,7 +36,7 @@ def tool_page(request: Request, code: str, session: Session = Depends(signed_in)
         raise PageError(404, "There is no such tool in your library.", session)
     kiosks = {k.device: k.name for k in state.source.kiosks(session.account.library)}
     return page(request, "tool.html", session=session, tool=tool, history_events=queries.tool_history(view, code),
-                member_names=queries.member_names(view),
+                member_names=queries.member_names(view), repairs=repair_queries.for_tool(view, code),
                 kiosks=kiosks)
 
 
