@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Self
 
 import sqlite_utils
+from sqlite_utils.utils import dedupe_keys
 
 from kiosk.ledger import clock, limits, projections
 from kiosk.ledger.errors import NotInitialized
@@ -130,10 +131,14 @@ class LedgerCore:
     # -- queries -------------------------------------------------------------------
 
     def _query(self, sql: str, args: tuple = ()) -> list[dict[str, Any]]:
-        """Rows as dicts (sqlite-utils), with SQLite's failures in plain words."""
+        """Rows as dicts, with SQLite's failures in plain words."""
         with self._lock:
-            try:
-                return list(self.db.query(sql, args))
+            try:  # straight from the cursor: sqlite-utils' query costs more than the query itself at the counter
+                cursor = self._conn.execute(sql, args)
+                names = [column[0] for column in cursor.description or ()]
+                if len(set(names)) < len(names):
+                    names = dedupe_keys(names)  # as sqlite-utils names them: "code", "code_2"
+                return [dict(zip(names, row)) for row in cursor]
             except sqlite3.Error as exc:
                 raise translate(exc, self.path) from None
 

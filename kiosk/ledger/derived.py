@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
-
-def refresh_tool_status(conn: sqlite3.Connection, library: str, tool: str) -> None:
-    """On loan, else retired, else in repair while a ticket is open, else its service status when
-    out of service, else on the hold shelf when set aside, else available."""
-    conn.execute(
-        """UPDATE tools SET status = CASE
+_STATUS = """UPDATE tools SET status = CASE
                WHEN EXISTS (SELECT 1 FROM loans WHERE library = tools.library AND tool_code = tools.code
                             AND closed_hlc IS NULL) THEN 'on_loan'
                WHEN service_status = 'retired' THEN 'retired'
@@ -19,10 +15,19 @@ def refresh_tool_status(conn: sqlite3.Connection, library: str, tool: str) -> No
                WHEN service_status != 'available' THEN service_status
                WHEN EXISTS (SELECT 1 FROM holds WHERE library = tools.library AND set_aside_tool = tools.code
                             AND status = 'ready') THEN 'on_hold_shelf'
-               ELSE 'available' END
-           WHERE library = ? AND code = ?""",
-        (library, tool),
-    )
+               ELSE 'available' END"""
+
+
+def refresh_tool_status(conn: sqlite3.Connection, library: str, tool: str) -> None:
+    """On loan, else retired, else in repair while a ticket is open, else its service status when
+    out of service, else on the hold shelf when set aside, else available."""
+    conn.execute(_STATUS + " WHERE library = ? AND code = ?", (library, tool))
+
+
+def refresh_statuses(conn: sqlite3.Connection, tools: list[tuple[str, str]]) -> None:
+    """``refresh_tool_status`` for many tools (library, code) in one statement."""
+    conn.execute(_STATUS + " WHERE (library, code) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))",
+                 (json.dumps(tools),))
 
 
 def mark_resolution(conn: sqlite3.Connection, conflict_id: str) -> None:

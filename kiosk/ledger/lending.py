@@ -86,7 +86,7 @@ class Lending(Repairs):
             if tool is None:
                 raise NotFound(f"no tool has the code {tool_code}")
             open_loans = self._conn.execute(
-                "SELECT id FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL ORDER BY opened_hlc",
+                "SELECT id FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL ORDER BY +opened_hlc",
                 (self.library["slug"], tool_code)).fetchall()
             event = self._append("loan.returned", f"tool:{tool_code}", {
                 "tool": tool_code, "loan_id": open_loans[0]["id"] if len(open_loans) == 1 else None,
@@ -116,7 +116,7 @@ class Lending(Repairs):
         with self._lock, write_transaction(self._conn, self.path):
             today = today or self.today()
             rows = self._conn.execute(
-                "SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL ORDER BY opened_hlc",
+                "SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL ORDER BY +opened_hlc",
                 (self.library["slug"], tool_code)).fetchall()
             if not rows:
                 raise NotFound(f"the tool {tool_code} is not on loan")

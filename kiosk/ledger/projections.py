@@ -14,7 +14,7 @@ import json
 import sqlite3
 from typing import Any, Callable
 
-from kiosk.ledger import clock, projections_holds as holds, projections_repairs as repairs
+from kiosk.ledger import clock, pending, projections_holds as holds, projections_repairs as repairs
 from kiosk.ledger import rules
 from kiosk.ledger.derived import mark_resolution, refresh_tool_status
 from kiosk.ledger.events import INVENTORY_ENDINGS, Event
@@ -78,10 +78,17 @@ def _tool_fields(conn: sqlite3.Connection, event: Event) -> None:
     if event.type == "tool.added":
         winners["added_at"] = _event_day(event)
     _upsert(conn, "tools", {"library": event.library, "code": code}, winners)
+    tool, later = (event.library, code), pending.active(conn)
+    if later is not None:
+        if winners.keys() & {"name", "category", "copy_group"}:
+            later.copy_keys.add(tool)
+        later.status.add(tool)
+        later.index.add(tool)
+        return
     if winners.keys() & {"name", "category", "copy_group"}:
-        holds.refresh_copy_key(conn, event.library, code)
-    refresh_tool_status(conn, event.library, code)
-    _index_tool(conn, event.library, code)
+        holds.refresh_copy_key(conn, *tool)
+    refresh_tool_status(conn, *tool)
+    index_tool(conn, *tool)
 
 
 def _member_fields(conn: sqlite3.Connection, event: Event) -> None:
@@ -98,7 +105,7 @@ def _event_day(event: Event) -> str:
     return at if isinstance(at, str) and len(at) == 10 else clock.stamp_date(event.hlc).isoformat()
 
 
-def _index_tool(conn: sqlite3.Connection, library: str, code: str) -> None:
+def index_tool(conn: sqlite3.Connection, library: str, code: str) -> None:
     row = conn.execute(
         "SELECT rowid, name, category, brand, model, keywords, code FROM tools WHERE library = ? AND code = ?",
         (library, code),
@@ -122,23 +129,41 @@ def _loan_opened(conn: sqlite3.Connection, event: Event) -> None:
         (p["loan_id"], event.library, p["tool"], p.get("member"), event.hlc, event.device, event.seq, p["at"], p["due"],
          kept.get("tag") or borrower_tag(event.library, p.get("member")), kept.get("area"), kept.get("joined")),
     )
-    _apply_renewals(conn, p["loan_id"])  # renewals seen before their loan
+    _renewals_changed(conn, p["loan_id"])  # renewals seen before their loan
     closer = conn.execute(
         """SELECT * FROM returns WHERE loan_id = ?
            OR (library = ? AND tool_code = ? AND loan_id IS NULL AND (hlc, device, seq) > (?, ?, ?))
            ORDER BY hlc, device, seq LIMIT 1""",
         (p["loan_id"], event.library, p["tool"], event.hlc, event.device, event.seq),
     ).fetchone()
+    since = event.hlc
     if closer is not None:
         _close(conn, p["loan_id"], closer)
-    _refresh_tool_loans(conn, event.library, p["tool"], event.hlc)
+        since = min(since, closer["hlc"])  # a return naming it may bear an earlier clock: it is no longer without a loan
+    _loans_changed(conn, event.library, p["tool"], since)
 
 
 def _loan_renewed(conn: sqlite3.Connection, event: Event) -> None:
-    _apply_renewals(conn, event.payload["loan_id"])
+    _renewals_changed(conn, event.payload["loan_id"])
 
 
-def _apply_renewals(conn: sqlite3.Connection, loan_id: str) -> None:
+def _renewals_changed(conn: sqlite3.Connection, loan_id: str) -> None:
+    later = pending.active(conn)
+    if later is None:
+        apply_renewals(conn, loan_id)
+    else:
+        later.renewals.add(loan_id)
+
+
+def _loans_changed(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int) -> None:
+    later = pending.active(conn)
+    if later is None:
+        refresh_tool_loans(conn, library, tool, since_hlc)
+    else:
+        later.note_loans(library, tool, since_hlc)
+
+
+def apply_renewals(conn: sqlite3.Connection, loan_id: str) -> None:
     """The count of renewals that stand, and the due date of the latest one by (hlc, device).
     A renewal stamped after the loan's return is void (``rules.renewal_counts``)."""
     loan = conn.execute("SELECT closed_hlc, closed_device FROM loans WHERE id = ?", (loan_id,)).fetchone()
@@ -173,21 +198,26 @@ def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
         candidates = conn.execute("SELECT * FROM loans WHERE id = ?", (p["loan_id"],)).fetchall()
     else:
         # loans opened before it that are open, or closed by a later return: only those it may close
+        # (the + keeps SQLite on the open loans, not on every loan of the tool's history opened before it)
         candidates = conn.execute(
             """SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL
-                   AND (opened_hlc, opened_device, opened_seq) < (?, ?, ?)
+                   AND (+opened_hlc, opened_device, opened_seq) < (?, ?, ?)
                UNION ALL
                SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?
                    AND (opened_hlc, opened_device, opened_seq) < (?, ?, ?)
                    AND (closed_hlc, closed_device, closed_seq) > (?, ?, ?)""",
             (event.library, p["tool"], *key, event.library, p["tool"], event.hlc, *key, *key),
         ).fetchall()
-    since = event.hlc
+    since, lent_elsewhere = event.hlc, {}
     for loan in candidates:
         if loan["closed_by"] is None or key < (loan["closed_hlc"], loan["closed_device"], loan["closed_seq"]):
             _close(conn, loan["id"], ret)
             since = min(since, loan["opened_hlc"])
-    _refresh_tool_loans(conn, event.library, p["tool"], since)
+            if loan["tool_code"] != p["tool"]:  # a return naming a loan of another tool: that tool is back too
+                lent_elsewhere[loan["tool_code"]] = min(event.hlc, loan["opened_hlc"])
+    _loans_changed(conn, event.library, p["tool"], since)
+    for tool, tool_since in lent_elsewhere.items():
+        _loans_changed(conn, event.library, tool, tool_since)
 
 
 def _close(conn: sqlite3.Connection, loan_id: str, ret: sqlite3.Row | dict[str, Any]) -> None:
@@ -196,7 +226,7 @@ def _close(conn: sqlite3.Connection, loan_id: str, ret: sqlite3.Row | dict[str, 
                return_condition = ?, return_note = ? WHERE id = ?""",
         (ret["event_id"], ret["hlc"], ret["device"], ret["seq"], ret["at"], ret["condition"], ret["note"], loan_id),
     )
-    _apply_renewals(conn, loan_id)
+    _renewals_changed(conn, loan_id)  # a renewal stamped after the return no longer stands
     _forget_if_asked(conn, loan_id)
 
 
@@ -209,10 +239,10 @@ def _forget_if_asked(conn: sqlite3.Connection, loan_id: str) -> None:
         """SELECT l.member_code FROM loans l JOIN members m ON m.library = l.library AND m.code = l.member_code
            WHERE l.id = ? AND m.forgotten_hlc >= l.closed_hlc""", (loan_id,)).fetchone()
     if loan is not None:
-        _forget_loan(conn, loan_id)
+        forget_loan(conn, loan_id)
 
 
-def _forget_loan(conn: sqlite3.Connection, loan_id: str) -> None:
+def forget_loan(conn: sqlite3.Connection, loan_id: str) -> None:
     conn.execute("UPDATE events SET payload = json_set(payload, '$.member', NULL) WHERE entity = ? AND type = ?",
                  (f"loan:{loan_id}", "loan.opened"))
     conn.execute("UPDATE loans SET member_code = NULL WHERE id = ?", (loan_id,))
@@ -227,7 +257,7 @@ def _history_forgotten(conn: sqlite3.Connection, event: Event) -> None:
     for loan in conn.execute(
             "SELECT id FROM loans WHERE library = ? AND member_code = ? AND closed_by IS NOT NULL AND closed_hlc <= ?",
             (event.library, code, event.hlc)).fetchall():
-        _forget_loan(conn, loan["id"])
+        forget_loan(conn, loan["id"])
     for hold in conn.execute(
             """SELECT id FROM holds WHERE library = ? AND member_code = ?
                AND status IN ('picked_up', 'cancelled', 'expired') AND ended_hlc <= ?""",
@@ -239,7 +269,7 @@ def _history_forgotten(conn: sqlite3.Connection, event: Event) -> None:
 
 # -- conflicts -----------------------------------------------------------------------
 
-def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int) -> None:
+def refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int) -> None:
     """Recomputes the tool's derived conflicts, provisional flags and status.
 
     Only loans still open at ``since_hlc`` (the earliest moment the event
@@ -251,6 +281,21 @@ def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since
            UNION ALL SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?""",
         (library, tool, library, tool, since_hlc),
     ).fetchall()
+    unmatched = conn.execute(
+        """SELECT * FROM returns r WHERE library = ? AND tool_code = ? AND hlc >= ?
+           AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.closed_by = r.event_id
+                           AND l.library = r.library AND l.tool_code = r.tool_code)""",
+        (library, tool, since_hlc),
+    ).fetchall()
+    existing = conn.execute("SELECT * FROM conflicts WHERE library = ? AND tool_code = ?", (library, tool)).fetchall()
+    settle_loans(conn, library, tool, since_hlc, alive, unmatched, existing)
+    holds.refresh_tool(conn, library, tool, since_hlc)
+
+
+def settle_loans(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int, alive: list[sqlite3.Row],
+                 unmatched: list[sqlite3.Row], existing: list[sqlite3.Row]) -> None:
+    """The tool's loan conflicts and provisional flags, from its loans open at ``since_hlc``, its returns
+    from then on that closed none of its loans, and the conflicts it has now."""
     alive_ids = {loan["id"] for loan in alive}
     ordered = sorted(alive, key=_opened_key)
     found: dict[str, tuple] = {}
@@ -260,21 +305,17 @@ def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since
                 break  # loans are in opening order: none after this one overlaps `first` either
             found[f"double:{first['id']}:{second['id']}"] = (
                 "double_checkout", first["id"], second["id"], None, second["opened_hlc"])
-    for ret in conn.execute(
-        """SELECT * FROM returns r WHERE library = ? AND tool_code = ? AND hlc >= ?
-           AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.closed_by = r.event_id
-                           AND l.library = r.library AND l.tool_code = r.tool_code)""",
-        (library, tool, since_hlc),
-    ):
+    for ret in unmatched:
         found[f"return:{ret['event_id']}"] = ("return_without_loan", ret["loan_id"], None, ret["event_id"], ret["hlc"])
-    existing = conn.execute("SELECT * FROM conflicts WHERE library = ? AND tool_code = ?", (library, tool)).fetchall()
+    kept = []
     for old in existing:
-        if old["server_reported"] or old["kind"] not in LOAN_CONFLICTS:
-            continue
-        stale = (old["loan_a"] in alive_ids and old["loan_b"] in alive_ids if old["kind"] == "double_checkout"
-                 else old["detected_hlc"] >= since_hlc)
+        stale = not old["server_reported"] and old["kind"] in LOAN_CONFLICTS and (
+            old["loan_a"] in alive_ids and old["loan_b"] in alive_ids if old["kind"] == "double_checkout"
+            else old["detected_hlc"] >= since_hlc)
         if stale and old["id"] not in found:
             conn.execute("DELETE FROM conflicts WHERE id = ?", (old["id"],))
+        else:
+            kept.append(old)
     known = {old["id"] for old in existing}
     for conflict_id, (kind, loan_a, loan_b, return_event, detected) in found.items():
         if conflict_id in known:
@@ -285,13 +326,13 @@ def _refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since
             (conflict_id, library, kind, tool, loan_a, loan_b, return_event, detected),
         )
         mark_resolution(conn, conflict_id)
+    # the later loan of every double checkout still standing, whether or not both were in view
     provisional = {c[2] for c in found.values() if c[0] == "double_checkout"} | {
-        old["loan_b"] for old in existing if old["server_reported"] and old["kind"] == "double_checkout"}
+        old["loan_b"] for old in kept if old["kind"] == "double_checkout"}
     for loan in alive:
         flag = int(loan["id"] in provisional)
         if loan["provisional"] != flag:
             conn.execute("UPDATE loans SET provisional = ? WHERE id = ?", (flag, loan["id"]))
-    holds.refresh_tool(conn, library, tool, since_hlc)
 
 
 def _opened_key(loan: sqlite3.Row) -> Key:

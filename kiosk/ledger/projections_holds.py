@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Callable
 
+from kiosk.ledger import pending
 from kiosk.ledger.derived import mark_resolution, refresh_tool_status
 from kiosk.ledger.events import Event
 from kiosk.ledger.hold_rules import copy_key, hold_state
@@ -28,21 +29,32 @@ _COLUMNS = (
 
 
 def _hold_event(conn: sqlite3.Connection, event: Event) -> None:
-    hold_id = event.payload["hold_id"]
+    later = pending.active(conn)
+    if later is not None:
+        later.note_hold(event.library, event.payload["hold_id"], event.hlc)
+        if event.payload.get("tool"):  # a tool it named on the way, though a later event moves it on
+            later.note_holds(event.library, event.payload["tool"], event.hlc)
+        return
+    for tool, since in rewrite_hold(conn, event.library, event.payload["hold_id"], event.hlc).items():
+        refresh_tool(conn, event.library, tool, since)
+
+
+def rewrite_hold(conn: sqlite3.Connection, library: str, hold_id: str, since_hlc: int) -> dict[str, int]:
+    """Derives the hold's row again from its events (the earliest new one at ``since_hlc``);
+    returns the tools whose hold conflicts may have changed, each with the clock they changed from."""
     before = conn.execute("SELECT tool_code, set_aside_tool, set_aside_hlc FROM holds WHERE id = ?", (hold_id,)).fetchone()
-    row = _derive(conn, event.library, hold_id)
+    row = _derive(conn, library, hold_id)
     conn.execute(
         f"INSERT OR REPLACE INTO holds ({', '.join(_COLUMNS)}, provisional) VALUES ({', '.join('?' * len(_COLUMNS))}, "
         "COALESCE((SELECT provisional FROM holds WHERE id = ?), 0))",
         (*(row[c] for c in _COLUMNS), hold_id),
     )
     tools = {row["tool_code"], row["set_aside_tool"]}
-    since = [event.hlc] + ([row["set_aside_hlc"]] if row["set_aside_hlc"] is not None else [])
+    since = [since_hlc] + ([row["set_aside_hlc"]] if row["set_aside_hlc"] is not None else [])
     if before is not None:
         tools |= {before["tool_code"], before["set_aside_tool"]}
         since += [before["set_aside_hlc"]] if before["set_aside_hlc"] is not None else []
-    for tool in sorted(t for t in tools if t):
-        refresh_tool(conn, event.library, tool, min(since))
+    return {tool: min(since) for tool in sorted(t for t in tools if t)}
 
 
 def _derive(conn: sqlite3.Connection, library: str, hold_id: str) -> dict[str, Any]:
@@ -68,10 +80,11 @@ def refresh_tool(conn: sqlite3.Connection, library: str, tool: str, since_hlc: i
 
 def _refresh_conflicts(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int,
                        holds: list[sqlite3.Row]) -> None:
-    loans = conn.execute(
-        """SELECT id, member_code, opened_hlc, opened_device, opened_seq, closed_by, closed_hlc, closed_device,
-                  closed_seq FROM loans WHERE library = ? AND tool_code = ? AND (closed_hlc IS NULL OR closed_hlc >= ?)""",
-        (library, tool, since_hlc)).fetchall()
+    columns = "id, member_code, opened_hlc, opened_device, opened_seq, closed_by, closed_hlc, closed_device, closed_seq"
+    loans = conn.execute(  # two index searches, where one OR would read every loan of the tool's history
+        f"""SELECT {columns} FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL
+            UNION ALL SELECT {columns} FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?""",
+        (library, tool, library, tool, since_hlc)).fetchall()
     spans = [(h, _set_aside_span(h)) for h in holds]
     spans = sorted(((h, s) for h, s in spans if s is not None), key=lambda hs: hs[1][0])
     found: dict[str, tuple] = {}
@@ -92,11 +105,14 @@ def _refresh_conflicts(conn: sqlite3.Connection, library: str, tool: str, since_
     existing = conn.execute(
         f"SELECT * FROM conflicts WHERE library = ? AND tool_code = ? AND kind IN ({', '.join('?' * len(HOLD_CONFLICTS))})",
         (library, tool, *HOLD_CONFLICTS)).fetchall()
+    kept = []
     for old in existing:
         sides_in_view = {old["hold_a"], old["hold_b"]} - {None} <= candidate_holds and (
             old["loan_a"] is None or old["loan_a"] in candidate_loans)
         if sides_in_view and old["id"] not in found:
             conn.execute("DELETE FROM conflicts WHERE id = ?", (old["id"],))
+        else:
+            kept.append(old)
     known = {old["id"] for old in existing}
     for conflict_id, (kind, loan, hold_a, hold_b, detected) in found.items():
         if conflict_id in known:
@@ -106,7 +122,8 @@ def _refresh_conflicts(conn: sqlite3.Connection, library: str, tool: str, since_
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             (conflict_id, library, kind, tool, loan, hold_a, hold_b, detected))
         mark_resolution(conn, conflict_id)
-    provisional = {c[3] for c in found.values()}
+    # the later hold of every conflict still standing, whether or not all its sides were in view
+    provisional = {c[3] for c in found.values()} | {old["hold_b"] for old in kept}
     for hold in holds:
         flag = int(hold["id"] in provisional)
         if hold["provisional"] != flag:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Collection
 
-from kiosk.ledger import clock
+from kiosk.ledger import bulk_apply, clock
 from kiosk.ledger.core import META_KNOWN, META_OFFSET, META_SERVER_MS, LedgerCore
 from kiosk.ledger.events import Event
 from kiosk.ledger.store import write_transaction
@@ -62,11 +62,11 @@ class Sync(LedgerCore):
             stamp = int(self._conn.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()[0])
             latest = 0   # the latest stamp of this library's events: partners' catalogs never move the clock
             next_seq = int(self._conn.execute("SELECT value FROM meta WHERE key = 'next_seq'").fetchone()[0])
-            for event in batch.events:
-                if self._conn.execute("SELECT 1 FROM events WHERE id = ?", (event.id,)).fetchone():
-                    counts["duplicates"] += 1
-                    continue
-                self._insert_event(event)
+            fresh = bulk_apply.unseen(self._conn, batch.events)
+            counts["duplicates"] = len(batch.events) - len(fresh)
+            bulk_apply.insert_events(self._conn, fresh)
+            bulk_apply.apply_all(self._conn, fresh)  # each touched tool recomputed once, not once per event
+            for event in fresh:
                 if event.library == self.library["slug"] and clock.within_reach(event.hlc, now):
                     latest = max(latest, event.hlc)
                 if event.device == self.device["id"]:  # this kiosk restored from a backup gets its own past back

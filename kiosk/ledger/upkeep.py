@@ -1,22 +1,34 @@
-"""Upkeep: rebuilding the derived tables from the log, and checking them."""
+"""Upkeep: rebuilding the derived tables from the log, checking them, and checkpoints off the counter's path."""
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-from typing import Iterator
+from typing import Any, Iterator
 
-from kiosk.ledger import projections, schema
+from kiosk.ledger import bulk_apply, projections, schema
+from kiosk.ledger.checkpoint import Checkpointer
 from kiosk.ledger.core import LedgerCore
-from kiosk.ledger.events import Event
 from kiosk.ledger.store import write_transaction
 
 
 class Upkeep(LedgerCore):
-    def rebuild(self) -> int:
-        """Clears every derived table and replays the log; returns the number of events applied."""
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._checkpointer = Checkpointer(self.path)
+        self._checkpointer.start(self._conn)
+
+    def close(self) -> None:
+        self._checkpointer.stop()
+        super().close()
+
+    def rebuild(self, *, one_by_one: bool = False) -> int:
+        """Clears every derived table and replays the log; returns the number of events applied.
+
+        Each tool's conflicts, status and search entry are worked out once, at the end; ``one_by_one``
+        works them out after every event instead, as single writes do: the reference the bulk path is checked against."""
         with self._lock, write_transaction(self._conn, self.path), _large_cache(self._conn):
-            return self._replay()
+            return self._replay(one_by_one=one_by_one)
 
     def adopt_device_id(self, device_id: str) -> int:
         """Takes the id the sync server gave this kiosk at enrollment; returns the own events renamed.
@@ -36,17 +48,12 @@ class Upkeep(LedgerCore):
         self.device = {**self.device, "id": device_id}
         return moved
 
-    def _replay(self) -> int:
+    def _replay(self, *, one_by_one: bool = False) -> int:
         for table in schema.PROJECTION_TABLES:
             self._conn.execute(f"DELETE FROM {table}")
-        applied = 0
-        for row in self._conn.execute("SELECT * FROM events ORDER BY seq"):
-            event = Event.from_row(row)
-            known = projections.apply(self._conn, event)
-            applied += known
-            if known != bool(row["applied"]):
-                self._conn.execute("UPDATE events SET applied = ? WHERE seq = ?", (int(known), row["seq"]))
-        return applied
+        if not one_by_one:
+            return bulk_apply.replay_log(self._conn)
+        return bulk_apply.replay(self._conn, "", lambda event: projections.apply(self._conn, event))
 
     def projection_snapshot(self) -> dict[str, list[tuple]]:
         """Every derived table as sorted rows: equal snapshots mean equal state."""
