@@ -66,7 +66,7 @@ def test_installed_kiosk_starts_plays_its_sounds_and_speaks_spanish(venv, tmp_pa
 
     installed = site_packages / "kiosk"
     assert Path(report["kiosk"]).parent == installed and Path(report["assets"]) == installed / "assets"
-    assert report["spanish_catalog"] == ["kiosk.mo"]
+    assert report["spanish_catalog"] == ["kiosk.mo", "web.mo"]
     assert SPANISH["Borrowing? Scan your card."] in report["home"]
     assert "Borrowing? Scan your card." not in report["home"]
     assert report["refusal"] == SPANISH["We don't know this code. Please give the item to a volunteer."]

@@ -66,7 +66,7 @@ def test_installed_app_carries_its_assets(installed):
     ])).stdout.splitlines()
     site = report[0]
     assert site.startswith("/opt/toolkiosk/venv/lib/") and site.endswith("/site-packages/kiosk/assets")
-    assert report[1:] == ["['accepted.wav', 'help.wav', 'refused.wav', 'returned.wav']", "['kiosk.mo']",
+    assert report[1:] == ["['accepted.wav', 'help.wav', 'refused.wav', 'returned.wav']", "['kiosk.mo', 'web.mo']",
                           "¿Te llevas algo? Escanea tu tarjeta.",
                           f"{site}/fonts/DejaVuSans-Bold.ttf"]
     demo = in_chroot(root, "/opt/toolkiosk/venv/bin/toolkiosk", "demo", "--no-ui", "--home", "/tmp/demo")
