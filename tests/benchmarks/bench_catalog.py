@@ -167,7 +167,7 @@ def run() -> list[dict]:
         _write_catalog(ledger, tools)
         storage = open_storage(data)
         storage.add_library(LIBRARY, "Bench Tool Library")
-        device, _token = storage.enroll(storage.invite(LIBRARY, "front"), LIBRARY, ledger.device["id"], "front")
+        device, _token = storage.enroll(storage.invite(LIBRARY, "front"), LIBRARY, "front", device_id=ledger.device["id"])
         events = [e.to_wire() for e in ledger.events()]
         for start in range(0, len(events), MAX_EVENTS_PER_REQUEST):
             storage.ingest(device, events[start:start + MAX_EVENTS_PER_REQUEST])

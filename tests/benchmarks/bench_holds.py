@@ -25,7 +25,7 @@ LINE = 20
 
 def waiting_list_checkout_figures(root: Path) -> list[dict]:
     ledger = Ledger.create(root / "checkout", library="bench", name="Bench")
-    ledger.configure(loan_limit=100_000, max_holds=50, open_weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+    ledger.configure(loan_limit=1000, max_holds=50, open_weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
     count = max(20, int(200 * SCALE))
     members = count
     with ledger.batch():
