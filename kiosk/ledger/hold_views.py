@@ -13,8 +13,11 @@ HOLD_SELECT = """SELECT h.*, t.name AS tool_name, t.copy_key AS copy_key, m.name
     FROM holds h LEFT JOIN tools t ON t.library = h.library AND t.code = h.tool_code
     LEFT JOIN tools s ON s.library = h.library AND s.code = h.set_aside_tool
     LEFT JOIN members m ON m.library = h.library AND m.code = h.member_code"""
-WAITING_FOR_TOOL = HOLD_SELECT + """ WHERE h.library = ? AND h.status = 'waiting' AND h.placed_hlc IS NOT NULL
-    AND (h.tool_code = ? OR (h.any_copy = 1 AND t.copy_key = ?))"""
+# the holds waiting for a tool (library ?1, tool ?2, its copy key ?3): those naming it, and "any copy"
+# holds naming one of its copies; each found through the waiting holds' index by tool, never a scan
+WAITING_FOR_TOOL = HOLD_SELECT + """ WHERE h.library = ?1 AND h.status = 'waiting' AND h.placed_hlc IS NOT NULL
+    AND h.tool_code IN (SELECT ?2 UNION SELECT c.code FROM tools c WHERE c.library = ?1 AND c.copy_key = ?3)
+    AND (h.tool_code = ?2 OR h.any_copy = 1)"""
 
 
 def hold_view(row: Mapping[str, Any], places: Mapping[str, int], today: date) -> dict[str, Any]:

@@ -130,8 +130,8 @@ class Holds(Catalog, Members):
         if tool_code:
             sql += " AND (h.tool_code = ? OR h.set_aside_tool = ?)"
             args += [tool_code, tool_code]
-        if current_only:
-            sql += " AND h.status IN ('waiting', 'ready')"
+        if current_only:  # "+": a member's holds are found by member, not among every open hold of the library
+            sql += " AND +h.status IN ('waiting', 'ready')" if member_code else " AND h.status IN ('waiting', 'ready')"
         rows = self._query(sql, tuple(args))
         places = hold_rules.positions(self._waiting_rows()) if any(r["status"] == "waiting" for r in rows) else {}
         today = today or self.today()
@@ -196,7 +196,7 @@ class Holds(Catalog, Members):
                                  "AND member_code IS NOT ?", (lib, code, member_code)):
             self._append("hold.expired", f"hold:{stale['id']}", {"hold_id": stale["id"], "at": at})
         mine = [h for h in self._query(_HOLD_SELECT + " WHERE h.library = ? AND h.member_code = ? "
-                                       "AND h.status IN ('waiting', 'ready')", (lib, member_code))
+                                       "AND +h.status IN ('waiting', 'ready')", (lib, member_code))
                 if hold_rules.takes(h, code, tool.get("copy_key")) or h["set_aside_tool"] == code]
         if not mine:
             return

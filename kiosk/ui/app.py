@@ -13,6 +13,7 @@ ledger's writes are whole transactions, so a failed one leaves nothing behind.
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import time
@@ -126,7 +127,7 @@ class KioskApp(App):
         self.go_home()
 
     def _after_first_frame(self) -> None:
-        Clock.schedule_interval(lambda _dt: self.screens.make_next(), 0)  # the other screens, one a frame
+        Clock.schedule_interval(self._make_next_screen, 0)  # the other screens, one a frame
         self.feedback.load()
         if self._start_camera:
             from kiosk.ui.scanning import start_camera
@@ -136,8 +137,18 @@ class KioskApp(App):
             self._begin_sync()
         self._begin_watchdog()
 
+    def _make_next_screen(self, _dt: float) -> bool:
+        if self.screens.make_next():
+            return True
+        # Every screen is made: what the app keeps all its life leaves the collector's rounds, so a
+        # full collection over it no longer stalls the frame that shows a scan's result.
+        gc.collect()
+        gc.freeze()
+        return False
+
     def on_stop(self) -> None:
         ExceptionManager.remove_handler(self)
+        gc.unfreeze()  # this app's objects may be collected again once it is gone
         if self.sync_loop is not None:
             self.sync_loop.stop()
         if self.scans is not None:

@@ -69,6 +69,11 @@ class Screens(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(SCREENS)
 
+    @property
+    def complete(self) -> bool:
+        """Every screen is made."""
+        return len(self._made) == len(SCREENS)
+
     def make_next(self) -> bool:
         """Makes one screen not made yet; False when all are."""
         name = next((n for n in SCREENS if n not in self._made), None)
