@@ -73,7 +73,7 @@ def test_a_template_costly_only_on_real_loans_fails_that_message_alone(maple, we
     SyncClient(maple).sync()
     reminder_settings.save(web.state.db, "maple", {"enabled": True, "sms_overdue": costly})
     for member in ("M1", "M2"):
-        optins.set_optin(web.state.db, "maple", member, OptIn(sms=True), by="test", at=0)
+        optins.set_optin(web.state, "maple", member, OptIn(sms=True))
     coordinator = client(MAPLE_COORDINATOR)
     r = coordinator.submit("/web/reminders", "/web/reminders/send", {})
     assert r.status_code == 303
