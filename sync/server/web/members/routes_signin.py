@@ -13,6 +13,7 @@ import logging
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.background import BackgroundTask
+from starlette.datastructures import FormData
 
 from sync.server.web.members import store, tokens
 from sync.server.web.members.common import (
@@ -53,15 +54,20 @@ def _form(request: Request, state: WebState, library: str | None, *, error: str 
                   address=address, sms=sms_ready(state), next_path=next_path or f"{BASE}/", status_code=status_code)
 
 
-@router.post(f"{BASE}/signin")
-async def signin(request: Request) -> Response:
-    state, limits = state_of(request), state_of(request).member_limits
-    form = await checked_form(request, visitor_secret(request))
+def _library_and_address(state: WebState, form: FormData) -> tuple[str, str, tokens.Address | None]:
+    """The library a sign-in form names (404 when there is none) and the address typed, as typed and parsed."""
     library = pick_library(state, text(form, "library", 64))
     if library is None:
         raise MemberError(404, "There is no such library here.")
     raw = text(form, "address", tokens.ADDRESS_MAX)
-    address = tokens.parse_address(raw)
+    return library, raw, tokens.parse_address(raw)
+
+
+@router.post(f"{BASE}/signin")
+async def signin(request: Request) -> Response:
+    state, limits = state_of(request), state_of(request).member_limits
+    form = await checked_form(request, visitor_secret(request))
+    library, raw, address = _library_and_address(state, form)
     next_path = safe_next(text(form, "next", 300))
     if address is None or (address.kind == "phone" and not sms_ready(state)):
         return _form(request, state, library, status_code=400, address=raw[:tokens.ADDRESS_MAX], next_path=next_path,
@@ -95,11 +101,7 @@ async def signin(request: Request) -> Response:
 async def signin_code(request: Request) -> Response:
     state, limits = state_of(request), state_of(request).member_limits
     form = await checked_form(request, visitor_secret(request))
-    library = pick_library(state, text(form, "library", 64))
-    if library is None:
-        raise MemberError(404, "There is no such library here.")
-    raw = text(form, "address", tokens.ADDRESS_MAX)
-    address = tokens.parse_address(raw)
+    library, raw, address = _library_and_address(state, form)
     now, client = state.config.now(), client_of(request)
     key = f"code:{client}"
     if store.count(state.db, key, now - limits.window) >= limits.codes_per_client:
