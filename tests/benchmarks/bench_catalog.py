@@ -3,6 +3,9 @@ loopback to a real `toolkiosk-server serve` process (SQLite store) holding 50,00
 same page with its query done naively (a LIKE scan of every tool, or the whole catalog read to find one
 tool) by the same server with only that function swapped, measured in the same run; and a revalidation.
 
+The search figure is given twice: for the same dozen searches asked again and again (a ranked page is
+kept until the catalog's words change), and for searches each asked once (every one ranked afresh).
+
 Goal (issue 13): search and tool pages p95 <= 100 ms. BENCH_SCALE=0.1 shrinks the catalog.
 """
 
@@ -87,9 +90,10 @@ def _naive_tool(view: LibraryView, code: str) -> dict[str, Any] | None:
 
 
 def _load(base: str, paths: list[str], tags: dict[str, str] | None = None,
-          each: int = REQUESTS_PER_READER) -> list[float]:
-    """``READERS`` threads, each with its own connection, fetching ``paths`` in turn (``each`` requests),
-    revalidating with ``tags`` (path -> ETag) when given; the latency of every request."""
+          each: int = REQUESTS_PER_READER, spread: int = 7) -> list[float]:
+    """``READERS`` threads, each with its own connection, fetching ``paths`` in turn (``each`` requests,
+    reader i starting at path i * ``spread``), revalidating with ``tags`` (path -> ETag) when given;
+    the latency of every request."""
     samples: list[float] = []
     lock = threading.Lock()
 
@@ -105,7 +109,7 @@ def _load(base: str, paths: list[str], tags: dict[str, str] | None = None,
         with lock:
             samples.extend(mine)
 
-    threads = [threading.Thread(target=reader, args=(i * 7,)) for i in range(READERS)]
+    threads = [threading.Thread(target=reader, args=(i * spread,)) for i in range(READERS)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -175,6 +179,9 @@ def run() -> list[dict]:
         ledger.close()
         rng = random.Random(5)
         searches = [f"/catalog/{LIBRARY}?q={q}" for q in SEARCHES]
+        # searches asked only once: each of the searches on another page, so no ranking is kept from before
+        fresh = [f"/catalog/{LIBRARY}?q={SEARCHES[n % len(SEARCHES)]}&page={n // len(SEARCHES) + 2}"
+                 for n in range(READERS * REQUESTS_PER_READER)]
         pages = [f"/catalog/{LIBRARY}/tools/T{rng.randrange(tools)}" for _ in range(50)]
         port = free_port()
         proc = _server(data, port)
@@ -185,6 +192,7 @@ def run() -> list[dict]:
             built = time.perf_counter() - started
             _load(base, searches[:2] + pages[:2], each=2)
             search = _load(base, searches)
+            first_asked = _load(base, fresh, spread=REQUESTS_PER_READER)
             tool = _load(base, pages)
             tags = {p: httpx.get(base + p).headers["etag"] for p in searches}
             revalidated = _load(base, searches, tags)
@@ -196,6 +204,9 @@ def run() -> list[dict]:
     label = f"{tools:,} tools, {READERS} readers"
     return [
         {"figure": f"catalog search page p95 ({label})", "value": _ms(_percentile(search, 0.95)),
+         "baseline": f"{_ms(_percentile(naive_search, 0.95))} (same page, LIKE scan)", "goal": "<= 100 ms"},
+        {"figure": f"catalog search page p95, every search new to the server ({label})",
+         "value": _ms(_percentile(first_asked, 0.95)),
          "baseline": f"{_ms(_percentile(naive_search, 0.95))} (same page, LIKE scan)", "goal": "<= 100 ms"},
         {"figure": f"tool page p95 ({label})", "value": _ms(_percentile(tool, 0.95)),
          "baseline": f"{_ms(_percentile(naive_tool, 0.95))} (same page, whole catalog read)", "goal": "<= 100 ms"},

@@ -142,6 +142,30 @@ def test_pages_revalidate_by_etag_until_the_catalog_changes(shelves, visitor):
     assert changed.status_code == 200 and "Out, due back around" in changed.text and changed.headers["etag"] != tag
 
 
+def test_a_search_asked_again_follows_the_catalog_and_the_loans(shelves, visitor):
+    """A ranked page is kept between visitors; every change of the catalog's words, and every loan, still shows."""
+    def search() -> str:
+        return visitor.get("/catalog/maple", params={"q": "sierra"}).text
+
+    assert names(search()) == ["Sierra de calar"] and ">In<" in search()
+    shelves.add_tool("MT10", "Sierra circular", category="Power tools > Saws")
+    sync(shelves)
+    assert sorted(names(search())) == ["Sierra circular", "Sierra de calar"]
+    shelves.checkout("M1", ["MT8"], today=TODAY)
+    sync(shelves)
+    assert "Out, due back around" in search()
+    shelves.edit_tool("MT10", name="Circular saw")
+    sync(shelves)
+    assert names(search()) == ["Sierra de calar"]
+    assert names(visitor.get("/catalog/maple", params={"q": "circular"}).text) == ["Circular saw"]
+    shelves.set_tool_status("MT10", "retired")
+    sync(shelves)
+    assert names(visitor.get("/catalog/maple", params={"q": "circular"}).text) == []
+    shelves.set_tool_status("MT10", "available")
+    sync(shelves)
+    assert names(visitor.get("/catalog/maple", params={"q": "circular"}).text) == ["Circular saw"]
+
+
 def test_the_browsers_language_and_the_switch(shelves, visitor):
     spanish = visitor.get("/catalog/maple/tools/MT8", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
     assert spanish.headers["content-language"] == "es" and '<html lang="es">' in spanish.text

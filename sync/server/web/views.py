@@ -5,12 +5,19 @@ are copied in server order and applied with ``kiosk.ledger.projections``,
 so the pages show exactly the tables a kiosk of that library would derive.
 A cursor (the last server sequence applied) makes every refresh incremental;
 deleting the file rebuilds it from the log.
+
+One connection writes (refresh, under a lock); pages read through a small
+pool of read-only connections, so readers see committed state and run side
+by side (SQLite lets go of the interpreter while it works) instead of
+queueing behind one another and behind a refresh.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import queue
 import sqlite3
 import threading
 from datetime import date
@@ -25,6 +32,7 @@ from kiosk.ledger.store import connect, write_transaction
 from sync.server.web.source import EventSource
 
 BATCH = 1000
+READERS = max(2, min(8, 2 * (os.cpu_count() or 1)))  # read connections per view: enough to keep every core busy
 SLUG = LIBRARY_SLUG  # the kiosk's rule for library slugs; also a safe file name
 
 
@@ -38,21 +46,28 @@ class LibraryView:
         self._lock = threading.RLock()
         self._conn = connect(path)
         schema.migrate(self._conn)
+        self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._opened = 0          # read connections made so far, at most READERS
+        self._pool_lock = threading.Lock()
+        self._all_readers: list[sqlite3.Connection] = []
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._pool_lock:
             self._conn.close()
+            for conn in self._all_readers:
+                conn.close()
 
     @property
     def cursor(self) -> int:
-        return int(self._meta("cursor") or 0)
+        rows = self.query("SELECT value FROM meta WHERE key = 'cursor'")
+        return int(rows[0]["value"]) if rows else 0
 
     def refresh(self, today: date) -> int:
         """Applies the events that arrived since the last refresh; returns how many."""
         applied = 0
         with self._lock:
             while True:
-                batch = self._source.events_after(self.library, self.cursor, BATCH)
+                batch = self._source.events_after(self.library, int(self._meta("cursor") or 0), BATCH)
                 if not batch:
                     break
                 with write_transaction(self._conn, self.path):
@@ -98,8 +113,26 @@ class LibraryView:
         return {**rules.DEFAULT_SETTINGS, **{k: v for k, v in stored.items() if v is not None}}
 
     def query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, args).fetchall()
+        """Rows as last committed; never waits for a refresh or another reader."""
+        conn = self._reader()
+        try:
+            return conn.execute(sql, args).fetchall()
+        finally:
+            self._readers.put(conn)
+
+    def _reader(self) -> sqlite3.Connection:
+        try:
+            return self._readers.get_nowait()
+        except queue.Empty:
+            pass
+        with self._pool_lock:
+            if self._opened < READERS:
+                self._opened += 1
+                conn = connect(self.path)
+                conn.execute("PRAGMA query_only = 1")
+                self._all_readers.append(conn)
+                return conn
+        return self._readers.get()
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[sqlite3.Connection]:

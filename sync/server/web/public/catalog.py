@@ -8,7 +8,9 @@ Retired tools are not shown.
 from __future__ import annotations
 
 import json
+import threading
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,14 +45,16 @@ def search(view: LibraryView, *, q: str = "", category: str = "", page: int = 1,
     """Tools matching every word of ``q`` (accents ignored, best first) within ``category`` and its
     sub-categories; without ``q``, in name order."""
     search_index.ensure(view)
+    match = match_expression(q) if q else None
+    if q and match is None:
+        return Results([], 0, 1, 1)  # only punctuation: nothing can match
+    if match and not category:
+        return _ranked(view, match, page, per_page)
     where, args = ["t.library = ?", _SHOWN], [view.library]
     if category:
         # the category and everything below it: one range the index on (library, category) reads, then exactly
         where.append("t.category >= ? AND t.category < ? AND (t.category = ? OR substr(t.category, 1, ?) = ?)")
         args += [category, category + " >\U0010ffff", category, len(category) + 3, category + " > "]
-    match = match_expression(q) if q else None
-    if q and match is None:
-        return Results([], 0, 1, 1)  # only punctuation: nothing can match
     if match:
         source = "public_fts f CROSS JOIN tools t ON t.rowid = f.rowid"  # CROSS: the index first, always
         where.insert(0, "public_fts MATCH ?")
@@ -70,6 +74,65 @@ def search(view: LibraryView, *, q: str = "", category: str = "", page: int = 1,
             CROSS JOIN tools t ON t.rowid = hit.id ORDER BY hit.score, hit.name COLLATE NOCASE, hit.code""",
         (*args, per_page, (page - 1) * per_page))
     return Results([dict(r) for r in rows], total, page, pages)
+
+
+def _ranked(view: LibraryView, match: str, page: int, per_page: int) -> Results:
+    """A search of the whole catalog, counted and ranked inside the index, which holds exactly the
+    shown tools of the view's one library. Ranking depends on the catalog's words alone, not on
+    loans, so a ranked page is kept until a tool is added, edited or retired; availability is read
+    fresh every time. Tools as relevant as each other are cut into pages in catalog order and shown
+    by name within their page."""
+    key = (view.path, search_index.generation(view), match, page, per_page)
+    kept = _RANKINGS.get(key)
+    if kept is None:
+        kept = _rank(view, match, page, per_page)
+        _RANKINGS.put(key, kept)
+    total, pages, page, ids = kept
+    rows = view.query(
+        f"""SELECT {_FIELDS}, t.rowid AS id FROM tools t WHERE t.rowid IN ({", ".join("?" * len(ids))})
+            AND +t.library = ? AND {_SHOWN}""", (*ids, view.library))  # +: by rowid, never a library index
+    place = {tool_id: n for n, tool_id in enumerate(ids)}
+    tools = sorted((dict(r) for r in rows), key=lambda r: place[r.pop("id")])
+    return Results(tools, total, page, pages)
+
+
+def _rank(view: LibraryView, match: str, page: int, per_page: int) -> tuple[int, int, int, list[int]]:
+    """(matches, pages, the page, its tools' rowids in the order shown)."""
+    total = view.query("SELECT count(*) FROM public_fts WHERE public_fts MATCH ?", (match,))[0][0]
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    rows = view.query(
+        f"""SELECT hit.id FROM (
+                SELECT rowid AS id, bm25(public_fts, {WEIGHTS}) AS score FROM public_fts WHERE public_fts MATCH ?
+                ORDER BY score, rowid LIMIT ? OFFSET ?) AS hit
+            CROSS JOIN tools t ON t.rowid = hit.id ORDER BY hit.score, t.name COLLATE NOCASE, t.code""",
+        (match, per_page, (page - 1) * per_page))
+    return total, pages, page, [r["id"] for r in rows]
+
+
+class _Kept:
+    """The most recently used rankings, at most ``size`` of them, shared by the server's threads."""
+
+    def __init__(self, size: int):
+        self._size = size
+        self._items: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+            return self._items.get(key)
+
+    def put(self, key: tuple, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_RANKINGS = _Kept(1024)   # a ranked page is a few hundred bytes
 
 
 def tool(view: LibraryView, code: str) -> dict[str, Any] | None:

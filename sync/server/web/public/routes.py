@@ -76,7 +76,8 @@ def catalog_page(request: Request, library: str, state: WebState = Depends(web_s
                  for slug, v in partner_views] if (q or category) else []
     return public_page(request, "public/catalog.html", state=state, lang=lang, library=library, etag=tag,
                        q=q, category=category, results=results, elsewhere=[e for e in elsewhere if e["results"].total],
-                       categories=catalog.branch(catalog.categories(view), category), empty=not catalog.has_tools(view))
+                       categories=catalog.branch(catalog.categories(view), category),
+                       empty=not results.total and not catalog.has_tools(view))
 
 
 @router.get("/catalog/{library}/tools/{code}", include_in_schema=False)
