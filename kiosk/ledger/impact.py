@@ -14,6 +14,9 @@ figures before and after forgetting.
 from __future__ import annotations
 
 import hashlib
+import json
+import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -78,8 +81,10 @@ class Figures:
     areas: dict[str, int] = field(default_factory=dict)                    # area -> borrowers
 
 
-# Loans are read through a covering index (loans_report) and grouped before anything is joined:
-# tools once per tool lent, members once per borrower, never once per loan.
+# Loans are read through a covering index (loans_report) in two passes: grouped by tool (each tool
+# lent joined once, for categories and values) and grouped by borrower (each one's area, joining day
+# and the tools they borrowed). Distinct borrowers per category follow from those two in Python,
+# which is cheaper than sorting every (category, borrower) pair of the period in SQL.
 _PERIOD = "library = ? AND opened_at BETWEEN ? AND ?"
 _CATEGORY = ("COALESCE(NULLIF(TRIM(CASE WHEN instr(t.category, '>') > 0 THEN substr(t.category, 1, "
              "instr(t.category, '>') - 1) ELSE t.category END), ''), ?)")
@@ -90,40 +95,43 @@ def gather(query: Query, library: str, start: date, end: date) -> Figures:
     check_period(start, end)
     period = (library, start.isoformat(), end.isoformat())
     figures = Figures()
-    # loans and value lent, by category: each tool lent joined once
+    category_of: dict[str, str] = {}
+    loans_by_category: dict[str, int] = {}
+    values: list[float] = []
     for row in query(
-            f"""SELECT {_CATEGORY} AS category, sum(x.n) AS loans,
-                       sum(CASE WHEN t.replacement_value > 0 THEN x.n * t.replacement_value ELSE 0 END) AS value,
-                       sum(CASE WHEN COALESCE(t.replacement_value, 0) <= 0 THEN x.n ELSE 0 END) AS without_value
+            f"""SELECT x.tool_code, x.n, {_CATEGORY} AS category, t.replacement_value AS value
                 FROM (SELECT tool_code, count(*) AS n FROM loans WHERE {_PERIOD} GROUP BY tool_code) x
-                LEFT JOIN tools t ON t.library = ? AND t.code = x.tool_code GROUP BY 1""",
+                LEFT JOIN tools t ON t.library = ? AND t.code = x.tool_code""",
             (NO_CATEGORY, *period, library)):
-        figures.loans += row["loans"]
-        figures.value_lent += row["value"] or 0
-        figures.loans_without_value += row["without_value"] or 0
-        figures.categories[row["category"]] = (row["loans"], 0)
-    for row in query(
-            f"""SELECT {_CATEGORY} AS category, count(DISTINCT l.borrower_tag) AS borrowers FROM loans l
-                LEFT JOIN tools t ON t.library = l.library AND t.code = l.tool_code
-                WHERE l.library = ? AND l.opened_at BETWEEN ? AND ? GROUP BY 1""", (NO_CATEGORY, *period)):
-        figures.categories[row["category"]] = (figures.categories[row["category"]][0], row["borrowers"])
-    figures.value_lent = round(figures.value_lent, 2)
+        category_of[row["tool_code"]] = row["category"]
+        loans_by_category[row["category"]] = loans_by_category.get(row["category"], 0) + row["n"]
+        figures.loans += row["n"]
+        if row["value"] is not None and row["value"] > 0:
+            values.append(row["n"] * row["value"])
+        else:
+            figures.loans_without_value += row["n"]
+    figures.value_lent = round(math.fsum(values), 2)
     # borrowers: each one's area and joining day, kept on a forgotten loan, else the member's
     people: dict[str, tuple[str, bool]] = {}
+    borrowed_in: dict[str, set[str]] = {}   # borrower -> categories
     for row in query(
             f"""SELECT b.tag, COALESCE(NULLIF(TRIM(COALESCE(b.area, m.area)), ''), ?) AS area,
-                       COALESCE(b.joined, m.joined, '') < ? AS came_before
+                       COALESCE(b.joined, m.joined, '') < ? AS came_before, b.tools
                 FROM (SELECT borrower_tag AS tag, member_code, max(borrower_area) AS area,
-                             max(borrower_joined) AS joined
+                             max(borrower_joined) AS joined, json_group_array(tool_code) AS tools
                       FROM loans WHERE {_PERIOD} AND borrower_tag IS NOT NULL GROUP BY borrower_tag, member_code) b
                 LEFT JOIN members m ON m.library = ? AND m.code = b.member_code""",
             (NO_AREA, start.isoformat(), *period, library)):
         area, returning = people.get(row["tag"], (row["area"], False))
         people[row["tag"]] = (area if area != NO_AREA else row["area"], returning or bool(row["came_before"]))
+        borrowed_in.setdefault(row["tag"], set()).update(category_of[code] for code in json.loads(row["tools"]))
     figures.borrowers = len(people)
     figures.returning_members = sum(returning for _, returning in people.values())
     for area, _ in people.values():
         figures.areas[area] = figures.areas.get(area, 0) + 1
+    borrowers_by_category = Counter(category for categories in borrowed_in.values() for category in categories)
+    figures.categories = {category: (loans, borrowers_by_category[category])
+                          for category, loans in loans_by_category.items()}
     figures.new_members = query(
         "SELECT count(*) AS n FROM members WHERE library = ? AND name IS NOT NULL AND joined BETWEEN ? AND ?",
         period)[0]["n"]
