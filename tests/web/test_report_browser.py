@@ -39,3 +39,30 @@ def test_the_report_prints_on_one_page_in_both_languages(maple, web, page, tmp_p
         page.screenshot(path=str(tmp_path / f"report-{language}.png"), full_page=True)
         pdf = page.pdf(format="A4")
         assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, f"the {language} report takes more than one page"
+
+
+def test_the_report_charts_names_stay_apart_on_a_phone(maple, web, page):  # noqa: F811
+    """Eight categories with long names: every name in the charts can be read, none runs into another."""
+    people = [f"RB{p}" for p in range(5)]   # five borrowers each: no category is merged as a small group
+    for code in people:
+        maple.add_member(code, f"Borrower {code}", expires=days(400).isoformat())
+        maple.accept_waiver(code)
+    for n, category in enumerate(("Woodworking machines", "Gardening equipment", "Kitchen appliances",
+                                  "Measuring instruments", "Painting and decorating", "Plumbing fittings")):
+        maple.add_tool(f"LC{n}", f"Tool {n}", category=category)
+        for p, code in enumerate(people):
+            maple.checkout(code, [f"LC{n}"], today=days(-60 + 2 * p))
+            maple.checkin(f"LC{n}", today=days(-59 + 2 * p))
+    sync(maple)
+    log_in(page, web)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{web.base}/report?from={days(-400)}&to={TODAY}")
+    boxes = page.eval_on_selector_all(
+        "figure.chart text", "texts => texts.map(t => { const b = t.getBoundingClientRect(); "
+        "return [t.textContent, b.left, b.top, b.right, b.bottom]; })")
+    assert len([b for b in boxes if b[0].startswith("Woodworking")]) == 1
+    for i, (name, left, top, right, bottom) in enumerate(boxes):
+        assert bottom - top >= 11, f"{name!r} is too small to read on a phone"
+        for other, left2, top2, right2, bottom2 in boxes[i + 1:]:
+            apart = right <= left2 or right2 <= left or bottom <= top2 or bottom2 <= top
+            assert apart, f"{name!r} runs into {other!r}"

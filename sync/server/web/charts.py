@@ -37,6 +37,18 @@ def columns(points: list[tuple[str, int]], *, width: int = 600, height: int = 20
     return Chart(bars, width, height, top, head_room + plot, scale_room, head_room)
 
 
+def rows(points: list[tuple[str, int]], *, width: int = 560, row: int = 30, label_room: int = 170,
+         value_room: int = 48) -> Chart:
+    """Horizontal bars one under another, names to their left: long names stay readable on a phone,
+    where names under side-by-side columns would run into each other. The scale is the bars' own
+    numbers, written at their ends."""
+    top = _nice_ceiling(max((v for _, v in points), default=0))
+    span = width - label_room - value_room
+    bars = [Bar(label, value, x=label_room, y=i * row + row * 0.15, width=span * value / top, height=row * 0.7)
+            for i, (label, value) in enumerate(points)]
+    return Chart(bars, width, max(len(points), 1) * row, top, 0, label_room, 0)
+
+
 def _nice_ceiling(value: int) -> int:
     """The smallest top at or above ``value`` that splits into four gridlines of 1, 2 or 5 times a power of ten."""
     magnitude = 1

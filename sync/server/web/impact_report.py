@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.ledger import impact
-from sync.server.web.charts import Chart, columns
+from sync.server.web.charts import Chart, rows
 from sync.server.web.state import WebState
 
 TOP_CATEGORIES = 8   # the chart's bars; the table lists every one
@@ -45,8 +45,6 @@ def report(state: WebState, libraries: list[str], start: date, end: date) -> dic
 
 def charts(result: dict[str, Any]) -> dict[str, Chart]:
     return {
-        "categories": columns([(r["category"], r["loans"]) for r in result["by_category"][:TOP_CATEGORIES]],
-                              width=560, height=190),
-        "areas": columns([(r["area"], r["borrowers"]) for r in result["by_area"][:TOP_CATEGORIES]],
-                         width=560, height=190),
+        "categories": rows([(r["category"], r["loans"]) for r in result["by_category"][:TOP_CATEGORIES]]),
+        "areas": rows([(r["area"], r["borrowers"]) for r in result["by_area"][:TOP_CATEGORIES]]),
     }
