@@ -1,7 +1,8 @@
 """Public catalog figures: the search page and a tool page under 20 concurrent readers, over HTTP on
-loopback to a real `toolkiosk-server serve` process (SQLite store) holding 50,000 tools; each beside the
-same page with its query done naively (a LIKE scan of every tool, or the whole catalog read to find one
-tool) by the same server with only that function swapped, measured in the same run; and a revalidation.
+loopback to a real `toolkiosk-server serve --workers 2` (SQLite store; one worker per core of this
+machine, which the readers share) holding 50,000 tools; each beside the same page with its query done
+naively (a LIKE scan of every tool, or the whole catalog read to find one tool) by the same server with
+only that function swapped, measured in the same run; and a revalidation.
 
 The search figure is given twice: for the same dozen searches asked again and again (a ranked page is
 kept until the catalog's words change), and for searches each asked once (every one ranked afresh).
@@ -47,6 +48,8 @@ THINGS = ["drill", "grinder", "sander", "trimmer", "washer", "cutter", "calar", 
 SEARCHES = ["drill", "sierra", "sierra calar", "cepillo electrico", "orbital sander", "hedge", "tile cutter", "saw",
             "pressure washer", "mitre", "bateria", "ladder 12"]
 LIBRARY = "bench"
+WORKERS = 2          # `serve --workers 2`, as a server on this 2-core machine would run
+NAIVE_ENV = "TOOLKIOSK_BENCH_NAIVE"
 
 
 def _write_catalog(ledger: Ledger, tools: int) -> None:
@@ -117,20 +120,38 @@ def _load(base: str, paths: list[str], tags: dict[str, str] | None = None,
     return samples
 
 
-def serve_naive(which: str, argv: list[str]) -> int:
-    """`toolkiosk-server` with one catalog read swapped for its naive form ("search" or "tool")."""
-    from sync.server.cli import main
-
+def _swap(which: str) -> None:
     if which == "search":
         catalog.search = _naive_search
     elif which == "tool":
         catalog.tool = _naive_tool
+
+
+def naive_worker_app() -> Any:
+    """A worker process's app with the query named in NAIVE_ENV swapped for its naive form."""
+    from sync.server import serving
+
+    _swap(os.environ.get(NAIVE_ENV, ""))
+    return serving.worker_app()
+
+
+def serve_naive(which: str, argv: list[str]) -> int:
+    """`toolkiosk-server` whose worker processes read one catalog query naively ("search" or "tool")."""
+    import uvicorn
+
+    from sync.server.cli import main
+
+    os.environ[NAIVE_ENV] = which
+    run = uvicorn.run
+    uvicorn.run = lambda app, **options: run(
+        "tests.benchmarks.bench_catalog:naive_worker_app" if app == "sync.server.serving:worker_app" else app,
+        **options)
     return main(argv)
 
 
 def _server(data: Path, port: int, naive: str = "") -> subprocess.Popen:
     """The real server as its own process (naively reading, if asked), once it answers."""
-    argv = ["--data", str(data), "serve", "--port", str(port)]
+    argv = ["--data", str(data), "serve", "--port", str(port), "--workers", str(WORKERS)]
     command = [sys.executable, "-c", "import sys; from tests.benchmarks.bench_catalog import serve_naive; "
                "sys.exit(serve_naive(sys.argv[1], sys.argv[2:]))", naive, *argv]
     env = {**os.environ, "TOOLKIOSK_WEB_INSECURE_COOKIES": "1"}
