@@ -45,7 +45,7 @@ def insert_events(conn: sqlite3.Connection, events: Sequence[Event]) -> None:
         """INSERT INTO events (id, library, device, device_seq, hlc, type, version, entity, payload, applied)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [(e.id, e.library, e.device, e.seq, e.hlc, e.type, e.version, e.entity,
-          json.dumps(e.payload, separators=(",", ":"), ensure_ascii=False), int(e.known)) for e in events])
+          e.payload_text(), int(e.known)) for e in events])
 
 
 def unseen(conn: sqlite3.Connection, events: Sequence[Event]) -> list[Event]:
@@ -65,6 +65,7 @@ def unseen(conn: sqlite3.Connection, events: Sequence[Event]) -> list[Event]:
 # -- loans and returns of a batch -------------------------------------------------------------
 
 _RETURN = "hlc, device, seq, event_id, at, condition, note"   # a return as a closer: its key first
+_STILL_OUT = (None,) * 7                                       # no closing return: the closer's columns
 _LOAN = "id, library, tool_code, opened_hlc, opened_device, opened_seq, " \
         "closed_hlc, closed_device, closed_seq, closed_by, closed_at, return_condition, return_note"
 
@@ -86,10 +87,6 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
         [(e.id, e.library, e.payload["tool"], e.payload.get("loan_id"), e.hlc, e.device, e.seq, e.payload["at"],
           e.payload.get("condition", "ok"), e.payload.get("note"), json.dumps(e.payload.get("missing_parts") or []))
          for e in returned])
-    conn.executemany(
-        """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq, opened_at, due,
-               borrower_tag, borrower_area, borrower_joined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [_loan_row(e) for e in opened])
     later.renewals.update(new_ids)  # renewals seen before their loan
     closers: dict[str, tuple] = {}  # loan id -> its closing return, where that changed
     # new loans: every return stored (this batch's included) may close them
@@ -110,12 +107,20 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
             unnamed.setdefault((row[0], row[1]), []).append(tuple(row)[2:])
     for rets in unnamed.values():
         rets.sort()
+    new_loans = []
     for e in opened:
         loan_id, tool = e.payload["loan_id"], (e.library, e.payload["tool"])
         closer = _closer(named.get(loan_id), unnamed.get(tool, []), (e.hlc, e.device, e.seq))
         if closer is not None:
             closers[loan_id] = closer
         later.note_loans(*tool, e.hlc if closer is None else min(e.hlc, closer[0]))
+        new_loans.append((*_loan_row(e), *(closer or _STILL_OUT)))
+    # written already closed where this batch closes them: each index entry once, not written and moved
+    conn.executemany(
+        """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq, opened_at, due,
+               borrower_tag, borrower_area, borrower_joined, closed_hlc, closed_device, closed_seq, closed_by,
+               closed_at, return_condition, return_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        new_loans)
     # loans stored before: only this batch's returns can close them earlier
     fresh = set(new_ids)
     by_name: dict[str, list[tuple]] = {}
@@ -151,7 +156,7 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
     conn.executemany(
         """UPDATE loans SET closed_hlc = ?, closed_device = ?, closed_seq = ?, closed_by = ?, closed_at = ?,
                return_condition = ?, return_note = ? WHERE id = ?""",
-        [(*ret, loan_id) for loan_id, ret in closers.items()])
+        [(*ret, loan_id) for loan_id, ret in closers.items() if loan_id not in fresh])
     later.renewals.update(closers)  # a renewal stamped after the return no longer stands
     _forget_if_asked(conn, list(closers))
     return True

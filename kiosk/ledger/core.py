@@ -90,7 +90,7 @@ class LedgerCore:
             """INSERT INTO events (id, library, device, device_seq, hlc, type, version, entity, payload, applied)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (event.id, event.library, event.device, event.seq, event.hlc, event.type, event.version, event.entity,
-             json.dumps(event.payload, separators=(",", ":"), ensure_ascii=False), int(event.known)),
+             event.payload_text(), int(event.known)),
         )
         projections.apply(self._conn, event)
 

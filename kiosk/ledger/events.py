@@ -90,6 +90,7 @@ SETTINGS_FIELDS: dict[str, type | tuple] = {
 SIGNUP_MODES = limits.SIGNUP_MODES
 CONDITIONS = ("ok", "repair", "missing-parts")
 PROBLEM_MAX_LENGTH = 300  # what is wrong with a tool returned for repair, in the borrower's words
+_PAYLOAD_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)   # shared: json.dumps makes one a call
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,10 @@ class Event:
     @property
     def order_key(self) -> tuple[int, str, int]:
         return (self.hlc, self.device, self.seq)
+
+    def payload_text(self) -> str:
+        """The payload as the log stores it: compact JSON, text as is."""
+        return _PAYLOAD_JSON.encode(self.payload)
 
     def to_wire(self) -> dict[str, Any]:
         return {

@@ -92,7 +92,7 @@ class LibraryView:
             """INSERT OR IGNORE INTO events (seq, id, library, device, device_seq, hlc, type, version, entity,
                    payload, server_seq, applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (server_seq, event.id, event.library, event.device, event.seq, event.hlc, event.type, event.version,
-             event.entity, json.dumps(event.payload, separators=(",", ":"), ensure_ascii=False), server_seq,
+             event.entity, event.payload_text(), server_seq,
              int(event.known)),
         ).rowcount
         if inserted:
