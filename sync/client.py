@@ -42,7 +42,7 @@ from sync import failpoints, protocol
 from sync.protocol import PROTOCOL, ProtocolError, SyncRequest, SyncResponse
 
 BATCH = 500                  # own events per request
-PAGE = 1000                  # events per answer
+PAGE = 1000                  # events per answer, at first; twice as many after each full page, up to MAX_PAGE
 MAX_ROUNDS = 10_000          # a bound, not a target: catching up 100k events takes about 100
 PHOTOS_PER_SYNC = 20
 PHOTO_ATTEMPTS = 5           # a photo the server never has stops being asked for after this
@@ -239,10 +239,14 @@ class _Round:
 
 
 class SyncClient:
-    def __init__(self, ledger: Ledger, *, transport: Transport | None = None, batch: int = BATCH, page: int = PAGE):
+    def __init__(self, ledger: Ledger, *, transport: Transport | None = None, batch: int = BATCH,
+                 page: int | None = None):
+        """``page``: events per answer, always; by default PAGE at first, doubling with each full page of
+        a catch-up (fewer, larger transactions; the server keeps every page's bytes within bounds)."""
         self.ledger = ledger
         self.transport = transport or RequestsTransport()
-        self.batch, self.page = batch, page
+        self.batch = batch
+        self.page, self._grows = (page, False) if page else (PAGE, True)
         self.home = Path(ledger.path).parent
 
     def sync(self, *, max_rounds: int = MAX_ROUNDS, retry_quarantined: bool = False) -> SyncReport:
@@ -264,6 +268,8 @@ class SyncClient:
                     sent = ahead.result() if ahead is not None else self._send(server, token, *self._next_request())
                     ahead = None
                     answer = sent.answer
+                    if self._grows and answer.more:
+                        self.page = min(protocol.MAX_PAGE, self.page * 2)
                     if answer.more and not (sent.events or answer.rewound or sent.resend_position is not None
                                             or self._sendable(1)):
                         ahead = pool.submit(self._send, server, token, self._request([], answer.cursors), [], None)

@@ -64,6 +64,36 @@ def test_a_month_offline_catches_up(tmp_path, server):
     report = SyncClient(away).sync()
     assert report.sent >= OWN and away.outbox_size() == 0
     assert report.received >= OTHERS
+    # pages double from 1,000 to 5,000 events while the catch-up lasts: 7 rounds rather than 22
+    assert report.requests <= 8, report.requests
     served = {e.id for _, e in server.storage.events("maple", limit=100_000)}
     assert {e.id for e in away.events()} == served
     assert len(away.list_tools()) == OTHERS // 4 + 1
+
+
+def test_a_page_of_large_events_stays_within_the_answers_bounds(tmp_path, server, monkeypatch):
+    """However many events a kiosk asks for, a page carries no more payload than the server allows
+    (the first event always goes), and paging on gets every event exactly once."""
+    from sync.server.sqlstore import pull
+
+    monkeypatch.setattr(pull, "PAGE_PAYLOAD_BYTES", 20_000)
+    busy = new_kiosk(tmp_path / "busy", server.storage, server.url, "maple")
+    for n in range(60):
+        busy.add_tool(f"BIG{n}", f"Tool {n}", description="A long description. " * 40)   # ~800 bytes each
+    SyncClient(busy).sync()
+    away = new_kiosk(tmp_path / "away", server.storage, server.url, "maple")
+    device = server.storage.authenticate(away.meta("sync.token"))
+    cursors: dict[str, int] = {}
+    seen: list[str] = []
+    pages = 0
+    while True:
+        page = server.storage.pull(device, cursors, protocol.MAX_PAGE)
+        assert sum(len(protocol.payload_text(e.payload).encode()) for e in page.events) <= 20_000 or len(page.events) == 1
+        seen += [e.id for e in page.events]
+        cursors, pages = page.cursors, pages + 1
+        if not page.more:
+            break
+    assert pages >= 3 and sorted(seen) == sorted({e.id for _, e in server.storage.events("maple", limit=10_000)})
+    assert len(seen) == len(set(seen))
+    report = SyncClient(away).sync()
+    assert report.requests >= 3 and len(away.list_tools()) == 60

@@ -12,6 +12,9 @@ from sync.server.storage import Device, PullResult
 
 PHOTOS_WANTED_PER_ROUND = 20
 MAX_SEQ = protocol.MAX_HLC
+# payload text per page: with every event's envelope a full page stays under the answer's bounds even
+# if it would not compress, however large the page a kiosk asks for (at least one event always goes)
+PAGE_PAYLOAD_BYTES = 2 << 20
 
 
 class Pull(SQLCore):
@@ -30,22 +33,23 @@ class Pull(SQLCore):
             new_cursors: dict[str, int] = {}
             availability: list[dict[str, Any]] = []
             more = rewound = False
-            budget = limit
+            budget, room = limit, PAGE_PAYLOAD_BYTES
             for slug in streams:
                 cursor = cursors.get(slug, 0)
                 if cursor > heads[slug]:  # the kiosk has seen numbers this server never gave: restored from a copy
                     cursor, rewound = 0, True
                 own = slug == device.library
-                if budget == 0:
+                if budget == 0 or room <= 0:
                     new_cursors[slug], more = cursor, more or cursor < heads[slug]
                     continue
                 rows = tx.rows(
                     "SELECT * FROM events WHERE library = ? AND lseq > ?"
                     + ("" if own else " AND catalog = 1") + " AND (device <> ? OR device_seq > ?) ORDER BY lseq LIMIT ?",
                     (slug, cursor, device.id, own_above, budget + 1))
-                if len(rows) > budget:
-                    rows, more = rows[:budget], True
-                    new_cursors[slug] = rows[-1]["lseq"]
+                fitting, room = _fitting(rows[:budget], room, first=not events)
+                if len(fitting) < len(rows):
+                    rows, more = fitting, True
+                    new_cursors[slug] = rows[-1]["lseq"] if rows else cursor
                 else:
                     new_cursors[slug] = heads[slug]
                 budget -= len(rows)
@@ -65,3 +69,14 @@ class Pull(SQLCore):
         with self.db.read() as tx:
             rows = tx.rows("SELECT * FROM events WHERE library = ? AND lseq > ? ORDER BY lseq LIMIT ?", (slug, after, limit))
         return [(r["lseq"], event_from_row(r)) for r in rows]
+
+
+def _fitting(rows: list[Any], room: int, *, first: bool) -> tuple[list[Any], int]:
+    """The leading rows whose payloads fit in ``room`` bytes (the page's first event always does),
+    and the room left."""
+    for n, row in enumerate(rows):
+        size = len(row["payload"].encode())
+        if size > room and not (first and n == 0):
+            return rows[:n], room
+        room -= size
+    return rows, room
