@@ -95,17 +95,22 @@ class MemberFormScreen(KioskScreen):
     def contact(self) -> dict[str, str]:
         return {**{name: self.ids[name].text.strip() for name in CONTACT}, "language": self.language}
 
+    def _checked_contact(self) -> dict[str, str] | None:
+        """What was typed, or None once the volunteer has been told what is missing or wrong."""
+        contact = self.contact()
+        problem = _("Please enter the member's name.") if not contact["name"] else contact_problem(contact)
+        if problem:
+            self.app.refuse(problem)
+            return None
+        return contact
+
     def save(self) -> None:
         """Registers the member, or renews the membership with any corrections typed."""
         if self.needs_waiver and not self.accepted:
             self.app.refuse(_("The member must read and accept the waiver first."))
             return
-        contact = self.contact()
-        if not contact["name"]:
-            self.app.refuse(_("Please enter the member's name."))
-            return
-        if contact_problem(contact):
-            self.app.refuse(contact_problem(contact))
+        contact = self._checked_contact()
+        if contact is None:
             return
         try:
             shown = self.waiver_language if self.needs_waiver else None
@@ -130,12 +135,8 @@ class MemberFormScreen(KioskScreen):
 
     def save_changes(self) -> None:
         """The name, e-mail and phone corrected, without renewing."""
-        contact = self.contact()
-        if not contact["name"]:
-            self.app.refuse(_("Please enter the member's name."))
-            return
-        if contact_problem(contact):
-            self.app.refuse(contact_problem(contact))
+        contact = self._checked_contact()
+        if contact is None:
             return
         try:
             member = self.service.update_member(self.member["code"], **contact)
