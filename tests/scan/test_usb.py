@@ -84,7 +84,8 @@ def test_a_scanner_is_grabbed_read_and_picked_up_again_after_being_replugged(mon
     FakeScanner.plugged = {path: None}
     monkeypatch.setattr(evdev, "list_devices", lambda: list(FakeScanner.plugged))
     monkeypatch.setattr(evdev, "InputDevice", FakeScanner)
-    monkeypatch.setattr(os, "stat", lambda p, real=os.stat: SimpleNamespace(st_ctime=id(FakeScanner.plugged.get(p))) if p == path else real(p))
+    monkeypatch.setattr(os, "stat", lambda p, *args, real=os.stat, **options: SimpleNamespace(
+        st_ctime=id(FakeScanner.plugged.get(p))) if p == path else real(p, *args, **options))
     lines, statuses = [], []
     scanners = UsbScanners(lambda text, device: lines.append((text, device)), statuses.append, rescan_every=0.05)
     scanners.start()
