@@ -59,6 +59,24 @@ class Tx:
             return f"IN (SELECT unnest(?::{kind}[]))", [list(values)]
         return f"IN ({placeholders(values)})", list(values)
 
+    def rows_among(self, table: str, column: str, values: Sequence[Any], *, columns: str = "*", where: str = "",
+                   args: Sequence[Any] = ()) -> list[Any]:
+        """The rows of ``table`` whose ``column`` is one of ``values`` and that meet ``where`` (whose
+        arguments are ``args``). On PostgreSQL each value is its own index lookup: a lateral subquery,
+        kept from being flattened into a join (``OFFSET 0``), so the plan never turns into a scan of the
+        whole table, as ``IN`` does while the planner's statistics lag behind a growing table."""
+        values = list(dict.fromkeys(values))  # a value given twice still finds its rows once
+        if not values:
+            return []
+        cond = f" AND {where}" if where else ""
+        if self._postgres:
+            kind = "bigint" if all(isinstance(v, int) for v in values) else "text"
+            return self.rows(f"SELECT t.* FROM unnest(?::{kind}[]) AS k(v) CROSS JOIN LATERAL "
+                             f"(SELECT {columns} FROM {table} WHERE {column} = k.v{cond} OFFSET 0) AS t",
+                             [values, *args])
+        return self.rows(f"SELECT {columns} FROM {table} WHERE {column} IN ({placeholders(values)}){cond}",
+                         [*values, *args])
+
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Plain inserts of many rows: COPY on PostgreSQL (one round trip), executemany on SQLite."""
         if not rows:
