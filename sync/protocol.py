@@ -305,10 +305,11 @@ def check_event(wire: dict[str, Any]) -> tuple[Event, str]:
     if len(event.type) > 64 or len(event.entity) > 200:
         raise InvalidInput("type or entity too long")
     text = payload_text(event.payload)
-    if len(text.encode()) > MAX_EVENT_BYTES:
+    data = text.encode()
+    if len(data) > MAX_EVENT_BYTES:
         raise InvalidInput(f"the payload is over {MAX_EVENT_BYTES} bytes")
     try:
-        bounded.check_shape(text.encode(), _PAYLOAD_BOUNDS)
+        bounded.check_shape(data, _PAYLOAD_BOUNDS)
     except bounded.BodyRefused as exc:
         raise InvalidInput(f"the payload {exc.message.removeprefix('the body ')}") from None
     if event.known:

@@ -163,8 +163,10 @@ class Derived(Holds):
         tx.insert("returns", ("event_id", "library", "tool", "loan_id", "hlc", "device", "seq", "at"),
                   [(r.event_id, r.library, r.tool, r.loan_id, *r.key, r.at) for r in new_returns])
         tx.upsert("loans", LOAN_COLUMNS, [_loan_row(l) for l in loans.values() if l.changed], "id", LOAN_COLUMNS[2:])
-        pairs = [(a, b) for tool in tools
-                 for a, b in double_checkouts(l for l in loans.values() if l.tool == tool)
+        by_tool: dict[str, list[Loan]] = {}
+        for loan in loans.values():
+            by_tool.setdefault(loan.tool, []).append(loan)
+        pairs = [(a, b) for tool in tools for a, b in double_checkouts(by_tool.get(tool, ()))
                  if a.id in new_loans or b.id in new_loans]
         if not pairs:
             return loans, []
