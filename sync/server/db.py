@@ -55,8 +55,8 @@ class Tx:
         its time splitting queries with hundreds of placeholders; one placeholder a value on SQLite.
         (Unnested rather than ``= ANY``, which the planner turns into a filter over the whole library.)"""
         if self._postgres:
-            kind = "bigint" if values and all(isinstance(v, int) for v in values) else "text"
-            return f"IN (SELECT unnest(?::{kind}[]))", [list(values)]
+            kind, literal = array_literal(values)
+            return f"IN (SELECT unnest(?::{kind}[]))", [literal]
         return f"IN ({placeholders(values)})", list(values)
 
     def rows_among(self, table: str, column: str, values: Sequence[Any], *, columns: str = "*", where: str = "",
@@ -70,10 +70,10 @@ class Tx:
             return []
         cond = f" AND {where}" if where else ""
         if self._postgres:
-            kind = "bigint" if all(isinstance(v, int) for v in values) else "text"
+            kind, literal = array_literal(values)
             return self.rows(f"SELECT t.* FROM unnest(?::{kind}[]) AS k(v) CROSS JOIN LATERAL "
                              f"(SELECT {columns} FROM {table} WHERE {column} = k.v{cond} OFFSET 0) AS t",
-                             [values, *args])
+                             [literal, *args])
         return self.rows(f"SELECT {columns} FROM {table} WHERE {column} IN ({placeholders(values)}){cond}",
                          [*values, *args])
 
@@ -114,6 +114,15 @@ class Tx:
 
 def placeholders(values: Sequence[Any]) -> str:
     return ",".join("?" * len(values))
+
+
+def array_literal(values: Sequence[Any]) -> tuple[str, str]:
+    """A list as a PostgreSQL array literal, and the type of its elements (``bigint`` or ``text``): made in
+    one join, several times faster than the driver adapts a list value by value."""
+    if values and all(isinstance(v, int) for v in values):
+        return "bigint", "{" + ",".join(str(int(v)) for v in values) + "}"
+    quoted = ("NULL" if v is None else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "text", "{" + ",".join(quoted) + "}"
 
 
 class Database:

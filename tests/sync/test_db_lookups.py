@@ -53,3 +53,17 @@ def test_on_postgres_each_key_is_an_index_lookup_whatever_the_statistics(db, mon
         plan = "\n".join(r["QUERY PLAN"] for r in tx.rows("EXPLAIN " + sql, args))
     assert "Index Scan using loans_pkey" in plan
     assert not any(scan in plan for scan in ("Seq Scan", "Hash", "Bitmap")), plan
+
+
+AWKWARD = ['say "hi"', "back\\slash", "a,b", "{braces}", " spaced ", "NULL", "", "ünïcødé", "tab\there"]
+
+
+def test_keys_of_any_text_are_found_by_both_kinds_of_lookup(db):
+    with db.write() as tx:
+        tx.insert("conflicts", ("id", "library", "event_id"), [(key, "maple", f"E{n}") for n, key in enumerate(AWKWARD)])
+        tx.insert("conflicts", ("id", "library", "event_id"), [("other", "maple", "E99")])
+        assert sorted(r["id"] for r in tx.rows_among("conflicts", "id", AWKWARD)) == sorted(AWKWARD)
+        in_keys, args = tx.among(AWKWARD)
+        assert sorted(r["id"] for r in tx.rows(f"SELECT id FROM conflicts WHERE id {in_keys}", args)) == sorted(AWKWARD)
+        in_none, args = tx.among([])
+        assert tx.rows(f"SELECT id FROM conflicts WHERE id {in_none}", args) == []
