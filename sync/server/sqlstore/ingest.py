@@ -74,9 +74,11 @@ class Ingest(Derived):
                   result: IngestResult) -> tuple[list[Event], list[Rejection]]:
         """The events new to the server; resent ones acknowledged again, clones refused and flagged."""
         stored = {r["id"]: r for r in tx.rows_among("events", "id", [e.id for e in candidates])}
-        taken = {r["device_seq"]: r["id"] for r in tx.rows_among(
-            "events", "device_seq", [e.seq for e in candidates], columns="id, device_seq", where="device = ?",
-            args=[device.id])}
+        seqs = [e.seq for e in candidates]
+        last = tx.one("SELECT max(device_seq) AS seq FROM events WHERE device = ?", (device.id,))["seq"]
+        # a device numbers its events in order, so a push usually comes after all it sent before: no number taken
+        taken = {} if last is None or min(seqs) > last else {r["device_seq"]: r["id"] for r in tx.rows_among(
+            "events", "device_seq", seqs, columns="id, device_seq", where="device = ?", args=[device.id])}
         fresh: dict[str, Event] = {}
         flags: list[Rejection] = []
         for event in candidates:
