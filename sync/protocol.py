@@ -285,9 +285,12 @@ def parse_enroll_request(obj: Any) -> EnrollRequest:
 
 # -- events --------------------------------------------------------------------------
 
+_PAYLOAD_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # one for all: json.dumps makes one a call
+
+
 def payload_text(payload: dict[str, Any]) -> str:
     """A payload as the server stores it: compact JSON, text as is."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return _PAYLOAD_JSON.encode(payload)
 
 
 def check_event(wire: dict[str, Any]) -> tuple[Event, str]:
