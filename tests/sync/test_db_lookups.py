@@ -38,19 +38,22 @@ def test_rows_among_finds_each_key_once_with_the_extra_condition(db):
         assert sorted(r["id"] for r in by_number) == ["L4", "L5"]
 
 
-def test_on_postgres_each_key_is_an_index_lookup_whatever_the_statistics(db, monkeypatch):
-    if not db.postgres:
-        pytest.skip("the plan is PostgreSQL's")
+def test_on_postgres_each_key_is_an_index_lookup_whatever_the_statistics(pg_url, monkeypatch):
+    db = open_database(pg_url)
     statements = []
     rows = Tx.rows
-    with db.write() as tx:
-        _loans(tx, 5000)   # never analyzed: the planner knows nothing of what the table holds
-        monkeypatch.setattr(Tx, "rows", lambda self, sql, args=(): statements.append((sql, args)) or rows(self, sql, args))
-        found = tx.rows_among("loans", "id", [f"L{n}" for n in range(0, 5000, 25)])
-        monkeypatch.undo()
-        assert len(found) == 200
-        [(sql, args)] = statements
-        plan = "\n".join(r["QUERY PLAN"] for r in tx.rows("EXPLAIN " + sql, args))
+    try:
+        with db.write() as tx:
+            _loans(tx, 5000)   # never analyzed: the planner knows nothing of what the table holds
+            monkeypatch.setattr(Tx, "rows",
+                                lambda self, sql, args=(): statements.append((sql, args)) or rows(self, sql, args))
+            found = tx.rows_among("loans", "id", [f"L{n}" for n in range(0, 5000, 25)])
+            monkeypatch.undo()
+            assert len(found) == 200
+            [(sql, args)] = statements
+            plan = "\n".join(r["QUERY PLAN"] for r in tx.rows("EXPLAIN " + sql, args))
+    finally:
+        db.close()
     assert "Index Scan using loans_pkey" in plan
     assert not any(scan in plan for scan in ("Seq Scan", "Hash", "Bitmap")), plan
 
