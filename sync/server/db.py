@@ -55,9 +55,27 @@ class Tx:
         its time splitting queries with hundreds of placeholders; one placeholder a value on SQLite.
         (Unnested rather than ``= ANY``, which the planner turns into a filter over the whole library.)"""
         if self._postgres:
-            kind = "bigint" if values and all(isinstance(v, int) for v in values) else "text"
-            return f"IN (SELECT unnest(?::{kind}[]))", [list(values)]
+            kind, literal = array_literal(values)
+            return f"IN (SELECT unnest(?::{kind}[]))", [literal]
         return f"IN ({placeholders(values)})", list(values)
+
+    def rows_among(self, table: str, column: str, values: Sequence[Any], *, columns: str = "*", where: str = "",
+                   args: Sequence[Any] = ()) -> list[Any]:
+        """The rows of ``table`` whose ``column`` is one of ``values`` and that meet ``where`` (whose
+        arguments are ``args``). On PostgreSQL each value is its own index lookup: a lateral subquery,
+        kept from being flattened into a join (``OFFSET 0``), so the plan never turns into a scan of the
+        whole table, as ``IN`` does while the planner's statistics lag behind a growing table."""
+        values = list(dict.fromkeys(values))  # a value given twice still finds its rows once
+        if not values:
+            return []
+        cond = f" AND {where}" if where else ""
+        if self._postgres:
+            kind, literal = array_literal(values)
+            return self.rows(f"SELECT t.* FROM unnest(?::{kind}[]) AS k(v) CROSS JOIN LATERAL "
+                             f"(SELECT {columns} FROM {table} WHERE {column} = k.v{cond} OFFSET 0) AS t",
+                             [literal, *args])
+        return self.rows(f"SELECT {columns} FROM {table} WHERE {column} IN ({placeholders(values)}){cond}",
+                         [*values, *args])
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Plain inserts of many rows: COPY on PostgreSQL (one round trip), executemany on SQLite."""
@@ -96,6 +114,15 @@ class Tx:
 
 def placeholders(values: Sequence[Any]) -> str:
     return ",".join("?" * len(values))
+
+
+def array_literal(values: Sequence[Any]) -> tuple[str, str]:
+    """A list as a PostgreSQL array literal, and the type of its elements (``bigint`` or ``text``): made in
+    one join, several times faster than the driver adapts a list value by value."""
+    if values and all(isinstance(v, int) for v in values):
+        return "bigint", "{" + ",".join(str(int(v)) for v in values) + "}"
+    quoted = ("NULL" if v is None else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "text", "{" + ",".join(quoted) + "}"
 
 
 class Database:

@@ -44,26 +44,29 @@ class Return:
     at: str
 
 
-def closes(ret: Return, loan: Loan) -> bool:
-    """Whether this return would close this loan, were it the earliest such return."""
-    if loan.opened is None or ret.library != loan.library:
-        return False
-    if ret.loan_id is not None:
-        return ret.loan_id == loan.id
-    return ret.tool == loan.tool and ret.key > loan.opened
-
-
 def close_loans(loans: Iterable[Loan], returns: Iterable[Return]) -> None:
-    """Gives each loan its earliest closing return among ``returns``, marking the changed ones."""
-    returns = sorted(returns, key=lambda r: r.key)
+    """Gives each loan its earliest closing return among ``returns``, marking the changed ones.
+
+    The returns are sorted once and filed by the loan they name or, naming none, by their tool, so a
+    loan meets only the returns that could close it."""
+    naming: dict[tuple[str, str], Return] = {}              # the earliest return naming each loan
+    by_tool: dict[tuple[str, str], list[Return]] = {}       # returns naming no loan, earliest first
+    for ret in sorted(returns, key=lambda r: r.key):
+        if ret.loan_id is not None:
+            naming.setdefault((ret.library, ret.loan_id), ret)
+        else:
+            by_tool.setdefault((ret.library, ret.tool), []).append(ret)
     for loan in loans:
-        for ret in returns:
-            if loan.closed is not None and ret.key >= loan.closed:
-                break
-            if closes(ret, loan):
-                loan.closed, loan.closed_by, loan.closed_at = ret.key, ret.event_id, ret.at
-                loan.changed = True
-                break
+        if loan.opened is None:
+            continue
+        first = naming.get((loan.library, loan.id))
+        # the earliest return of its tool after it opened (the tool's returns are in order)
+        after = next((r for r in by_tool.get((loan.library, loan.tool), ()) if r.key > loan.opened), None)
+        if after is not None and (first is None or after.key < first.key):
+            first = after
+        if first is not None and (loan.closed is None or first.key < loan.closed):
+            loan.closed, loan.closed_by, loan.closed_at = first.key, first.event_id, first.at
+            loan.changed = True
 
 
 def renew(loan: Loan, due: str, clock: tuple[int, str]) -> None:

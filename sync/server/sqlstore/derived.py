@@ -84,9 +84,7 @@ class Derived(Holds):
         codes = sorted({e.payload["code"] for e in events if e.type in ("tool.added", "tool.edited")})
         if not codes:
             return set()
-        in_codes, code_args = tx.among(codes)
-        tools = {r["code"]: dict(r) for r in tx.rows(
-            f"SELECT * FROM tools WHERE library = ? AND code {in_codes}", [library, *code_args])}
+        tools = {r["code"]: dict(r) for r in tx.rows_among("tools", "code", codes, where="library = ?", args=[library])}
         for code in codes:
             tools.setdefault(code, {"code": code, "service_status": "available", "status_hlc": None,
                                     "status_device": None, "photo": None, "photo_hlc": None, "photo_device": None})
@@ -106,8 +104,7 @@ class Derived(Holds):
         tx.upsert("tools", fields, [(library, *(t[f] for f in fields[1:])) for t in tools.values()], "library, code",
                   fields[2:])
         if missing_photos:
-            in_photos, photo_args = tx.among(missing_photos)
-            have = {r["sha256"] for r in tx.rows(f"SELECT sha256 FROM photos WHERE sha256 {in_photos}", photo_args)}
+            have = {r["sha256"] for r in tx.rows_among("photos", "sha256", missing_photos, columns="sha256")}
             tx.many("INSERT INTO photos_missing (library, sha256) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     [(library, sha) for sha in set(missing_photos) - have])
         return set(tools)
@@ -124,10 +121,7 @@ class Derived(Holds):
         by_id = sorted({e.payload["loan_id"] for e in opened + renewed})
         loans: dict[str, Loan] = {}
         in_tools, tool_args = tx.among(tools)
-        rows = []
-        if by_id:
-            in_loans, loan_args = tx.among(by_id)
-            rows += tx.rows(f"SELECT * FROM loans WHERE id {in_loans}", loan_args)
+        rows = tx.rows_among("loans", "id", by_id)
         if tools:
             # three index ranges rather than one OR, which would read every loan the tools ever had
             rows += tx.rows(f"""SELECT * FROM loans WHERE library = ? AND tool {in_tools} AND closed_hlc IS NULL
@@ -142,10 +136,8 @@ class Derived(Holds):
             for row in tx.rows(f"SELECT * FROM returns WHERE library = ? AND tool {in_tools} AND hlc >= ?",
                                [library, *tool_args, since]):
                 returns[row["event_id"]] = _return(row)
-        if new_ids:
-            in_new, new_args = tx.among(sorted(new_ids))
-            for row in tx.rows(f"SELECT * FROM returns WHERE loan_id {in_new}", new_args):
-                returns[row["event_id"]] = _return(row)
+        for row in tx.rows_among("returns", "loan_id", sorted(new_ids)):
+            returns[row["event_id"]] = _return(row)
         new_loans = set()
         for e in opened:
             p = e.payload
@@ -171,14 +163,15 @@ class Derived(Holds):
         tx.insert("returns", ("event_id", "library", "tool", "loan_id", "hlc", "device", "seq", "at"),
                   [(r.event_id, r.library, r.tool, r.loan_id, *r.key, r.at) for r in new_returns])
         tx.upsert("loans", LOAN_COLUMNS, [_loan_row(l) for l in loans.values() if l.changed], "id", LOAN_COLUMNS[2:])
-        pairs = [(a, b) for tool in tools
-                 for a, b in double_checkouts(l for l in loans.values() if l.tool == tool)
+        by_tool: dict[str, list[Loan]] = {}
+        for loan in loans.values():
+            by_tool.setdefault(loan.tool, []).append(loan)
+        pairs = [(a, b) for tool in tools for a, b in double_checkouts(by_tool.get(tool, ()))
                  if a.id in new_loans or b.id in new_loans]
         if not pairs:
             return loans, []
         ids = [conflict_id(a, b) for a, b in pairs]
-        in_ids, id_args = tx.among(ids)
-        known = {r["id"] for r in tx.rows(f"SELECT id FROM conflicts WHERE id {in_ids}", id_args)}
+        known = {r["id"] for r in tx.rows_among("conflicts", "id", ids, columns="id")}
         return loans, [(a, b) for a, b in pairs if conflict_id(a, b) not in known]
 
     def _availability(self, tx: Tx, library: str, codes: set[str], head: int) -> None:
@@ -194,9 +187,8 @@ class Derived(Holds):
             f"""SELECT tool, min(CASE WHEN opened_hlc IS NOT NULL THEN due END) AS due, count(opened_hlc) AS opened
                 FROM loans WHERE library = ? AND tool {in_codes} AND closed_hlc IS NULL GROUP BY tool""",
             [library, *code_args]) if r["opened"]}
-        current = {r["code"]: r for r in tx.rows(
-            f"SELECT code, service_status, status, due_back, waiting FROM tools WHERE library = ? AND code {in_codes}",
-            [library, *code_args])}
+        current = {r["code"]: r for r in tx.rows_among("tools", "code", codes, where="library = ?", args=[library],
+                                                        columns="code, service_status, status, due_back, waiting")}
         shelved = {r["set_aside_tool"] for r in tx.rows(
             f"SELECT DISTINCT set_aside_tool FROM holds WHERE library = ? AND set_aside_tool {in_codes} AND status = 'ready'",
             [library, *code_args])}

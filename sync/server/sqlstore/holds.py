@@ -18,11 +18,9 @@ class Holds(SQLCore):
         ids = sorted({e.payload["hold_id"] for e in events if e.type.startswith("hold.")})
         if not ids:
             return set()
-        in_ids, id_args = tx.among(ids)
-        before = {r["id"]: r for r in tx.rows(f"SELECT id, tool, set_aside_tool FROM holds WHERE id {in_ids}", id_args)}
-        in_entities, entity_args = tx.among([f"hold:{i}" for i in ids])
+        before = {r["id"]: r for r in tx.rows_among("holds", "id", ids, columns="id, tool, set_aside_tool")}
         by_hold: dict[str, list[Event]] = {i: [] for i in ids}
-        for row in tx.rows(f"SELECT * FROM events WHERE library = ? AND entity {in_entities}", [library, *entity_args]):
+        for row in tx.rows_among("events", "entity", [f"hold:{i}" for i in ids], where="library = ?", args=[library]):
             event = event_from_row(row)
             by_hold.setdefault(event.payload.get("hold_id"), []).append(event)
         rows, touched = [], set()
