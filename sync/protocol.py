@@ -28,7 +28,7 @@ from kiosk.ledger.codes import LIBRARY_SLUG, LIBRARY_SLUG_RULE
 from kiosk.ledger.errors import InvalidInput
 from kiosk.ledger.events import (
     CONDITIONS, EVENT_TYPES, INVENTORY_ENDINGS, MEMBER_FIELDS, MEMBER_STATUSES, SETTINGS_FIELDS, TOOL_FIELDS, Event, check_fields,
-    check_member_values, check_waivers,
+    check_member_values, check_waivers, payload_text,
 )
 from kiosk.ledger.repair_rules import check_repair_payload
 from sync import bounded
@@ -284,14 +284,6 @@ def parse_enroll_request(obj: Any) -> EnrollRequest:
 
 
 # -- events --------------------------------------------------------------------------
-
-_PAYLOAD_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # one for all: json.dumps makes one a call
-
-
-def payload_text(payload: dict[str, Any]) -> str:
-    """A payload as the server stores it: compact JSON, text as is."""
-    return _PAYLOAD_JSON.encode(payload)
-
 
 def check_event(wire: dict[str, Any]) -> tuple[Event, str]:
     """An event from a kiosk, its envelope checked and, for types this software knows, its payload too;

@@ -93,6 +93,11 @@ PROBLEM_MAX_LENGTH = 300  # what is wrong with a tool returned for repair, in th
 _PAYLOAD_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)   # shared: json.dumps makes one a call
 
 
+def payload_text(payload: dict[str, Any]) -> str:
+    """A payload as the log (a kiosk's or the server's) stores it: compact JSON, text as is."""
+    return _PAYLOAD_JSON.encode(payload)
+
+
 @dataclass(frozen=True)
 class Event:
     id: str
@@ -119,8 +124,7 @@ class Event:
         return (self.hlc, self.device, self.seq)
 
     def payload_text(self) -> str:
-        """The payload as the log stores it: compact JSON, text as is."""
-        return _PAYLOAD_JSON.encode(self.payload)
+        return payload_text(self.payload)
 
     def to_wire(self) -> dict[str, Any]:
         return {
