@@ -113,9 +113,11 @@ def _refresh_conflicts(conn: sqlite3.Connection, library: str, tool: str, since_
             conn.execute("DELETE FROM conflicts WHERE id = ?", (old["id"],))
         else:
             kept.append(old)
-    known = {old["id"] for old in existing}
+    known = {old["id"]: old["detected_hlc"] for old in existing}
     for conflict_id, (kind, loan, hold_a, hold_b, detected) in found.items():
         if conflict_id in known:
+            if known[conflict_id] != detected:  # a later set-aside moved it: as a replay of every event has it
+                conn.execute("UPDATE conflicts SET detected_hlc = ? WHERE id = ?", (detected, conflict_id))
             continue
         conn.execute(
             """INSERT INTO conflicts (id, library, kind, tool_code, loan_a, hold_a, hold_b, detected_hlc)
