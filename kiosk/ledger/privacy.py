@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import date
 
 from kiosk.ledger import rules
-from kiosk.ledger.impact import borrower_tag
+from kiosk.ledger.projections import keep_report_counts
 from kiosk.ledger.settings import Settings
 from kiosk.ledger.store import write_transaction
 
@@ -30,26 +29,10 @@ def forget_before(conn: sqlite3.Connection, library: str, cutoff: str) -> int:
     holds = [r["id"] for r in conn.execute(
         """SELECT id FROM holds WHERE member_code IS NOT NULL AND status IN ('picked_up', 'cancelled', 'expired')
            AND ended_at < ? AND library = ?""", (cutoff, library))]
-    keep_report_counts(conn, library, loans)
+    keep_report_counts(conn, loans)
     for table, opening, entity, ids in (("loans", "loan.opened", "loan", loans), ("holds", "hold.placed", "hold", holds)):
         for row_id in ids:
             conn.execute("UPDATE events SET payload = json_set(payload, '$.member', NULL) WHERE entity = ? AND type = ?",
                          (f"{entity}:{row_id}", opening))
             conn.execute(f"UPDATE {table} SET member_code = NULL WHERE id = ?", (row_id,))
     return len(loans) + len(holds)
-
-
-def keep_report_counts(conn: sqlite3.Connection, library: str, loan_ids: list[str]) -> None:
-    """Before loans forget their borrower: what the impact report counts of them, in the log and the
-    table alike (an opaque key for counting distinct borrowers, their area and the day they joined),
-    so the report gives the same figures afterwards and a rebuild keeps them."""
-    for loan_id in loan_ids:
-        row = conn.execute(
-            """SELECT l.library, l.member_code, l.borrower_tag, m.area, m.joined FROM loans l
-               LEFT JOIN members m ON m.library = l.library AND m.code = l.member_code WHERE l.id = ?""",
-            (loan_id,)).fetchone()
-        kept = {"tag": row["borrower_tag"] or borrower_tag(library, row["member_code"]), "area": row["area"], "joined": row["joined"]}
-        conn.execute("UPDATE events SET payload = json_set(payload, '$.borrower', json(?)) WHERE entity = ? AND type = ?",
-                     (json.dumps(kept), f"loan:{loan_id}", "loan.opened"))
-        conn.execute("UPDATE loans SET borrower_tag = ?, borrower_area = ?, borrower_joined = ? WHERE id = ?",
-                     (kept["tag"], kept["area"], kept["joined"], loan_id))

@@ -243,9 +243,29 @@ def _forget_if_asked(conn: sqlite3.Connection, loan_id: str) -> None:
 
 
 def forget_loan(conn: sqlite3.Connection, loan_id: str) -> None:
+    keep_report_counts(conn, [loan_id])
     conn.execute("UPDATE events SET payload = json_set(payload, '$.member', NULL) WHERE entity = ? AND type = ?",
                  (f"loan:{loan_id}", "loan.opened"))
     conn.execute("UPDATE loans SET member_code = NULL WHERE id = ?", (loan_id,))
+
+
+def keep_report_counts(conn: sqlite3.Connection, loan_ids: list[str]) -> None:
+    """Before loans forget their borrower: what the impact report counts of them, in the log and the
+    table alike (an opaque key for counting distinct borrowers, their area and the day they joined),
+    so the report gives the same figures afterwards and a rebuild keeps them."""
+    for loan_id in loan_ids:
+        row = conn.execute(
+            """SELECT l.library, l.member_code, l.borrower_tag, m.area, m.joined FROM loans l
+               LEFT JOIN members m ON m.library = l.library AND m.code = l.member_code WHERE l.id = ?""",
+            (loan_id,)).fetchone()
+        if row is None:
+            continue
+        kept = {"tag": row["borrower_tag"] or borrower_tag(row["library"], row["member_code"]),
+                "area": row["area"], "joined": row["joined"]}
+        conn.execute("UPDATE events SET payload = json_set(payload, '$.borrower', json(?)) WHERE entity = ? AND type = ?",
+                     (json.dumps(kept), f"loan:{loan_id}", "loan.opened"))
+        conn.execute("UPDATE loans SET borrower_tag = ?, borrower_area = ?, borrower_joined = ? WHERE id = ?",
+                     (kept["tag"], kept["area"], kept["joined"], loan_id))
 
 
 def _history_forgotten(conn: sqlite3.Connection, event: Event) -> None:

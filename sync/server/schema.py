@@ -149,7 +149,17 @@ DROP INDEX returns_tool;
 CREATE INDEX returns_since ON returns (library, hlc)
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
+# repair tickets, as far as partners need them: a tool with an open ticket is in for repair
+# (filled from the repair events already stored by ``backfill_repairs``)
+V7 = """
+CREATE TABLE repairs (
+    library TEXT NOT NULL, id TEXT NOT NULL, tool TEXT, is_open INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (library, id)
+);
+CREATE INDEX repairs_open ON repairs (library, tool) WHERE is_open = 1
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7]
 LATEST = len(MIGRATIONS)
 
 _DIALECT = {
@@ -165,12 +175,28 @@ def migrate(tx: Any) -> int:
     start = row["version"] if row else 0
     if start > LATEST:
         raise RuntimeError(f"this database was written by a newer toolkiosk-server (schema {start}); upgrade it")
-    for script in MIGRATIONS[start:]:
+    for version, script in enumerate(MIGRATIONS[start:], start + 1):
         for statement in script.format(**_DIALECT[tx.postgres]).split(";"):
             if statement.strip():
                 tx.run(statement)
+        if version == 7 and start > 0:
+            backfill_repairs(tx)
     if row is None:
         tx.run("INSERT INTO schema_version (version) VALUES (?)", (LATEST,))
     elif start < LATEST:
         tx.run("UPDATE schema_version SET version = ?", (LATEST,))
     return start
+
+
+def backfill_repairs(tx: Any) -> None:
+    """The repairs table from the repair events a server stored before it kept one."""
+    # the store's own rule, applied once here (imported late: the store's modules stand on this one)
+    from sync.server.sqlstore.core import event_from_row
+    from sync.server.sqlstore.repairs import store_tickets
+
+    rows = tx.rows("SELECT * FROM events WHERE type IN ('repair.opened', 'repair.updated') ORDER BY library")
+    by_library: dict[str, list[Any]] = {}
+    for row in rows:
+        by_library.setdefault(row["library"], []).append(event_from_row(row))
+    for library, events in by_library.items():
+        store_tickets(tx, library, events)

@@ -307,6 +307,26 @@ def test_partners_see_the_catalog_and_availability_never_members_or_loans(kiosk,
     assert oak.list_tools(all_libraries=True)[0]["status"] == "available"
 
 
+def test_partners_see_a_tool_in_for_repair_while_its_ticket_is_open(kiosk, server):
+    """As on the library's own kiosks: an open ticket keeps the tool in for repair, whatever the catalog says."""
+    maple, oak = kiosk("maple"), kiosk("oak")
+    maple.add_tool("T1", "Cordless drill")
+    maple.add_member("M1", "Ana", expires="2099-01-01")
+    maple.accept_waiver("M1")
+    maple.checkout("M1", ["T1"])
+    maple.checkin("T1", condition="repair", problem="Chuck slips")
+    maple.set_tool_status("T1", "available")
+    SyncClient(maple).sync()
+    SyncClient(oak).sync()
+    assert maple.tool("T1")["status"] == "in_repair"
+    assert oak.list_tools(all_libraries=True)[0]["status"] == "in_repair"
+    [ticket] = maple.repairs()
+    maple.update_repair(ticket["id"], status="fixed")
+    SyncClient(maple).sync()
+    SyncClient(oak).sync()
+    assert maple.tool("T1")["status"] == oak.list_tools(all_libraries=True)[0]["status"] == "available"
+
+
 def test_unknown_event_types_are_stored_and_passed_on_but_not_to_partners(kiosk, server):
     maple, maple2, oak = kiosk("maple"), kiosk("maple"), kiosk("oak")
     own = maple.outbox()[-1]
@@ -385,6 +405,30 @@ def test_the_server_forgets_old_borrowers_like_the_kiosks(kiosk, server):
     assert opened.payload["member"] is None
     ledger.forget_old_borrowers(date.today() + timedelta(days=91))
     assert SyncClient(ledger).sync().quarantined == []
+
+
+def test_a_member_forgotten_on_request_counts_the_same_on_a_kiosk_that_catches_up_later(kiosk, server):
+    """The server redacts the loans of a member who asked to be forgotten; what the impact report counts
+    of them (the counting key, the area, the day they joined) stays in its copy of the log."""
+    front = kiosk("maple")
+    front.add_tool("T1", "Drill")
+    front.add_member("M1", "Ana", expires="2099-01-01", area="Eastside")
+    front.accept_waiver("M1")
+    front.checkout("M1", ["T1"])
+    front.checkin("T1")
+    SyncClient(front).sync()
+    front.forget_history("M1")
+    SyncClient(front).sync()
+    opened = next(e for _, e in server.storage.events("maple") if e.type == "loan.opened")
+    assert opened.payload["member"] is None and opened.payload["borrower"]["area"] == "Eastside"
+    later = kiosk("maple")
+    SyncClient(later).sync()
+    year = (date.today() - timedelta(days=1), date.today() + timedelta(days=1))
+    report = later.impact_report(*year)
+    assert report == front.impact_report(*year)
+    assert (report["borrowers"], report["by_area"]) == (1, [{"area": "fewer than 5", "borrowers": 1}])
+    later.rebuild()
+    assert later.impact_report(*year) == report
 
 
 def test_openapi_describes_every_route(server):

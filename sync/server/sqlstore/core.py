@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from kiosk.ledger import clock
+from kiosk.ledger import clock, impact
 from kiosk.ledger.events import Event
 from sync import protocol
 from sync.server.db import Database, Tx
@@ -49,3 +49,10 @@ class SQLCore:
 def event_from_row(row: Any) -> Event:
     return Event(row["id"], row["library"], row["device"], row["device_seq"], row["hlc"], row["type"],
                  row["version"], row["entity"], json.loads(row["payload"]))
+
+
+def kept_counts(tx: Tx, library: str, member: str) -> dict[str, Any]:
+    """What the impact report keeps of a borrower about to be forgotten, from the member's events here."""
+    rows = tx.rows("SELECT * FROM events WHERE library = ? AND entity = ? AND type IN ('member.added', 'member.edited')",
+                   (library, f"member:{member}"))
+    return impact.kept_counts(library, member, [event_from_row(r) for r in rows])

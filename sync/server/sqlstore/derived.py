@@ -11,8 +11,9 @@ from sync import protocol
 from sync.protocol import photo_hash
 from sync.server.db import Tx
 from sync.server.derive import Loan, Return, close_loans, conflict_id, double_checkouts, renew
-from sync.server.sqlstore.core import SERVER_DEVICE
+from sync.server.sqlstore.core import SERVER_DEVICE, kept_counts
 from sync.server.sqlstore.holds import Holds
+from sync.server.sqlstore.repairs import store_tickets
 
 LOAN_COLUMNS = ("id", "library", "tool", "opened_event", "opened_hlc", "opened_device", "opened_seq", "due", "due_hlc",
                 "due_device", "closed_by", "closed_hlc", "closed_device", "closed_seq", "closed_at")
@@ -28,6 +29,7 @@ class Derived(Holds):
         touched_tools |= {loan.tool for loan in loans.values() if loan.tool is not None and loan.changed}
         touched_tools |= {e.payload["tool"] for e in events if e.type in ("loan.opened", "loan.returned")}
         touched_tools |= self._holds(tx, library, events)
+        touched_tools |= store_tickets(tx, library, events)
         for event in events:
             if event.type == "member.history_forgotten":
                 self._forget_member(tx, library, event.payload["code"], event.hlc)
@@ -48,15 +50,19 @@ class Derived(Holds):
     def _forget_member(self, tx: Tx, library: str, code: str, hlc: int) -> None:
         """"Forget my history now": loans returned and holds ended before the request lose the member in the
         events the server keeps too (a return arriving later is forgotten by retention, as on the kiosks)."""
-        rows = tx.rows("""SELECT e.id, e.payload FROM loans l JOIN events e ON e.id = l.opened_event
+        rows = tx.rows("""SELECT e.id, e.type, e.payload FROM loans l JOIN events e ON e.id = l.opened_event
                           WHERE l.library = ? AND l.forgotten = 0 AND l.closed_hlc IS NOT NULL AND l.closed_hlc <= ?""",
                        (library, hlc))
-        rows += tx.rows("""SELECT e.id, e.payload FROM holds h JOIN events e ON e.id = h.placed_event
+        rows += tx.rows("""SELECT e.id, e.type, e.payload FROM holds h JOIN events e ON e.id = h.placed_event
                            WHERE h.library = ? AND h.member = ? AND h.status IN ('picked_up', 'cancelled', 'expired')""",
                         (library, code))
+        kept = None
         for row in rows:
             payload = json.loads(row["payload"])
             if payload.get("member") == code:
+                if row["type"] == "loan.opened" and "borrower" not in payload:  # the report's counts stay
+                    kept = kept or kept_counts(tx, library, code)
+                    payload["borrower"] = kept
                 tx.run("UPDATE events SET payload = ? WHERE id = ?",
                        (protocol.payload_text(protocol.redact_member(payload)), row["id"]))
         tx.run("UPDATE holds SET member = NULL WHERE library = ? AND member = ? "
@@ -175,8 +181,8 @@ class Derived(Holds):
         return loans, [(a, b) for a, b in pairs if conflict_id(a, b) not in known]
 
     def _availability(self, tx: Tx, library: str, codes: set[str], head: int) -> None:
-        """What partners see of these tools: in, out (and when due back), out of service, or on the
-        hold shelf; and how many members wait for each (never who)."""
+        """What partners see of these tools: in, out (and when due back), in for repair while a ticket
+        is open, out of service, or on the hold shelf; and how many members wait for each (never who)."""
         codes = sorted(c for c in codes if c)
         if not codes:
             return
@@ -192,6 +198,9 @@ class Derived(Holds):
         shelved = {r["set_aside_tool"] for r in tx.rows(
             f"SELECT DISTINCT set_aside_tool FROM holds WHERE library = ? AND set_aside_tool {in_codes} AND status = 'ready'",
             [library, *code_args])}
+        repairing = {r["tool"] for r in tx.rows(
+            f"SELECT DISTINCT tool FROM repairs WHERE library = ? AND tool {in_codes} AND is_open = 1",
+            [library, *code_args])}
         waiting = {r["tool"]: r["n"] for r in tx.rows(
             f"SELECT tool, count(*) AS n FROM holds WHERE library = ? AND tool {in_codes} AND status = 'waiting' GROUP BY tool",
             [library, *code_args])}
@@ -201,6 +210,8 @@ class Derived(Holds):
             service = row["service_status"] if row else "available"
             if code in out:
                 status, due_back = "on_loan", out[code]
+            elif code in repairing and service != "retired":  # an open ticket keeps it in, as on the kiosks
+                status, due_back = "in_repair", None
             else:
                 status, due_back = ("on_hold_shelf" if service == "available" and code in shelved else service), None
             if row is None or (row["status"], row["due_back"], row["waiting"]) != (status, due_back, waiting.get(code, 0)):

@@ -7,10 +7,9 @@ import logging
 from datetime import date
 from typing import Any
 
-from kiosk.ledger import impact, rules
-from kiosk.ledger.events import Event
+from kiosk.ledger import rules
 from sync import protocol
-from sync.server.sqlstore.core import SQLCore
+from sync.server.sqlstore.core import SQLCore, kept_counts
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +42,9 @@ class Upkeep(SQLCore):
                 row = tx.one("SELECT type, payload FROM events WHERE id = ?", (event_id,))
                 payload = json.loads(row["payload"])
                 if row["type"] == "loan.opened" and payload.get("member") and "borrower" not in payload:
-                    payload["borrower"] = _kept_counts(tx, lib["slug"], payload["member"])
+                    payload["borrower"] = kept_counts(tx, lib["slug"], payload["member"])
                 payload = protocol.redact_member(payload)
                 tx.run("UPDATE events SET payload = ? WHERE id = ?", (protocol.payload_text(payload), event_id))
             tx.many("UPDATE holds SET forgotten = 1, member = NULL WHERE id = ?", [(h["id"],) for h in holds])
         return len(loans) + len(holds)
 
-
-def _kept_counts(tx, library: str, member: str) -> dict:
-    """What the impact report keeps of a forgotten borrower, from the member's events here."""
-    rows = tx.rows("""SELECT * FROM events WHERE library = ? AND entity = ? AND type IN ('member.added', 'member.edited')""",
-                   (library, f"member:{member}"))
-    events = [Event(r["id"], r["library"], r["device"], r["device_seq"], r["hlc"], r["type"], r["version"], r["entity"],
-                    json.loads(r["payload"])) for r in rows]
-    return impact.kept_counts(library, member, events)
