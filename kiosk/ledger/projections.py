@@ -293,13 +293,15 @@ def refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since_
     """Recomputes the tool's derived conflicts, provisional flags and status.
 
     Only loans still open at ``since_hlc`` (the earliest moment the event
-    changed) can gain or lose an overlap, and only returns from then on can
-    gain or lose their loan; everything older stands as it was.
+    changed), or opened since (one a return stamped before its opening closed
+    ends "before" it began), can gain or lose an overlap, and only returns from
+    then on can gain or lose their loan; everything older stands as it was.
     """
     alive = conn.execute(
         """SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL
-           UNION ALL SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?""",
-        (library, tool, library, tool, since_hlc),
+           UNION ALL SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?
+           UNION ALL SELECT * FROM loans WHERE library = ? AND tool_code = ? AND opened_hlc >= ? AND closed_hlc < ?""",
+        (library, tool, library, tool, since_hlc, library, tool, since_hlc, since_hlc),
     ).fetchall()
     unmatched = conn.execute(
         """SELECT * FROM returns r WHERE library = ? AND tool_code = ? AND hlc >= ?

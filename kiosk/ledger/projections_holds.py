@@ -83,8 +83,10 @@ def _refresh_conflicts(conn: sqlite3.Connection, library: str, tool: str, since_
     columns = "id, member_code, opened_hlc, opened_device, opened_seq, closed_by, closed_hlc, closed_device, closed_seq"
     loans = conn.execute(  # two index searches, where one OR would read every loan of the tool's history
         f"""SELECT {columns} FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL
-            UNION ALL SELECT {columns} FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?""",
-        (library, tool, library, tool, since_hlc)).fetchall()
+            UNION ALL SELECT {columns} FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?
+            UNION ALL SELECT {columns} FROM loans WHERE library = ? AND tool_code = ? AND opened_hlc >= ?
+                AND closed_hlc < ?""",
+        (library, tool, library, tool, since_hlc, library, tool, since_hlc, since_hlc)).fetchall()
     spans = [(h, _set_aside_span(h)) for h in holds]
     spans = sorted(((h, s) for h, s in spans if s is not None), key=lambda hs: hs[1][0])
     found: dict[str, tuple] = {}
