@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.ledger.events import Event
+from sync.server.repair_tickets import REPAIR_EVENTS, ticket_rows
+
 # Version 1: libraries, devices, the event streams, and what the server derives from them.
 V1 = """
 CREATE TABLE libraries (
@@ -188,15 +191,11 @@ def migrate(tx: Any) -> int:
     return start
 
 
+
 def backfill_repairs(tx: Any) -> None:
     """The repairs table from the repair events a server stored before it kept one."""
-    # the store's own rule, applied once here (imported late: the store's modules stand on this one)
-    from sync.server.sqlstore.core import event_from_row
-    from sync.server.sqlstore.repairs import store_tickets
-
-    rows = tx.rows("SELECT * FROM events WHERE type IN ('repair.opened', 'repair.updated') ORDER BY library")
-    by_library: dict[str, list[Any]] = {}
-    for row in rows:
-        by_library.setdefault(row["library"], []).append(event_from_row(row))
+    by_library: dict[str, list[Event]] = {}
+    for row in tx.rows(f"SELECT * FROM events WHERE type IN {REPAIR_EVENTS!r}"):
+        by_library.setdefault(row["library"], []).append(Event.from_row(row))
     for library, events in by_library.items():
-        store_tickets(tx, library, events)
+        tx.many("INSERT INTO repairs (library, id, tool, is_open) VALUES (?, ?, ?, ?)", ticket_rows(library, events))
