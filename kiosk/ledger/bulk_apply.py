@@ -225,12 +225,12 @@ def _settle_loans(conn: sqlite3.Connection, tools: dict[pending.Tool, int]) -> N
     with three queries instead of three per tool."""
     for chunk in _chunks(sorted(tools)):
         keys = json.dumps([[*tool, tools[tool]] for tool in chunk])
-        alive = _by_tool(conn.execute(  # as refresh_tool_loans reads them
+        alive = _by_tool(conn.execute(  # derived.loans_in_play, for many tools at once
             f"""SELECT l.* FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")} AND l.closed_hlc IS NULL
                 UNION ALL SELECT l.* FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
                     AND l.closed_hlc >= j.value ->> 2
                 UNION ALL SELECT l.* FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
-                    AND l.opened_hlc >= j.value ->> 2 AND l.closed_hlc < j.value ->> 2""", (keys, keys, keys)))
+                    AND l.opened_hlc >= j.value ->> 2 AND +l.closed_hlc < j.value ->> 2""", (keys, keys, keys)))
         unmatched = _by_tool(conn.execute(
             f"""SELECT r.* FROM json_each(?) j JOIN returns r ON {_TOOL_IS_KEY.format("r")} AND r.hlc >= j.value ->> 2
                 WHERE NOT EXISTS (SELECT 1 FROM loans l WHERE l.closed_by = r.event_id

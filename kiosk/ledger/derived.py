@@ -1,4 +1,5 @@
-"""Recomputations the projection modules share: a tool's status and a conflict's settlement."""
+"""Recomputations the projection modules share: a tool's status, the loans a change can reach,
+and a conflict's settlement."""
 
 from __future__ import annotations
 
@@ -22,6 +23,19 @@ def refresh_tool_status(conn: sqlite3.Connection, library: str, tool: str) -> No
     """On loan, else retired, else in repair while a ticket is open, else its service status when
     out of service, else on the hold shelf when set aside, else available."""
     conn.execute(_STATUS + " WHERE library = ? AND code = ?", (library, tool))
+
+
+def loans_in_play(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int,
+                  columns: str = "*") -> list[sqlite3.Row]:
+    """The tool's loans that can gain or lose an overlap from ``since_hlc`` on: open, closed since, or
+    opened since (one closed by a return stamped before its opening ends "before" it began). Three
+    index ranges, where one OR would read every loan the tool ever had (the "+" keeps the last on the
+    loans opened since, not on all those closed before)."""
+    return conn.execute(
+        f"""SELECT {columns} FROM loans WHERE library = ?1 AND tool_code = ?2 AND closed_hlc IS NULL
+            UNION ALL SELECT {columns} FROM loans WHERE library = ?1 AND tool_code = ?2 AND closed_hlc >= ?3
+            UNION ALL SELECT {columns} FROM loans WHERE library = ?1 AND tool_code = ?2 AND opened_hlc >= ?3
+                AND +closed_hlc < ?3""", (library, tool, since_hlc)).fetchall()
 
 
 def refresh_statuses(conn: sqlite3.Connection, tools: list[tuple[str, str]]) -> None:

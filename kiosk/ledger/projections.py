@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from kiosk.ledger import clock, pending, projections_holds as holds, projections_repairs as repairs
 from kiosk.ledger import rules
-from kiosk.ledger.derived import mark_resolution, refresh_tool_status
+from kiosk.ledger.derived import loans_in_play, mark_resolution, refresh_tool_status
 from kiosk.ledger.events import INVENTORY_ENDINGS, Event
 from kiosk.ledger.impact import borrower_tag
 
@@ -292,17 +292,11 @@ def _history_forgotten(conn: sqlite3.Connection, event: Event) -> None:
 def refresh_tool_loans(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int) -> None:
     """Recomputes the tool's derived conflicts, provisional flags and status.
 
-    Only loans still open at ``since_hlc`` (the earliest moment the event
-    changed), or opened since (one a return stamped before its opening closed
-    ends "before" it began), can gain or lose an overlap, and only returns from
-    then on can gain or lose their loan; everything older stands as it was.
+    Only the loans in play from ``since_hlc`` (the earliest moment the event
+    changed) can gain or lose an overlap, and only returns from then on can
+    gain or lose their loan; everything older stands as it was.
     """
-    alive = conn.execute(
-        """SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL
-           UNION ALL SELECT * FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?
-           UNION ALL SELECT * FROM loans WHERE library = ? AND tool_code = ? AND opened_hlc >= ? AND closed_hlc < ?""",
-        (library, tool, library, tool, since_hlc, library, tool, since_hlc, since_hlc),
-    ).fetchall()
+    alive = loans_in_play(conn, library, tool, since_hlc)
     unmatched = conn.execute(
         """SELECT * FROM returns r WHERE library = ? AND tool_code = ? AND hlc >= ?
            AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.closed_by = r.event_id

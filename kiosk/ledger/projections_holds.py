@@ -15,7 +15,7 @@ import sqlite3
 from typing import Any, Callable
 
 from kiosk.ledger import pending
-from kiosk.ledger.derived import mark_resolution, refresh_tool_status
+from kiosk.ledger.derived import loans_in_play, mark_resolution, refresh_tool_status
 from kiosk.ledger.events import Event
 from kiosk.ledger.hold_rules import copy_key, hold_state
 
@@ -81,12 +81,7 @@ def refresh_tool(conn: sqlite3.Connection, library: str, tool: str, since_hlc: i
 def _refresh_conflicts(conn: sqlite3.Connection, library: str, tool: str, since_hlc: int,
                        holds: list[sqlite3.Row]) -> None:
     columns = "id, member_code, opened_hlc, opened_device, opened_seq, closed_by, closed_hlc, closed_device, closed_seq"
-    loans = conn.execute(  # two index searches, where one OR would read every loan of the tool's history
-        f"""SELECT {columns} FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL
-            UNION ALL SELECT {columns} FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?
-            UNION ALL SELECT {columns} FROM loans WHERE library = ? AND tool_code = ? AND opened_hlc >= ?
-                AND closed_hlc < ?""",
-        (library, tool, library, tool, since_hlc, library, tool, since_hlc, since_hlc)).fetchall()
+    loans = loans_in_play(conn, library, tool, since_hlc, columns)
     spans = [(h, _set_aside_span(h)) for h in holds]
     spans = sorted(((h, s) for h, s in spans if s is not None), key=lambda hs: hs[1][0])
     found: dict[str, tuple] = {}

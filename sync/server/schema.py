@@ -191,7 +191,6 @@ def migrate(tx: Any) -> int:
     return start
 
 
-
 def backfill_repairs(tx: Any) -> None:
     """The repairs table from the repair events a server stored before it kept one."""
     by_library: dict[str, list[Event]] = {}

@@ -21,4 +21,5 @@ def store_tickets(tx: Tx, library: str, events: list[Event]) -> set[str]:
     before = {r["id"]: r["tool"] for r in tx.rows_among("repairs", "id", [row[1] for row in rows],
                                                         where="library = ?", args=[library], columns="id, tool")}
     tx.upsert("repairs", ("library", "id", "tool", "is_open"), rows, "library, id", ("tool", "is_open"))
-    return {tool for _, repair_id, tool, _ in rows for tool in (tool, before.get(repair_id))} - {None}
+    touched = {tool for _, _, tool, _ in rows} | {before.get(repair_id) for _, repair_id, _, _ in rows}
+    return touched - {None}   # a ticket moved to another tool changes both

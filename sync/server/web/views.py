@@ -46,10 +46,9 @@ class LibraryView:
         self._lock = threading.RLock()
         self._conn = connect(path)
         schema.migrate(self._conn)
-        self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
-        self._opened = 0          # read connections made so far, at most READERS
+        self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()   # the idle ones
         self._pool_lock = threading.Lock()
-        self._all_readers: list[sqlite3.Connection] = []
+        self._all_readers: list[sqlite3.Connection] = []   # every one made, at most READERS
 
     def close(self) -> None:
         with self._lock, self._pool_lock:
@@ -113,7 +112,7 @@ class LibraryView:
         return {**rules.DEFAULT_SETTINGS, **{k: v for k, v in stored.items() if v is not None}}
 
     def query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
-        """Rows as last committed; never waits for a refresh or another reader."""
+        """Rows as last committed; never waits for a refresh, only for a reader when all are busy."""
         conn = self._reader()
         try:
             return conn.execute(sql, args).fetchall()
@@ -126,8 +125,7 @@ class LibraryView:
         except queue.Empty:
             pass
         with self._pool_lock:
-            if self._opened < READERS:
-                self._opened += 1
+            if len(self._all_readers) < READERS:
                 conn = connect(self.path)
                 conn.execute("PRAGMA query_only = 1")
                 self._all_readers.append(conn)

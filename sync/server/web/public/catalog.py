@@ -7,10 +7,9 @@ Retired tools are not shown.
 
 from __future__ import annotations
 
+import functools
 import json
-import threading
 import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +22,7 @@ from sync.server.web.views import LibraryView
 PER_PAGE = 30
 MAX_PAGE = 1000
 
-_SHOWN = "t.name IS NOT NULL AND t.status != 'retired'"
+_SHOWN = search_index.SHOWN.format(row="t")
 _FIELDS = """t.code, t.name, t.category, t.brand, t.status, t.photo, t.shelf,
     (SELECT min(l.due) FROM loans l WHERE l.library = t.library AND l.tool_code = t.code
      AND l.closed_by IS NULL) AS due_back,
@@ -82,12 +81,7 @@ def _ranked(view: LibraryView, match: str, page: int, per_page: int) -> Results:
     loans, so a ranked page is kept until a tool is added, edited or retired; availability is read
     fresh every time. Tools as relevant as each other are cut into pages in catalog order and shown
     by name within their page."""
-    key = (view.path, search_index.generation(view), match, page, per_page)
-    kept = _RANKINGS.get(key)
-    if kept is None:
-        kept = _rank(view, match, page, per_page)
-        _RANKINGS.put(key, kept)
-    total, pages, page, ids = kept
+    total, pages, page, ids = _rank(view, search_index.generation(view), match, page, per_page)
     rows = view.query(
         f"""SELECT {_FIELDS}, t.rowid AS id FROM tools t WHERE t.rowid IN ({", ".join("?" * len(ids))})
             AND +t.library = ? AND {_SHOWN}""", (*ids, view.library))  # +: by rowid, never a library index
@@ -96,8 +90,10 @@ def _ranked(view: LibraryView, match: str, page: int, per_page: int) -> Results:
     return Results(tools, total, page, pages)
 
 
-def _rank(view: LibraryView, match: str, page: int, per_page: int) -> tuple[int, int, int, list[int]]:
-    """(matches, pages, the page, its tools' rowids in the order shown)."""
+@functools.lru_cache(maxsize=1024)   # a ranked page is a few hundred bytes
+def _rank(view: LibraryView, generation: int, match: str, page: int, per_page: int) -> tuple[int, int, int, list[int]]:
+    """(matches, pages, the page, its tools' rowids in the order shown). ``generation`` is only part of
+    the key: once the index moves, a page is ranked again."""
     total = view.query("SELECT count(*) FROM public_fts WHERE public_fts MATCH ?", (match,))[0][0]
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
@@ -108,31 +104,6 @@ def _rank(view: LibraryView, match: str, page: int, per_page: int) -> tuple[int,
             CROSS JOIN tools t ON t.rowid = hit.id ORDER BY hit.score, t.name COLLATE NOCASE, t.code""",
         (match, per_page, (page - 1) * per_page))
     return total, pages, page, [r["id"] for r in rows]
-
-
-class _Kept:
-    """The most recently used rankings, at most ``size`` of them, shared by the server's threads."""
-
-    def __init__(self, size: int):
-        self._size = size
-        self._items: OrderedDict[tuple, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Any:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-            return self._items.get(key)
-
-    def put(self, key: tuple, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-
-_RANKINGS = _Kept(1024)   # a ranked page is a few hundred bytes
 
 
 def tool(view: LibraryView, code: str) -> dict[str, Any] | None:

@@ -32,7 +32,7 @@ def _values(row: str) -> str:
 
 _NEW = _values("new")
 _LISTED = ", ".join(COLUMNS)
-SHOWN = "{row}.name IS NOT NULL AND {row}.status != 'retired'"   # the catalog's tools, as catalog.py shows them
+SHOWN = "{row}.name IS NOT NULL AND {row}.status != 'retired'"   # the tools the public catalog shows (catalog.py too)
 _HIDDEN = "coalesce({row}.status = 'retired', 1)"                # 1 for a retired tool (or one without a status)
 VERSION = "2"   # of the index and its triggers: a view holding another is rebuilt
 GENERATION = "public_fts_generation"   # meta key: moves whenever the index changes, so rankings can be kept
