@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 from kiosk.ledger import pending, projections
 from kiosk.ledger import projections_holds as holds
 from kiosk.ledger.derived import refresh_statuses
-from kiosk.ledger.events import Event
+from kiosk.ledger.events import EVENT_TYPES, Event
 from kiosk.ledger.impact import borrower_tag
 
 T = TypeVar("T")
@@ -109,12 +109,14 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
     for rets in unnamed.values():
         rets.sort()
     new_loans = []
+    changed: dict[pending.Tool, int] = {}  # tool -> earliest clock its loans changed at, noted once per tool
     for e in opened:
         loan_id, tool = e.payload["loan_id"], (e.library, e.payload["tool"])
         closer = _closer(named.get(loan_id), unnamed.get(tool, []), (e.hlc, e.device, e.seq))
         if closer is not None:
             closers[loan_id] = closer
-        later.note_loans(*tool, e.hlc if closer is None else min(e.hlc, closer[0]))
+        since = e.hlc if closer is None else min(e.hlc, closer[0])
+        changed[tool] = min(since, changed.get(tool, since))
         new_loans.append((*_loan_row(e), *(closer or _STILL_OUT)))
     # written already closed where this batch closes them: each index entry once, not written and moved
     conn.executemany(
@@ -128,19 +130,25 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
     by_tool: dict[tuple[str, str], list[tuple]] = {}
     for e in returned:
         ret = (e.hlc, e.device, e.seq, e.id, e.payload["at"], e.payload.get("condition", "ok"), e.payload.get("note"))
+        tool = (e.library, e.payload["tool"])
         if e.payload.get("loan_id"):
             by_name.setdefault(e.payload["loan_id"], []).append((ret, e))
         else:
-            by_tool.setdefault((e.library, e.payload["tool"]), []).append((ret, e))
-        later.note_loans(e.library, e.payload["tool"], e.hlc)
+            by_tool.setdefault(tool, []).append((ret, e))
+        changed[tool] = min(e.hlc, changed.get(tool, e.hlc))
+    for tool, since in changed.items():
+        later.note_loans(*tool, since)
     older = {loan[0]: loan for loan in _rows(
         conn, f"SELECT {_LOAN} FROM loans WHERE id IN (SELECT value FROM json_each(?))", list(by_name)) if loan[0] not in fresh}
-    for (library, tool), rets in by_tool.items():
-        since = min(ret[0] for ret, _ in rets)
+    # loans a return naming none may close: those of its tool still open, or closed after it
+    unnamed_since = {tool: min(ret[0] for ret, _ in rets) for tool, rets in by_tool.items()}
+    for chunk in _chunks(sorted(unnamed_since)):
+        keys = json.dumps([[*tool, unnamed_since[tool]] for tool in chunk])
+        columns = ", ".join("l." + column for column in _LOAN.split(", "))
         for loan in conn.execute(
-                f"""SELECT {_LOAN} FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc IS NULL
-                    UNION ALL SELECT {_LOAN} FROM loans WHERE library = ? AND tool_code = ? AND closed_hlc >= ?""",
-                (library, tool, library, tool, since)):
+                f"""SELECT {columns} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")} AND l.closed_hlc IS NULL
+                    UNION ALL SELECT {columns} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
+                        AND l.closed_hlc >= j.value ->> 2""", (keys, keys)):
             if loan[0] not in fresh:
                 older[loan[0]] = tuple(loan)
     for loan_id, loan in older.items():
@@ -226,13 +234,14 @@ def _settle_loans(conn: sqlite3.Connection, tools: dict[pending.Tool, int]) -> N
     for chunk in _chunks(sorted(tools)):
         keys = json.dumps([[*tool, tools[tool]] for tool in chunk])
         alive = _by_tool(conn.execute(  # derived.loans_in_play, for many tools at once
-            f"""SELECT l.* FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")} AND l.closed_hlc IS NULL
-                UNION ALL SELECT l.* FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
+            f"""SELECT {_SETTLED} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")} AND l.closed_hlc IS NULL
+                UNION ALL SELECT {_SETTLED} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
                     AND l.closed_hlc >= j.value ->> 2
-                UNION ALL SELECT l.* FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
+                UNION ALL SELECT {_SETTLED} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
                     AND l.opened_hlc >= j.value ->> 2 AND +l.closed_hlc < j.value ->> 2""", (keys, keys, keys)))
         unmatched = _by_tool(conn.execute(
-            f"""SELECT r.* FROM json_each(?) j JOIN returns r ON {_TOOL_IS_KEY.format("r")} AND r.hlc >= j.value ->> 2
+            f"""SELECT r.library, r.tool_code, r.event_id, r.loan_id, r.hlc
+                FROM json_each(?) j JOIN returns r ON {_TOOL_IS_KEY.format("r")} AND r.hlc >= j.value ->> 2
                 WHERE NOT EXISTS (SELECT 1 FROM loans l WHERE l.closed_by = r.event_id
                                   AND l.library = r.library AND l.tool_code = r.tool_code)""", (keys,)))
         existing = _by_tool(conn.execute(
@@ -242,6 +251,9 @@ def _settle_loans(conn: sqlite3.Connection, tools: dict[pending.Tool, int]) -> N
                                      existing.get(tool, []))
 
 
+# what ``projections.settle_loans`` reads of a loan: a rebuild reads every loan here
+_SETTLED = ", ".join(f"l.{c}" for c in ("id", "library", "tool_code", "opened_hlc", "opened_device", "opened_seq",
+                                        "closed_by", "closed_hlc", "closed_device", "closed_seq", "provisional"))
 _TOOL_IS_KEY = "{0}.library = j.value ->> 0 AND {0}.tool_code = j.value ->> 1"
 
 
@@ -320,32 +332,42 @@ def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | Non
     named: dict[str, tuple] = {}
     unnamed: dict[tuple[str, str], list[tuple]] = {}
     returns: list[tuple] = []
-
-    def collect(event: Event) -> bool:
-        if not event.known:
-            return False
-        p = event.payload
-        if event.type == "loan.opened":
-            if p["loan_id"] in loans:
-                raise _NotPlain
-            loans[p["loan_id"]] = _loan_row(event)
-            return True
+    flags: list[tuple[int, int]] = []  # (applied, seq) where the stored flag is wrong
+    tags: dict[tuple[str, str | None], str | None] = {}
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    for seq, event_id, library, device, device_seq, hlc, type_, version, was_applied, payload in cursor.execute(
+            f"""SELECT seq, id, library, device, device_seq, hlc, type, version, applied, payload FROM events
+                WHERE type IN {_LOAN_EVENTS!r} ORDER BY seq"""):
+        known = version <= EVENT_TYPES[type_][0]
+        if known != bool(was_applied):
+            flags.append((int(known), seq))
+        if not known:
+            continue
+        p = json.loads(payload)
+        if type_ == "loan.opened":
+            loan_id, member = p["loan_id"], p.get("member")
+            if loan_id in loans:
+                return None
+            kept = p.get("borrower") or {}  # what a forgotten borrower left for the impact report
+            tag = kept.get("tag") or tags.get((library, member)) or tags.setdefault(
+                (library, member), borrower_tag(library, member))
+            loans[loan_id] = (loan_id, library, p["tool"], member, hlc, device, device_seq, p["at"], p["due"], tag,
+                              kept.get("area"), kept.get("joined"))
+            continue
         loan_id = p.get("loan_id")
         if loan_id is not None and not loan_id:
-            raise _NotPlain
-        ret = (event.hlc, event.device, event.seq, event.id, p["at"], p.get("condition", "ok"), p.get("note"))
-        returns.append((event.id, event.library, p["tool"], loan_id, event.hlc, event.device, event.seq, p["at"],
-                        p.get("condition", "ok"), p.get("note"), json.dumps(p.get("missing_parts") or [])))
+            return None
+        at, condition, note = p["at"], p.get("condition", "ok"), p.get("note")
+        ret = (hlc, device, device_seq, event_id, at, condition, note)
+        missing = p.get("missing_parts")
+        returns.append((event_id, library, p["tool"], loan_id, hlc, device, device_seq, at, condition, note,
+                        json.dumps(missing) if missing else "[]"))
         if loan_id:
             named[loan_id] = min(named.get(loan_id, ret), ret)
         else:
-            unnamed.setdefault((event.library, p["tool"]), []).append(ret)
-        return True
-
-    try:
-        applied = replay(conn, f"WHERE type IN {_LOAN_EVENTS!r}", collect)
-    except _NotPlain:
-        return None
+            unnamed.setdefault((library, p["tool"]), []).append(ret)
+    conn.executemany("UPDATE events SET applied = ? WHERE seq = ?", flags)
     for rets in unnamed.values():
         rets.sort()
     # the loans with renewals: only theirs may stand or fall with the return (the members forgetting
@@ -368,7 +390,7 @@ def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | Non
                    condition, note, missing_parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", returns)
     for tool in {(loan[1], loan[2]) for loan in loans.values()} | {(ret[1], ret[2]) for ret in returns}:
         later.note_loans(*tool, 0)
-    return applied
+    return len(loans) + len(returns)
 
 
 @contextlib.contextmanager
@@ -385,7 +407,3 @@ def _indexes_later(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterato
     finally:
         for _name, sql in indexes:
             conn.execute(sql)
-
-
-class _NotPlain(Exception):
-    """The log has what only the event-by-event rules settle."""
