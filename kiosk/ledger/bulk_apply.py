@@ -215,7 +215,9 @@ def finish(conn: sqlite3.Connection, later: pending.Pending) -> None:
             later.note_holds(library, tool, changed)
     for tool in sorted(later.copy_keys):
         holds.refresh_copy_key(conn, *tool)
-    _settle_loans(conn, {tool: min(since, later.hold_tools.get(tool, since)) for tool, since in later.loan_tools.items()})
+    plain = later.no_loan_conflicts - _in_conflict(conn, later.no_loan_conflicts)
+    _settle_loans(conn, {tool: min(since, later.hold_tools.get(tool, since)) for tool, since in later.loan_tools.items()
+                         if tool not in plain})
     # hold conflicts, from the earlier of the two clocks, where a hold is set aside; then every status at once
     changed = dict(later.hold_tools)
     for tool, since in later.loan_tools.items():
@@ -226,6 +228,15 @@ def finish(conn: sqlite3.Connection, later: pending.Pending) -> None:
         refresh_statuses(conn, tools)
     for tool in sorted(later.index):
         projections.index_tool(conn, *tool)
+
+
+def _in_conflict(conn: sqlite3.Connection, tools: set[pending.Tool]) -> set[pending.Tool]:
+    """The tools among ``tools`` with a conflict row or a provisional loan: conflicts the server reported."""
+    if not tools:
+        return set()
+    return {(r[0], r[1]) for r in conn.execute(
+        """SELECT library, tool_code FROM conflicts UNION SELECT library, tool_code FROM loans WHERE provisional = 1""")
+            } & tools
 
 
 def _settle_loans(conn: sqlite3.Connection, tools: dict[pending.Tool, int]) -> None:
@@ -374,11 +385,18 @@ def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | Non
     # their history come after, with the other events, and forget the loans returned before they asked)
     renewed = {r[0][len("loan:"):] for r in conn.execute("SELECT DISTINCT entity FROM events WHERE type = 'loan.renewed'")}
     rows = []
+    spans: dict[pending.Tool, list[tuple]] = {}   # tool -> (opened, closed) keys of its loans
+    closing: set[tuple] = set()                   # (return, library, tool): returns that closed a loan of their tool
     for loan_id, loan in loans.items():
         closer = _closer(named.get(loan_id), unnamed.get((loan[1], loan[2]), []), loan[4:7]) or (None,) * 7
         rows.append((*loan, closer[3], *closer[0:3], *closer[4:7]))
+        spans.setdefault((loan[1], loan[2]), []).append((loan[4:7], None if closer[3] is None else closer[0:3]))
+        if closer[3] is not None:
+            closing.add((closer[3], loan[1], loan[2]))
         if renewed and loan_id in renewed:
             later.renewals.add(loan_id)
+    unclosing = {(ret[1], ret[2]) for ret in returns if (ret[0], ret[1], ret[2]) not in closing}
+    later.no_loan_conflicts.update(tool for tool, keys in spans.items() if tool not in unclosing and not _overlap(keys))
     with _indexes_later(conn, ("loans", "returns")):
         conn.executemany(
             """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq, opened_at,
@@ -391,6 +409,13 @@ def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | Non
     for tool in {(loan[1], loan[2]) for loan in loans.values()} | {(ret[1], ret[2]) for ret in returns}:
         later.note_loans(*tool, 0)
     return len(loans) + len(returns)
+
+
+def _overlap(keys: list[tuple]) -> bool:
+    """Whether any two of a tool's loans, (opened, closed or None) keys, were out at once
+    (``projections.settle_loans``' rule: a loan closed at or before the next one opened does not overlap it)."""
+    keys = sorted(keys)
+    return any(closed is None or closed > after[0] for (_, closed), after in zip(keys, keys[1:]))
 
 
 @contextlib.contextmanager

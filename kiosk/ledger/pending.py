@@ -29,6 +29,9 @@ class Pending:
     copy_keys: set[Tool] = field(default_factory=set)
     index: set[Tool] = field(default_factory=set)
     renewals: set[str] = field(default_factory=set)               # loan ids
+    # tools a rebuild found with no two loans out at once and no return that closed none of them:
+    # unless the server reported a conflict on one, recomputing their conflicts would change nothing
+    no_loan_conflicts: set[Tool] = field(default_factory=set)
 
     def note_loans(self, library: str, tool: str, since_hlc: int) -> None:
         _earliest(self.loan_tools, (library, tool), since_hlc)
