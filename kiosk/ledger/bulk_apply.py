@@ -1,4 +1,5 @@
-"""Applying many events at once (a rebuild, a sync's catch-up), giving the tables applying them one by one gives.
+"""Applying many events at once (a sync's catch-up; ``log_replay``, the whole log), giving the tables
+applying them one by one gives.
 
 Loans and returns are written with one statement per batch, and which return
 closes which loan is worked out for the batch together. Every other event
@@ -13,15 +14,14 @@ ways to the same tables.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import json
 import sqlite3
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Iterable, Iterator, Sequence, TypeVar
 
 from kiosk.ledger import pending, projections
 from kiosk.ledger import projections_holds as holds
 from kiosk.ledger.derived import refresh_statuses
-from kiosk.ledger.events import EVENT_TYPES, Event
+from kiosk.ledger.events import Event
 from kiosk.ledger.impact import borrower_tag
 
 T = TypeVar("T")
@@ -112,7 +112,7 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
     changed: dict[pending.Tool, int] = {}  # tool -> earliest clock its loans changed at, noted once per tool
     for e in opened:
         loan_id, tool = e.payload["loan_id"], (e.library, e.payload["tool"])
-        closer = _closer(named.get(loan_id), unnamed.get(tool, []), (e.hlc, e.device, e.seq))
+        closer = closing_return(named.get(loan_id), unnamed.get(tool, []), (e.hlc, e.device, e.seq))
         if closer is not None:
             closers[loan_id] = closer
         since = e.hlc if closer is None else min(e.hlc, closer[0])
@@ -187,7 +187,7 @@ def _forget_if_asked(conn: sqlite3.Connection, loan_ids: list[str]) -> None:
         projections.forget_loan(conn, row[0])
 
 
-def _closer(named: tuple | None, unnamed: list[tuple], opened: tuple) -> tuple | None:
+def closing_return(named: tuple | None, unnamed: list[tuple], opened: tuple) -> tuple | None:
     """The return that closes a loan opened at ``opened``: the earliest of the earliest return naming it
     and the first return of its tool naming no loan after it opened (``unnamed`` sorted; returns key first)."""
     candidates = [named] if named is not None else []
@@ -302,133 +302,3 @@ def _renewals(conn: sqlite3.Connection, loan_ids: set[str]) -> None:
 def _chunks(items: list[T]) -> Iterator[list[T]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start:start + _CHUNK]
-
-
-# -- a rebuild: the whole log at once -------------------------------------------------------
-
-
-def replay_log(conn: sqlite3.Connection) -> int:
-    """Applies the whole log to empty derived tables, inside the caller's transaction; returns the events applied.
-
-    Loans and returns come first, worked out together in memory (which return closes which
-    loan) and written in one go; then every other event, in arrival order, as ``apply_all`` does."""
-    with pending.deferring(conn) as later:
-        lent = _replay_loans(conn, later)
-        where = "" if lent is None else f"WHERE type NOT IN {_LOAN_EVENTS!r}"  # None: a log the shortcut does not fit
-        applied = replay(conn, where, lambda event: projections.apply(conn, event))
-    finish(conn, later)
-    return applied + (lent or 0)
-
-
-def replay(conn: sqlite3.Connection, where: str, apply: Callable[[Event], bool]) -> int:
-    """Feeds the events in arrival order to ``apply``, keeping each event's ``applied`` flag true to it."""
-    applied = 0
-    cursor = conn.cursor()
-    cursor.row_factory = None  # plain tuples: a million rows read by position, not by name
-    for seq, *fields, payload, was_applied in cursor.execute(
-            f"""SELECT seq, id, library, device, device_seq, hlc, type, version, entity, payload, applied
-                FROM events {where} ORDER BY seq"""):
-        known = apply(Event(*fields, json.loads(payload)))
-        applied += known
-        if known != bool(was_applied):
-            conn.execute("UPDATE events SET applied = ? WHERE seq = ?", (int(known), seq))
-    return applied
-
-
-def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | None:
-    """Every loan with the return that closes it: for each loan the earliest return naming it, or the
-    earliest return of its tool naming no loan after it opened (``projections``' rule). None, writing
-    nothing, for a log where two openings share a loan id: the event-by-event rules decide those."""
-    loans: dict[str, tuple] = {}
-    named: dict[str, tuple] = {}
-    unnamed: dict[tuple[str, str], list[tuple]] = {}
-    returns: list[tuple] = []
-    flags: list[tuple[int, int]] = []  # (applied, seq) where the stored flag is wrong
-    tags: dict[tuple[str, str | None], str | None] = {}
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    for seq, event_id, library, device, device_seq, hlc, type_, version, was_applied, payload in cursor.execute(
-            f"""SELECT seq, id, library, device, device_seq, hlc, type, version, applied, payload FROM events
-                WHERE type IN {_LOAN_EVENTS!r} ORDER BY seq"""):
-        known = version <= EVENT_TYPES[type_][0]
-        if known != bool(was_applied):
-            flags.append((int(known), seq))
-        if not known:
-            continue
-        p = json.loads(payload)
-        if type_ == "loan.opened":
-            loan_id, member = p["loan_id"], p.get("member")
-            if loan_id in loans:
-                return None
-            kept = p.get("borrower") or {}  # what a forgotten borrower left for the impact report
-            tag = kept.get("tag") or tags.get((library, member)) or tags.setdefault(
-                (library, member), borrower_tag(library, member))
-            loans[loan_id] = (loan_id, library, p["tool"], member, hlc, device, device_seq, p["at"], p["due"], tag,
-                              kept.get("area"), kept.get("joined"))
-            continue
-        loan_id = p.get("loan_id")
-        if loan_id is not None and not loan_id:
-            return None
-        at, condition, note = p["at"], p.get("condition", "ok"), p.get("note")
-        ret = (hlc, device, device_seq, event_id, at, condition, note)
-        missing = p.get("missing_parts")
-        returns.append((event_id, library, p["tool"], loan_id, hlc, device, device_seq, at, condition, note,
-                        json.dumps(missing) if missing else "[]"))
-        if loan_id:
-            named[loan_id] = min(named.get(loan_id, ret), ret)
-        else:
-            unnamed.setdefault((library, p["tool"]), []).append(ret)
-    conn.executemany("UPDATE events SET applied = ? WHERE seq = ?", flags)
-    for rets in unnamed.values():
-        rets.sort()
-    # the loans with renewals: only theirs may stand or fall with the return (the members forgetting
-    # their history come after, with the other events, and forget the loans returned before they asked)
-    renewed = {r[0][len("loan:"):] for r in conn.execute("SELECT DISTINCT entity FROM events WHERE type = 'loan.renewed'")}
-    rows = []
-    spans: dict[pending.Tool, list[tuple]] = {}   # tool -> (opened, closed) keys of its loans
-    closing: set[tuple] = set()                   # (return, library, tool): returns that closed a loan of their tool
-    for loan_id, loan in loans.items():
-        closer = _closer(named.get(loan_id), unnamed.get((loan[1], loan[2]), []), loan[4:7]) or (None,) * 7
-        rows.append((*loan, closer[3], *closer[0:3], *closer[4:7]))
-        spans.setdefault((loan[1], loan[2]), []).append((loan[4:7], None if closer[3] is None else closer[0:3]))
-        if closer[3] is not None:
-            closing.add((closer[3], loan[1], loan[2]))
-        if renewed and loan_id in renewed:
-            later.renewals.add(loan_id)
-    unclosing = {(ret[1], ret[2]) for ret in returns if (ret[0], ret[1], ret[2]) not in closing}
-    later.no_loan_conflicts.update(tool for tool, keys in spans.items() if tool not in unclosing and not _overlap(keys))
-    with _indexes_later(conn, ("loans", "returns")):
-        conn.executemany(
-            """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq, opened_at,
-                   due, borrower_tag, borrower_area, borrower_joined,
-                   closed_by, closed_hlc, closed_device, closed_seq, closed_at, return_condition, return_note)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows)
-        conn.executemany(
-            """INSERT OR IGNORE INTO returns (event_id, library, tool_code, loan_id, hlc, device, seq, at,
-                   condition, note, missing_parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", returns)
-    for tool in {(loan[1], loan[2]) for loan in loans.values()} | {(ret[1], ret[2]) for ret in returns}:
-        later.note_loans(*tool, 0)
-    return len(loans) + len(returns)
-
-
-def _overlap(keys: list[tuple]) -> bool:
-    """Whether any two of a tool's loans, (opened, closed or None) keys, were out at once
-    (``projections.settle_loans``' rule: a loan closed at or before the next one opened does not overlap it)."""
-    keys = sorted(keys)
-    return any(closed is None or closed > after[0] for (_, closed), after in zip(keys, keys[1:]))
-
-
-@contextlib.contextmanager
-def _indexes_later(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[None]:
-    """The tables' own indexes dropped while they are filled from empty, then built again: sorting
-    every row once costs far less than inserting each into every index as it comes."""
-    names = ", ".join("?" * len(tables))
-    indexes = conn.execute(f"""SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-                               AND tbl_name IN ({names})""", tables).fetchall()
-    for name, _sql in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
-    try:
-        yield
-    finally:
-        for _name, sql in indexes:
-            conn.execute(sql)

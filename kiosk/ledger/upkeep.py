@@ -6,7 +6,7 @@ import contextlib
 import sqlite3
 from typing import Any, Iterator
 
-from kiosk.ledger import bulk_apply, projections, schema
+from kiosk.ledger import log_replay, projections, schema
 from kiosk.ledger.checkpoint import Checkpointer
 from kiosk.ledger.core import LedgerCore
 from kiosk.ledger.store import write_transaction
@@ -52,8 +52,8 @@ class Upkeep(LedgerCore):
         for table in schema.PROJECTION_TABLES:
             self._conn.execute(f"DELETE FROM {table}")
         if not one_by_one:
-            return bulk_apply.replay_log(self._conn)
-        return bulk_apply.replay(self._conn, "", lambda event: projections.apply(self._conn, event))
+            return log_replay.replay_log(self._conn)
+        return log_replay.replay(self._conn, "", lambda event: projections.apply(self._conn, event))
 
     def projection_snapshot(self) -> dict[str, list[tuple]]:
         """Every derived table as sorted rows: equal snapshots mean equal state."""
