@@ -106,7 +106,9 @@ def _close_loans(conn: sqlite3.Connection, later: pending.Pending) -> int:
         ret = (hlc, device, seq, event_id, at, condition, note)
         returns.append((event_id, library, tool))
         if loan_id:
-            named[loan_id] = min(named.get(loan_id, ret), ret)
+            earlier = named.get(loan_id)
+            if earlier is None or ret < earlier:
+                named[loan_id] = ret
         else:
             unnamed.setdefault((library, tool), []).append(ret)
     for rets in unnamed.values():
@@ -118,9 +120,12 @@ def _close_loans(conn: sqlite3.Connection, later: pending.Pending) -> int:
     for loan_id, library, tool, hlc, device, seq in conn.execute(
             "SELECT id, library, tool_code, opened_hlc, opened_device, opened_seq FROM loans"):
         loans += 1
-        closer = bulk_apply.closing_return(named.get(loan_id), unnamed.get((library, tool), []), (hlc, device, seq))
-        spans.setdefault((library, tool), []).append(((hlc, device, seq), closer and closer[:3]))
-        if closer is not None:
+        opened, others = (hlc, device, seq), unnamed.get((library, tool))
+        closer = bulk_apply.closing_return(named.get(loan_id), others, opened) if others else named.get(loan_id)
+        if closer is None:
+            spans.setdefault((library, tool), []).append((opened, None))
+        else:
+            spans.setdefault((library, tool), []).append((opened, closer[:3]))
             closures.append((*closer, loan_id))
             closing.add((closer[3], library, tool))
     conn.executemany(
