@@ -69,6 +69,7 @@ _RETURN = "hlc, device, seq, event_id, at, condition, note"   # a return as a cl
 _STILL_OUT = (None,) * 7                                       # no closing return: the closer's columns
 _LOAN = "id, library, tool_code, opened_hlc, opened_device, opened_seq, " \
         "closed_hlc, closed_device, closed_seq, closed_by, closed_at, return_condition, return_note"
+_LOAN_OF_L = ", ".join("l." + column for column in _LOAN.split(", "))   # the same, joined to json_each
 
 
 def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending.Pending) -> bool:
@@ -144,10 +145,10 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
     unnamed_since = {tool: min(ret[0] for ret, _ in rets) for tool, rets in by_tool.items()}
     for chunk in _chunks(sorted(unnamed_since)):
         keys = json.dumps([[*tool, unnamed_since[tool]] for tool in chunk])
-        columns = ", ".join("l." + column for column in _LOAN.split(", "))
         for loan in conn.execute(
-                f"""SELECT {columns} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")} AND l.closed_hlc IS NULL
-                    UNION ALL SELECT {columns} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
+                f"""SELECT {_LOAN_OF_L} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
+                        AND l.closed_hlc IS NULL
+                    UNION ALL SELECT {_LOAN_OF_L} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
                         AND l.closed_hlc >= j.value ->> 2""", (keys, keys)):
             if loan[0] not in fresh:
                 older[loan[0]] = tuple(loan)
@@ -245,7 +246,8 @@ def _settle_loans(conn: sqlite3.Connection, tools: dict[pending.Tool, int]) -> N
     for chunk in _chunks(sorted(tools)):
         keys = json.dumps([[*tool, tools[tool]] for tool in chunk])
         alive = _by_tool(conn.execute(  # derived.loans_in_play, for many tools at once
-            f"""SELECT {_SETTLED} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")} AND l.closed_hlc IS NULL
+            f"""SELECT {_SETTLED} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
+                    AND l.closed_hlc IS NULL
                 UNION ALL SELECT {_SETTLED} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
                     AND l.closed_hlc >= j.value ->> 2
                 UNION ALL SELECT {_SETTLED} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
@@ -262,7 +264,7 @@ def _settle_loans(conn: sqlite3.Connection, tools: dict[pending.Tool, int]) -> N
                                      existing.get(tool, []))
 
 
-# what ``projections.settle_loans`` reads of a loan: a rebuild reads every loan here
+# what ``projections.settle_loans`` reads of a loan, and no more
 _SETTLED = ", ".join(f"l.{c}" for c in ("id", "library", "tool_code", "opened_hlc", "opened_device", "opened_seq",
                                         "closed_by", "closed_hlc", "closed_device", "closed_seq", "provisional"))
 _TOOL_IS_KEY = "{0}.library = j.value ->> 0 AND {0}.tool_code = j.value ->> 1"

@@ -31,8 +31,8 @@ _COPY_RETURNS = """INSERT INTO returns (event_id, library, tool_code, loan_id, h
     FROM events WHERE type = 'loan.returned' AND version <= ? ORDER BY seq"""
 
 # what a forgotten borrower left in the opening for the impact report, else the member's own key
-_COPY_LOANS = """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq, opened_at,
-        due, borrower_tag, borrower_area, borrower_joined)
+_COPY_LOANS = """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq,
+        opened_at, due, borrower_tag, borrower_area, borrower_joined)
     SELECT payload ->> '$.loan_id', library, payload ->> '$.tool', payload ->> '$.member', hlc, device, device_seq,
         payload ->> '$.at', payload ->> '$.due',
         coalesce(nullif(payload ->> '$.borrower.tag', ''), borrower_tag(library, payload ->> '$.member')),
