@@ -60,8 +60,9 @@ class LedgerCore:
 
     # -- events --------------------------------------------------------------------
 
-    def _append(self, type_: str, entity: str, payload: dict[str, Any]) -> Event:
-        """Writes one own event and applies it; call inside a write transaction."""
+    def _append(self, type_: str, entity: str, payload: dict[str, Any], *, minted: bool = False) -> Event:
+        """Writes one own event and applies it; call inside a write transaction. ``minted``: it opens
+        a loan under an id minted for it (``projections.apply``)."""
         text = payload_text(payload)
         limits.check_payload_size(text)  # as the server will
         meta = self._event_meta()
@@ -76,7 +77,7 @@ class LedgerCore:
         if wall >= clock.CLOCK_SET_AFTER_MS:
             values[META_KNOWN] = str(now)
         self._put_meta(values)
-        self._insert_event(event, text)
+        self._insert_event(event, text, minted=minted)
         return event
 
     def wall_ms(self) -> int:
@@ -110,14 +111,14 @@ class LedgerCore:
                 hit = kept[name] = (changes, read())
             return hit[1]
 
-    def _insert_event(self, event: Event, text: str | None = None) -> None:
+    def _insert_event(self, event: Event, text: str | None = None, *, minted: bool = False) -> None:
         self._conn.execute(
             """INSERT INTO events (id, library, device, device_seq, hlc, type, version, entity, payload, applied)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (event.id, event.library, event.device, event.seq, event.hlc, event.type, event.version, event.entity,
              event.payload_text() if text is None else text, int(event.known)),
         )
-        projections.apply(self._conn, event)
+        projections.apply(self._conn, event, minted=minted)
 
     def _write(self, type_: str, entity: str, payload: dict[str, Any]) -> Event:
         with self._lock, write_transaction(self._conn, self.path):

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from kiosk.ledger import InvalidInput, Ledger, NotFound, Refused, SyncBatch
+from kiosk.ledger import Event, InvalidInput, Ledger, NotFound, Refused, SyncBatch, clock
+from kiosk.ledger.ids import uuid7
 from kiosk.ledger.events import PROBLEM_MAX_LENGTH
 from tests.conftest import TODAY
 
@@ -138,3 +139,21 @@ def test_a_change_undone_within_a_batch_is_not_remembered(stocked_ledger):
                 raise RuntimeError("the import stops here")
         assert stocked_ledger.settings["loan_limit"] == 5
         assert len(stocked_ledger.checkout("M1", ["T1", "T2"], today=TODAY)) == 2
+
+
+def test_a_checkout_beside_a_return_stamped_far_ahead_gives_what_a_rebuild_gives(stocked_ledger):
+    # a kiosk whose clock ran two days ahead returned T1 without naming a loan: that stamp does not
+    # move this kiosk's clock, so a loan opened here now comes before it, and that return closes it
+    ahead = clock.pack(stocked_ledger.now_ms() + 2 * clock.DAY_MS, 0)
+    stray = Event(uuid7(), "maple", "AHEADKIOSK01", 1, ahead, "loan.returned", 1, "tool:T1",
+                  {"tool": "T1", "loan_id": None, "condition": "ok", "note": None, "missing_parts": [],
+                   "at": TODAY.isoformat()})
+    stocked_ledger.apply_sync(SyncBatch(acks={}, events=[stray], meta={}))
+    [loan] = stocked_ledger.checkout("M1", ["T1"], today=TODAY)
+    assert loan["closed_by"] == stray.id
+    stocked_ledger.checkout("M2", ["T2"], today=TODAY)   # a tool nothing stamped ahead touches
+    before = stocked_ledger.projection_snapshot()
+    stocked_ledger.rebuild(one_by_one=True)
+    assert stocked_ledger.projection_snapshot() == before
+    stocked_ledger.rebuild()
+    assert stocked_ledger.projection_snapshot() == before
