@@ -160,10 +160,13 @@ class LedgerCore:
         with self._lock:
             try:  # straight from the cursor: sqlite-utils' query costs more than the query itself at the counter
                 cursor = self._conn.execute(sql, args)
-                names = [column[0] for column in cursor.description or ()]
+                rows = cursor.fetchall()
+                if not rows:  # many lookups at the counter find nothing: no names to work out
+                    return []
+                names = [column[0] for column in cursor.description]
                 if len(set(names)) < len(names):
                     names = dedupe_keys(names)  # as sqlite-utils names them: "code", "code_2"
-                return [dict(zip(names, row)) for row in cursor]
+                return [dict(zip(names, row)) for row in rows]
             except sqlite3.Error as exc:
                 raise translate(exc, self.path) from None
 
