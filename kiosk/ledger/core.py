@@ -21,7 +21,7 @@ from kiosk.ledger import clock, limits, projections
 from kiosk.ledger.errors import NotInitialized
 from kiosk.ledger.events import Event, event_version, payload_text
 from kiosk.ledger.ids import uuid7
-from kiosk.ledger.store import translate, write_transaction
+from kiosk.ledger.store import Connection, translate, write_transaction
 
 # meta: the server's time minus this kiosk's wall clock at the last sync, the server's time then,
 # and the latest trusted time this kiosk knew (what its date stays at while the wall clock is unset)
@@ -100,16 +100,17 @@ class LedgerCore:
     def _kept(self, name: str, read: Callable[[], T]) -> T:
         """``read()``, or inside a write transaction what it gave there before if this connection has
         changed no row since: no other connection can write meanwhile, so the value still holds.
-        A rollback empties what is kept (``store.Connection``)."""
+        What was read before the last change is let go; a rollback empties it all (``store.Connection``)."""
         with self._lock:
-            kept = getattr(self._conn, "kept", None)
-            if kept is None:
+            conn = self._conn
+            if not isinstance(conn, Connection) or conn.kept is None:
                 return read()
-            changes = self._conn.total_changes
-            hit = kept.get(name)
-            if hit is None or hit[0] != changes:
-                hit = kept[name] = (changes, read())
-            return hit[1]
+            if conn.kept_at != conn.total_changes:
+                conn.kept.clear()
+                conn.kept_at = conn.total_changes
+            if name not in conn.kept:
+                conn.kept[name] = read()
+            return conn.kept[name]
 
     def _insert_event(self, event: Event, text: str | None = None, *, minted: bool = False) -> None:
         self._conn.execute(

@@ -11,11 +11,12 @@ from kiosk.ledger.errors import DiskFull, NotADatabase, ReadOnly, StorageError
 
 
 class Connection(sqlite3.Connection):
-    """The ledger's connection. ``kept`` holds values read inside the write transaction under way,
-    each with this connection's count of changed rows when it was read (``LedgerCore._kept``);
-    it is None outside a write transaction, and emptied whenever a rollback undoes anything."""
+    """The ledger's connection. ``kept`` holds values read inside the write transaction under way
+    while this connection has changed no row since (``kept_at``, its count of changed rows then;
+    ``LedgerCore._kept``). It is None outside a write transaction, and emptied by any rollback."""
 
-    kept: dict[str, tuple[int, Any]] | None = None
+    kept: dict[str, Any] | None = None
+    kept_at = -1
 
 
 def connect(path: Path) -> Connection:
@@ -91,7 +92,7 @@ def _savepoint(conn: sqlite3.Connection, path: Path | str) -> Iterator[None]:
         raise
 
 
-def _keep(conn: sqlite3.Connection, kept: dict[str, tuple[int, Any]] | None) -> None:
+def _keep(conn: sqlite3.Connection, kept: dict[str, Any] | None) -> None:
     if isinstance(conn, Connection):
         conn.kept = kept
 

@@ -44,3 +44,11 @@ def test_event_ids_are_uuid7_as_the_uuid_module_writes_them():
         parsed = uuid.UUID(text)
         assert str(parsed) == text and parsed.version == 7 and parsed.variant == uuid.RFC_4122
         assert abs((parsed.int >> 80) - time.time_ns() // 1_000_000) < 60_000   # milliseconds of now
+
+
+def test_a_long_batch_keeps_only_what_it_read_since_its_last_change(fresh_ledger):
+    with fresh_ledger.batch():
+        for i in range(200):   # an import: each tool read before and after it is written
+            fresh_ledger.add_tool(f"T{i}", "Saw")
+        assert len(fresh_ledger._conn.kept) <= 2
+    assert fresh_ledger._conn.kept is None and len(fresh_ledger.list_tools()) == 200
