@@ -76,8 +76,11 @@ class Catalog(Minting):
         return None if row is None else self.tool(row["code"])
 
     def _tool_row(self, code: str, library: str | None = None) -> dict[str, Any] | None:
-        rows = self._query("SELECT * FROM tools WHERE library = ? AND code = ?", (library or self.library["slug"], code))
-        return rows[0] if rows else None
+        """The tools row; read once a write (the checks before a checkout and the checkout itself)."""
+        library = library or self.library["slug"]
+        row = self._kept(f"tool:{library}:{code}", lambda: self._query(
+            "SELECT * FROM tools WHERE library = ? AND code = ?", (library, code)))
+        return dict(row[0]) if row else None
 
     def list_tools(self, *, status: str | None = None, category: str | None = None,
                    all_libraries: bool = False) -> list[dict[str, Any]]:

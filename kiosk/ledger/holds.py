@@ -182,8 +182,9 @@ class Holds(Catalog, Members):
 
     def _held_for(self, tool: Mapping[str, Any], today: date) -> str | None:
         """The member this tool is kept for: set aside for them, or first in line."""
-        ready = self._query("SELECT * FROM holds WHERE library = ? AND set_aside_tool = ? AND status = 'ready'",
-                            (self.library["slug"], tool["code"]))
+        ready = [] if _open_shelf(tool) else self._query(
+            "SELECT * FROM holds WHERE library = ? AND set_aside_tool = ? AND status = 'ready'",
+            (self.library["slug"], tool["code"]))
         hold = hold_rules.held_for(ready, self._waiting_for(tool), tool["code"], tool.get("copy_key"), today)
         return hold["member_code"] if hold else None
 
@@ -192,8 +193,9 @@ class Holds(Catalog, Members):
         is over and whose tool goes to someone else expires."""
         lib, code = self.library["slug"], tool["code"]
         at = today.isoformat()
-        for stale in self._query("SELECT * FROM holds WHERE library = ? AND set_aside_tool = ? AND status = 'ready' "
-                                 "AND member_code IS NOT ?", (lib, code, member_code)):
+        for stale in [] if _open_shelf(tool) else self._query(
+                "SELECT * FROM holds WHERE library = ? AND set_aside_tool = ? AND status = 'ready' "
+                "AND member_code IS NOT ?", (lib, code, member_code)):
             self._append("hold.expired", f"hold:{stale['id']}", {"hold_id": stale["id"], "at": at})
         mine = [h for h in self._query(_HOLD_SELECT + " WHERE h.library = ? AND h.member_code = ? "
                                        "AND +h.status IN ('waiting', 'ready')", (lib, member_code))
@@ -276,6 +278,12 @@ class _Line:
     def next_for(self, code: str, copy_key: str | None) -> Mapping[str, Any] | None:
         candidates = self.by_tool.get(code, []) + self.by_copies.get(copy_key or "", [])
         return hold_rules.next_in_line(code, copy_key, candidates)
+
+
+def _open_shelf(tool: Mapping[str, Any]) -> bool:
+    """A tool whose status says available is set aside for no one: a ready hold on it would make it
+    on_hold_shelf (``derived.refresh_tool_status``), so there is none to look for."""
+    return tool["status"] == "available"
 
 
 def _shelf_item(row: Mapping[str, Any] | None, code: str, name: str | None, shelf: str | None, action: str,

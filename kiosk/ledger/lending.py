@@ -58,7 +58,7 @@ class Lending(Repairs):
                 loan_id = uuid7()
                 self._append("loan.opened", f"loan:{loan_id}", {
                     "loan_id": loan_id, "tool": code, "member": member_code, "due": due.isoformat(),
-                    "at": today.isoformat()})
+                    "at": today.isoformat()}, minted=True)
                 self._end_holds_on_checkout(member_code, tool, loan_id, today)
                 loan_ids.append(loan_id)
         return [self.loan(i) for i in loan_ids]

@@ -24,12 +24,18 @@ Key = tuple[int, str, int]
 LOAN_CONFLICTS = ("double_checkout", "return_without_loan")
 
 
-def apply(conn: sqlite3.Connection, event: Event) -> bool:
-    """Applies one event already written to the log; False when it is of an unknown kind."""
+def apply(conn: sqlite3.Connection, event: Event, *, minted: bool = False) -> bool:
+    """Applies one event already written to the log; False when it is of an unknown kind.
+
+    ``minted``: the event opens a loan whose id was minted for it just now, so no other event
+    can name that loan yet and what only such events could change is left as it is."""
     handler = _HANDLERS.get(event.type)
     if handler is None or not event.known:
         return False
-    handler(conn, event)
+    if minted and event.type == "loan.opened":
+        _loan_opened(conn, event, minted=True)
+    else:
+        handler(conn, event)
     return True
 
 
@@ -119,7 +125,7 @@ def index_tool(conn: sqlite3.Connection, library: str, code: str) -> None:
 
 # -- loans and returns ---------------------------------------------------------------
 
-def _loan_opened(conn: sqlite3.Connection, event: Event) -> None:
+def _loan_opened(conn: sqlite3.Connection, event: Event, *, minted: bool = False) -> None:
     p = event.payload
     kept = p.get("borrower") or {}  # what a forgotten borrower left for the impact report: counts, not a person
     conn.execute(
@@ -129,7 +135,13 @@ def _loan_opened(conn: sqlite3.Connection, event: Event) -> None:
         (p["loan_id"], event.library, p["tool"], p.get("member"), event.hlc, event.device, event.seq, p["at"], p["due"],
          kept.get("tag") or borrower_tag(event.library, p.get("member")), kept.get("area"), kept.get("joined")),
     )
-    _renewals_changed(conn, p["loan_id"])  # renewals seen before their loan
+    if not minted:
+        _renewals_changed(conn, p["loan_id"])  # renewals seen before their loan
+    elif pending.active(conn) is None and not _meets_others(conn, event.library, p["tool"], p["loan_id"], event.hlc):
+        # no event names a loan minted just now, so no return closes it, and it meets no other loan or
+        # return: refresh_tool_loans would find the tool's loan conflicts and flags as they are
+        holds.refresh_tool(conn, event.library, p["tool"], event.hlc)
+        return
     closer = conn.execute(
         """SELECT * FROM returns WHERE loan_id = ?
            OR (library = ? AND tool_code = ? AND loan_id IS NULL AND (hlc, device, seq) > (?, ?, ?))
@@ -141,6 +153,17 @@ def _loan_opened(conn: sqlite3.Connection, event: Event) -> None:
         _close(conn, p["loan_id"], closer)
         since = min(since, closer["hlc"])  # a return naming it may bear an earlier clock: it is no longer without a loan
     _loans_changed(conn, event.library, p["tool"], since)
+
+
+def _meets_others(conn: sqlite3.Connection, library: str, tool: str, loan_id: str, hlc: int) -> bool:
+    """Whether another loan of the tool is open, or a loan or return of it bears a clock from ``hlc`` on
+    (one stamped far ahead by a kiosk whose clock ran wild): what ``refresh_tool_loans`` would look at."""
+    return bool(conn.execute(
+        """SELECT EXISTS (SELECT 1 FROM loans WHERE library = ?1 AND tool_code = ?2 AND closed_hlc IS NULL AND id != ?3)
+               OR EXISTS (SELECT 1 FROM loans WHERE library = ?1 AND tool_code = ?2 AND closed_hlc >= ?4)
+               OR EXISTS (SELECT 1 FROM loans WHERE library = ?1 AND tool_code = ?2 AND opened_hlc >= ?4 AND id != ?3)
+               OR EXISTS (SELECT 1 FROM returns WHERE library = ?1 AND tool_code = ?2 AND hlc >= ?4)""",
+        (library, tool, loan_id, hlc)).fetchone()[0])
 
 
 def _loan_renewed(conn: sqlite3.Connection, event: Event) -> None:

@@ -19,6 +19,9 @@ class Settings(LedgerCore):
 
     @property
     def settings(self) -> dict[str, Any]:
+        return dict(self._kept("settings", self._read_settings))  # read once a write, a copy each time
+
+    def _read_settings(self) -> dict[str, Any]:
         stored = {r["key"]: json.loads(r["value"]) for r in
                   self._query("SELECT key, value FROM settings WHERE library = ?", (self.library["slug"],))}
         return {**rules.DEFAULT_SETTINGS, **{k: v for k, v in stored.items() if v is not None}}

@@ -5,15 +5,24 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from kiosk.ledger.errors import DiskFull, NotADatabase, ReadOnly, StorageError
 
 
-def connect(path: Path) -> sqlite3.Connection:
+class Connection(sqlite3.Connection):
+    """The ledger's connection. ``kept`` holds values read inside the write transaction under way
+    while this connection has changed no row since (``kept_at``, its count of changed rows then;
+    ``LedgerCore._kept``). It is None outside a write transaction, and emptied by any rollback."""
+
+    kept: dict[str, Any] | None = None
+    kept_at = -1
+
+
+def connect(path: Path) -> Connection:
     """A connection in WAL mode whose commits survive a power cut (synchronous=FULL)."""
     try:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10, factory=Connection)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA busy_timeout = 10000")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -53,6 +62,7 @@ def write_transaction(conn: sqlite3.Connection, path: Path | str) -> Iterator[sq
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:
         raise translate(exc, path) from None
+    _keep(conn, {})
     try:
         yield conn
         conn.execute("COMMIT")
@@ -62,6 +72,8 @@ def write_transaction(conn: sqlite3.Connection, path: Path | str) -> Iterator[sq
     except BaseException:
         _rollback(conn)
         raise
+    finally:
+        _keep(conn, None)
 
 
 @contextlib.contextmanager
@@ -71,12 +83,18 @@ def _savepoint(conn: sqlite3.Connection, path: Path | str) -> Iterator[None]:
         yield
         conn.execute("RELEASE step")
     except BaseException as exc:
+        _keep(conn, {})  # what was read since may have been undone
         with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK TO step")
             conn.execute("RELEASE step")
         if isinstance(exc, sqlite3.Error):
             raise translate(exc, path) from None
         raise
+
+
+def _keep(conn: sqlite3.Connection, kept: dict[str, Any] | None) -> None:
+    if isinstance(conn, Connection):
+        conn.kept = kept
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+from datetime import timedelta
 
 import pytest
 
@@ -16,6 +17,11 @@ from kiosk.ledger.store import connect
 def _as_older_schema(path, version: int) -> None:
     """Turns a new file back into what an older version of toolkiosk wrote."""
     conn = sqlite3.connect(path)
+    if version < 7:
+        conn.execute("DROP INDEX loans_open_member")
+        conn.execute("CREATE INDEX loans_open_member ON loans (library, member_code) WHERE closed_by IS NULL")
+        conn.execute("CREATE INDEX loans_open_due ON loans (due) WHERE closed_by IS NULL")
+        conn.execute("CREATE INDEX loans_closed_at ON loans (closed_at) WHERE member_code IS NOT NULL")
     if version < 6:
         for column in ("reminders_email", "reminders_sms", "forgotten_hlc"):
             conn.execute(f"ALTER TABLE members DROP COLUMN {column}")
@@ -125,6 +131,32 @@ def test_a_file_made_by_schema_5_gets_reminder_preferences_on_the_member_record(
     upgraded = Ledger.open(home)
     assert schema.version(upgraded._conn) == schema.LATEST
     assert upgraded.edit_member("M1", reminders_email=1)["reminders_email"] == 1
+
+
+def test_a_file_made_by_schema_6_counts_open_loans_from_the_index_alone(tmp_path):
+    home = tmp_path / "home"
+    ledger = Ledger.create(home, library="maple", name="Maple")
+    ledger.configure(loan_limit=2)
+    ledger.add_member("M1", "Ana Ruiz", expires="2099-01-01")
+    ledger.accept_waiver("M1")
+    for code in ("T1", "T2", "T3"):
+        ledger.add_tool(code, "Cordless drill")
+    ledger.checkout("M1", ["T1", "T2"])
+    ledger.checkin("T1")
+    ledger.close()
+    _as_older_schema(home / "ledger.db", 6)
+
+    upgraded = Ledger.open(home)
+    assert schema.version(upgraded._conn) == schema.LATEST
+    plan = upgraded._conn.execute(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM loans WHERE library = ? AND member_code = ? AND closed_by IS NULL",
+        ("maple", "M1")).fetchall()
+    assert "COVERING INDEX loans_open_member" in plan[0]["detail"]
+    indexes = {r["name"] for r in upgraded._query("SELECT name FROM sqlite_master WHERE tbl_name = 'loans'")}
+    assert not indexes & {"loans_open_due", "loans_closed_at"}
+    assert [loan["tool_code"] for loan in upgraded.overdue(upgraded.today() + timedelta(days=90))] == ["T2"]
+    upgraded.checkout("M1", ["T3"])
+    assert upgraded.checkout_refusals("M1", ["T1"])[0].reason == "over_limit"
 
 
 def test_a_file_from_a_newer_version_is_refused_not_damaged(tmp_path):
