@@ -24,8 +24,9 @@ from kiosk import __version__
 from kiosk.ledger import clock
 from sync import protocol
 from sync.protocol import ProtocolError, SyncResponse
+from sync.server.answer import answer_body
 from sync.server.errors import Forbidden, ServerError, Unauthorized
-from sync.server.storage import Device, Sighting, Storage
+from sync.server.storage import Device, Sighting, Storage, StoredEvent
 
 
 def create_app(storage: Storage, *, now_ms: Callable[[], int] = clock.wall_ms) -> FastAPI:
@@ -138,11 +139,13 @@ def _sync(storage: Storage, token: str, body: bytes, content_encoding: str | Non
     """A sync request's body in, the answer's body out: authenticated before anything is decoded."""
     device = storage.authenticate(token)
     req = protocol.parse_sync_request(protocol.decode(body, content_encoding))
-    return protocol.encode(_round(storage, device, req, now_ms).to_json(), compress=gzip)
+    return answer_body(*_round(storage, device, req, now_ms), compress=gzip)
 
 
-def _round(storage: Storage, device: Device, req: protocol.SyncRequest, now_ms: Callable[[], int]) -> SyncResponse:
-    """Ingest first, then pull: the kiosk's own new events are acknowledged in the same round."""
+def _round(storage: Storage, device: Device, req: protocol.SyncRequest,
+           now_ms: Callable[[], int]) -> tuple[SyncResponse, list[StoredEvent]]:
+    """Ingest first, then pull: the kiosk's own new events are acknowledged in the same round.
+    The answer's page of events comes apart from the response, as stored (``answer.answer_body``)."""
     if req.library != device.library:
         storage.library(req.library)  # NotFound for a library this server does not have
         raise Forbidden(f"this device belongs to the library {device.library!r}, not {req.library!r}")
@@ -156,12 +159,12 @@ def _round(storage: Storage, device: Device, req: protocol.SyncRequest, now_ms: 
                 default=None)
     storage.seen(device, Sighting(arrived, page.cursors[device.library], req.software_version, offset, req.outbox,
                                   clock_ahead_ms=ahead, clock_fine=ahead is None and offset is not None))
-    return SyncResponse(now_ms(), ingested.acks, ingested.rejected, page.events, page.cursors, page.more,
+    return SyncResponse(now_ms(), ingested.acks, ingested.rejected, [], page.cursors, page.more,
                         page.availability, page.photos_wanted, page.rewound,
-                        device_names=_device_names(storage, device.library, page.events), clock_ahead_ms=ahead)
+                        device_names=_device_names(storage, device.library, page.events), clock_ahead_ms=ahead), page.events
 
 
-def _device_names(storage: Storage, library: str, events: list) -> dict[str, str]:
+def _device_names(storage: Storage, library: str, events: list[StoredEvent]) -> dict[str, str]:
     """The names of the library's kiosks whose events the answer carries, so a kiosk can say
     "Front counter" where it would show a device id."""
     return storage.device_names(library, list({e.device for e in events if e.library == library}))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiosk.ledger import clock
 from kiosk.ledger.events import Event
@@ -34,9 +34,24 @@ class IngestResult:
     clock_ahead_ms: int | None = None                         # the furthest ahead of the refused stamps
 
 
+class StoredEvent(NamedTuple):
+    """An event as the server keeps it, for the wire: its payload is the JSON text ``payload_text`` wrote
+    when the event arrived, passed on as it is instead of being parsed and written again."""
+
+    id: str
+    library: str
+    device: str
+    seq: int
+    hlc: int
+    type: str
+    version: int
+    entity: str
+    payload_text: str
+
+
 @dataclass
 class PullResult:
-    events: list[Event]
+    events: list[StoredEvent]
     cursors: dict[str, int]
     more: bool
     availability: list[dict[str, Any]]

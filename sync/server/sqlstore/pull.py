@@ -7,8 +7,8 @@ from typing import Any
 from kiosk.ledger.events import Event
 from sync import protocol
 from sync.server.errors import NotFound
-from sync.server.sqlstore.core import SQLCore, event_from_row
-from sync.server.storage import Device, PullResult
+from sync.server.sqlstore.core import SQLCore, event_from_row, stored_event
+from sync.server.storage import Device, PullResult, StoredEvent
 
 PHOTOS_WANTED_PER_ROUND = 20
 MAX_SEQ = protocol.MAX_HLC
@@ -29,7 +29,7 @@ class Pull(SQLCore):
                                                            stream_args)}
             if device.library not in heads:
                 raise NotFound(f"no library {device.library!r} on this server")
-            events: list[Event] = []
+            events: list[StoredEvent] = []
             new_cursors: dict[str, int] = {}
             availability: list[dict[str, Any]] = []
             more = rewound = False
@@ -53,7 +53,7 @@ class Pull(SQLCore):
                 else:
                     new_cursors[slug] = heads[slug]
                 budget -= len(rows)
-                events.extend(event_from_row(r) for r in rows)
+                events.extend(stored_event(r) for r in rows)
                 if not own and new_cursors[slug] > cursor:
                     availability += [
                         {"library": slug, "code": r["code"], "status": r["status"], "due_back": r["due_back"],
