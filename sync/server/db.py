@@ -127,6 +127,10 @@ def array_literal(values: Sequence[Any]) -> tuple[str, str]:
 
 class Database:
     postgres = False
+    # transactions worth running at once from one process: SQLite works in this process, under the GIL,
+    # so a second thread only trades the GIL back and forth with the first (CPU, no speed); a PostgreSQL
+    # server works on its own, so as many as the pool has connections
+    concurrency = 1
 
     def read(self) -> contextlib.AbstractContextManager[Tx]:
         raise NotImplementedError
@@ -214,6 +218,7 @@ class PostgresDatabase(Database):
         self._schema = schema_name
         self._pool: queue.LifoQueue = queue.LifoQueue()
         self._slots = threading.Semaphore(pool_size)
+        self.concurrency = pool_size
         self._all: list[Any] = []
         self._lock = threading.Lock()
         with self.write() as tx:

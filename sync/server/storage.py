@@ -77,6 +77,8 @@ class Sighting:
 class Storage(ABC):
     # events stamped further ahead of the server's time than this are refused (a setting)
     max_ahead_ms: int = clock.MAX_DRIFT_MS
+    # sync rounds one server process runs at once; more wait their turn instead of contending for the GIL
+    rounds_at_once: int = 1
 
     # -- who takes part -----------------------------------------------------------------
 
