@@ -38,6 +38,16 @@ class Tx:
         self._cursor.execute(self._sql(sql), tuple(args))
         return self._cursor.fetchall()
 
+    def tuples(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+        """Rows as plain tuples, in the order selected: cheaper to make and to read than rows by name,
+        for a read that goes through many of them."""
+        by_name = self._cursor.row_factory
+        self._cursor.row_factory = _tuple_row() if self._postgres else None
+        try:
+            return self.rows(sql, args)
+        finally:
+            self._cursor.row_factory = by_name
+
     def one(self, sql: str, args: Sequence[Any] = ()) -> Any | None:
         rows = self.rows(sql, args)
         return rows[0] if rows else None
@@ -110,6 +120,12 @@ class Tx:
     @property
     def postgres(self) -> bool:
         return self._postgres
+
+
+def _tuple_row() -> Any:
+    from psycopg.rows import tuple_row
+
+    return tuple_row
 
 
 def placeholders(values: Sequence[Any]) -> str:

@@ -11,7 +11,6 @@ from sync import protocol
 from sync.server.db import Database, Tx
 from sync.server.drift import MAX_AHEAD_MS, MIN_AHEAD_MS
 from sync.server.errors import Invalid, NotFound
-from sync.server.storage import StoredEvent
 
 SERVER_DEVICE = "server:{library}"   # the author of the server's own events in a library
 
@@ -51,11 +50,6 @@ class SQLCore:
 def event_from_row(row: Any) -> Event:
     return Event(row["id"], row["library"], row["device"], row["device_seq"], row["hlc"], row["type"],
                  row["version"], row["entity"], json.loads(row["payload"]))
-
-
-def stored_event(row: Any) -> StoredEvent:
-    return StoredEvent(row["id"], row["library"], row["device"], row["device_seq"], row["hlc"], row["type"],
-                       row["version"], row["entity"], row["payload"])
 
 
 def kept_counts(tx: Tx, library: str, member: str) -> dict[str, Any]:

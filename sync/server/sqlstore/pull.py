@@ -7,7 +7,7 @@ from typing import Any
 from kiosk.ledger.events import Event
 from sync import protocol
 from sync.server.errors import NotFound
-from sync.server.sqlstore.core import SQLCore, event_from_row, stored_event
+from sync.server.sqlstore.core import SQLCore, event_from_row
 from sync.server.storage import Device, PullResult, StoredEvent
 
 PHOTOS_WANTED_PER_ROUND = 20
@@ -15,6 +15,8 @@ MAX_SEQ = protocol.MAX_HLC
 # payload text per page: with every event's envelope a full page stays under the answer's bounds even
 # if it would not compress, however large the page a kiosk asks for (at least one event always goes)
 PAGE_PAYLOAD_BYTES = 2 << 20
+# a page's rows: a StoredEvent's fields, then the event's number in its library's stream
+PAGE_COLUMNS = "id, library, device, device_seq, hlc, type, version, entity, payload, lseq"
 
 
 class Pull(SQLCore):
@@ -42,18 +44,18 @@ class Pull(SQLCore):
                 if budget == 0 or room <= 0:
                     new_cursors[slug], more = cursor, more or cursor < heads[slug]
                     continue
-                rows = tx.rows(
-                    "SELECT * FROM events WHERE library = ? AND lseq > ?"
+                rows = tx.tuples(
+                    f"SELECT {PAGE_COLUMNS} FROM events WHERE library = ? AND lseq > ?"
                     + ("" if own else " AND catalog = 1") + " AND (device <> ? OR device_seq > ?) ORDER BY lseq LIMIT ?",
                     (slug, cursor, device.id, own_above, budget + 1))
                 fitting, room = _fitting(rows[:budget], room, first=not events)
                 if len(fitting) < len(rows):
                     rows, more = fitting, True
-                    new_cursors[slug] = rows[-1]["lseq"] if rows else cursor
+                    new_cursors[slug] = rows[-1][-1] if rows else cursor
                 else:
                     new_cursors[slug] = heads[slug]
                 budget -= len(rows)
-                events.extend(stored_event(r) for r in rows)
+                events.extend(StoredEvent(*r[:-1]) for r in rows)
                 if not own and new_cursors[slug] > cursor:
                     availability += [
                         {"library": slug, "code": r["code"], "status": r["status"], "due_back": r["due_back"],
@@ -71,11 +73,14 @@ class Pull(SQLCore):
         return [(r["lseq"], event_from_row(r)) for r in rows]
 
 
+PAYLOAD = StoredEvent._fields.index("payload_text")
+
+
 def _fitting(rows: list[Any], room: int, *, first: bool) -> tuple[list[Any], int]:
     """The leading rows whose payloads fit in ``room`` bytes (the page's first event always does),
     and the room left."""
     for n, row in enumerate(rows):
-        size = len(row["payload"].encode())
+        size = len(row[PAYLOAD].encode())
         if size > room and not (first and n == 0):
             return rows[:n], room
         room -= size
