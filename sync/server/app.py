@@ -179,13 +179,7 @@ def _round(storage: Storage, device: Device, req: protocol.SyncRequest,
                                   clock_ahead_ms=ahead, clock_fine=ahead is None and offset is not None))
     return SyncResponse(now_ms(), ingested.acks, ingested.rejected, [], page.cursors, page.more,
                         page.availability, page.photos_wanted, page.rewound,
-                        device_names=_device_names(storage, device.library, page.events), clock_ahead_ms=ahead), page.events
-
-
-def _device_names(storage: Storage, library: str, events: list[StoredEvent]) -> dict[str, str]:
-    """The names of the library's kiosks whose events the answer carries, so a kiosk can say
-    "Front counter" where it would show a device id."""
-    return storage.device_names(library, list({e.device for e in events if e.library == library}))
+                        device_names=page.device_names, clock_ahead_ms=ahead), page.events
 
 
 async def _read(request: Request, limit: int = protocol.MAX_BODY_BYTES) -> bytes:

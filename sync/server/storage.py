@@ -57,6 +57,7 @@ class PullResult:
     availability: list[dict[str, Any]]
     photos_wanted: list[str]
     rewound: bool
+    device_names: dict[str, str] = field(default_factory=dict)   # the library's kiosks whose events are here
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,6 @@ class Storage(ABC):
     def devices(self, slug: str | None = None) -> list[dict[str, Any]]:
         """Devices with what they last told of themselves: last_seen_ms, software_version,
         clock_offset_ms, outbox, and events_waiting (the library's head less the device's cursor)."""
-
-    @abstractmethod
-    def device_names(self, slug: str, ids: list[str]) -> dict[str, str]:
-        """The names of these devices of the library, by id (those it has)."""
 
     @abstractmethod
     def seen(self, device: Device, sighting: Sighting) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from kiosk.ledger.events import Event
 from sync import protocol
+from sync.server.db import Tx
 from sync.server.errors import NotFound
 from sync.server.sqlstore.core import SQLCore, event_from_row
 from sync.server.storage import Device, PullResult, StoredEvent
@@ -65,12 +66,24 @@ class Pull(SQLCore):
                                          (slug, cursor, new_cursors[slug]))]
             wanted = [r["sha256"] for r in tx.rows("SELECT sha256 FROM photos_missing WHERE library = ? LIMIT ?",
                                                    (device.library, PHOTOS_WANTED_PER_ROUND))]
-        return PullResult(events, new_cursors, more, availability, wanted, rewound)
+            names = _device_names(tx, device.library, events)
+        return PullResult(events, new_cursors, more, availability, wanted, rewound, names)
 
     def events(self, slug: str, *, after: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
         with self.db.read() as tx:
             rows = tx.rows("SELECT * FROM events WHERE library = ? AND lseq > ? ORDER BY lseq LIMIT ?", (slug, after, limit))
         return [(r["lseq"], event_from_row(r)) for r in rows]
+
+
+def _device_names(tx: Tx, library: str, events: list[StoredEvent]) -> dict[str, str]:
+    """The names of the library's kiosks whose events the page holds, so a kiosk can say "Front counter"
+    where it would show a device id; read with the page, in the same transaction."""
+    ids = sorted({e.device for e in events if e.library == library})
+    if not ids:
+        return {}
+    in_ids, id_args = tx.among(ids)
+    return {r["id"]: r["name"] for r in tx.rows(f"SELECT id, name FROM devices WHERE library = ? AND id {in_ids}",
+                                                 [library, *id_args])}
 
 
 PAYLOAD = StoredEvent._fields.index("payload_text")
