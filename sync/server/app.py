@@ -45,8 +45,8 @@ def create_app(storage: Storage, *, now_ms: Callable[[], int] = clock.wall_ms) -
     app = FastAPI(title="Tool Library Kiosk sync server", version=__version__,
                   description="Sync for tool library kiosks: one POST per round. See sync/protocol.py.")
     app.state.storage = storage
-    # the rounds' own threads, as many as the storage gains from: 200 kiosks at once on 40 threads cost
-    # half again as much CPU per round as on one, in GIL hand-offs
+    # rounds take turns on as many threads as the storage gains from: 200 kiosks at once on Starlette's 40
+    # threads cost half again as much CPU per round on SQLite as on one, for no more rounds a second
     rounds = anyio.CapacityLimiter(storage.rounds_at_once)
 
     @app.exception_handler(ServerError)

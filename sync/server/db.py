@@ -143,9 +143,9 @@ def array_literal(values: Sequence[Any]) -> tuple[str, str]:
 
 class Database:
     postgres = False
-    # transactions worth running at once from one process: SQLite works in this process, under the GIL,
-    # so a second thread only trades the GIL back and forth with the first (CPU, no speed); a PostgreSQL
-    # server works on its own, so as many as the pool has connections
+    # transactions worth running at once from one process: SQLite does its work in this process, under
+    # the GIL, so more threads only contend for it (and each connection re-reads what the others changed);
+    # a PostgreSQL server works on its own, so as many as the pool has connections
     concurrency = 1
 
     def read(self) -> contextlib.AbstractContextManager[Tx]:
