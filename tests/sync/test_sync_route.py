@@ -1,16 +1,21 @@
 """POST /v1/sync is served as a plain route (``app.PlainRoute``): described in /openapi.json as before,
-and every refusal keeps its status and body."""
+and every refusal keeps its status and body; rounds take turns as the storage asks."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
 from sync import protocol
 from sync.client import SyncClient
+from sync.server import app as app_module
+from tests.sync.helpers import ServerThread
 from tests.sync.test_server_api import token
 
 TOKEN_HINT = "send the device token as 'Authorization: Bearer <token>'; enroll with `toolkiosk enroll`"
@@ -82,3 +87,26 @@ def test_an_answer_is_gzipped_only_for_a_kiosk_that_takes_gzip(kiosk, server):
         assert (r.headers.get("content-encoding") == "gzip") is gzipped
         answer = json.loads(gzip.decompress(raw) if gzipped else raw)
         assert [e["id"] for e in answer["events"]] == [e.id for e in other.events()] and answer["more"] is False
+
+
+def test_rounds_take_turns_as_the_storage_asks(storage, monkeypatch):
+    assert storage.rounds_at_once == 1   # SQLite: one at a time (PostgreSQL: its pool's connections)
+    running, most, lock = 0, 0, threading.Lock()
+
+    def slow_round(*args):
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+        return b"{}"
+
+    monkeypatch.setattr(app_module, "_sync", slow_round)
+    with ServerThread(storage) as server, ThreadPoolExecutor(4) as pool:
+        posts = [pool.submit(requests.post, server.url + protocol.SYNC_PATH, data=b"{}", timeout=10,
+                             headers={"Authorization": "Bearer tk_any", "Accept-Encoding": "identity"})
+                 for _ in range(4)]
+        assert [p.result().status_code for p in posts] == [200] * 4
+    assert most == 1
