@@ -38,6 +38,16 @@ class Tx:
         self._cursor.execute(self._sql(sql), tuple(args))
         return self._cursor.fetchall()
 
+    def tuples(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+        """Rows as plain tuples, in the order selected: cheaper to make and to read than rows by name,
+        for a read that goes through many of them."""
+        by_name = self._cursor.row_factory
+        self._cursor.row_factory = _tuple_row() if self._postgres else None
+        try:
+            return self.rows(sql, args)
+        finally:
+            self._cursor.row_factory = by_name
+
     def one(self, sql: str, args: Sequence[Any] = ()) -> Any | None:
         rows = self.rows(sql, args)
         return rows[0] if rows else None
@@ -112,6 +122,12 @@ class Tx:
         return self._postgres
 
 
+def _tuple_row() -> Any:
+    from psycopg.rows import tuple_row
+
+    return tuple_row
+
+
 def placeholders(values: Sequence[Any]) -> str:
     return ",".join("?" * len(values))
 
@@ -127,6 +143,10 @@ def array_literal(values: Sequence[Any]) -> tuple[str, str]:
 
 class Database:
     postgres = False
+    # transactions worth running at once from one process: SQLite does its work in this process, under
+    # the GIL, so more threads only contend for it (and each connection re-reads what the others changed);
+    # a PostgreSQL server works on its own, so as many as the pool has connections
+    concurrency = 1
 
     def read(self) -> contextlib.AbstractContextManager[Tx]:
         raise NotImplementedError
@@ -214,6 +234,7 @@ class PostgresDatabase(Database):
         self._schema = schema_name
         self._pool: queue.LifoQueue = queue.LifoQueue()
         self._slots = threading.Semaphore(pool_size)
+        self.concurrency = pool_size
         self._all: list[Any] = []
         self._lock = threading.Lock()
         with self.write() as tx:

@@ -13,6 +13,7 @@ return and a new overlap always involves a new loan.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -48,10 +49,11 @@ def close_loans(loans: Iterable[Loan], returns: Iterable[Return]) -> None:
     """Gives each loan its earliest closing return among ``returns``, marking the changed ones.
 
     The returns are sorted once and filed by the loan they name or, naming none, by their tool, so a
-    loan meets only the returns that could close it."""
+    loan meets only the returns that could close it; among its tool's, the first after it is found by
+    bisection (a kiosk back after weeks offline brings returns older than many loans of its tools)."""
     naming: dict[tuple[str, str], Return] = {}              # the earliest return naming each loan
     by_tool: dict[tuple[str, str], list[Return]] = {}       # returns naming no loan, earliest first
-    for ret in sorted(returns, key=lambda r: r.key):
+    for ret in sorted(returns, key=_return_key):
         if ret.loan_id is not None:
             naming.setdefault((ret.library, ret.loan_id), ret)
         else:
@@ -61,12 +63,18 @@ def close_loans(loans: Iterable[Loan], returns: Iterable[Return]) -> None:
             continue
         first = naming.get((loan.library, loan.id))
         # the earliest return of its tool after it opened (the tool's returns are in order)
-        after = next((r for r in by_tool.get((loan.library, loan.tool), ()) if r.key > loan.opened), None)
+        of_tool = by_tool.get((loan.library, loan.tool), [])
+        at = bisect_right(of_tool, loan.opened, key=_return_key)
+        after = of_tool[at] if at < len(of_tool) else None
         if after is not None and (first is None or after.key < first.key):
             first = after
         if first is not None and (loan.closed is None or first.key < loan.closed):
             loan.closed, loan.closed_by, loan.closed_at = first.key, first.event_id, first.at
             loan.changed = True
+
+
+def _return_key(ret: Return) -> Key:
+    return ret.key
 
 
 def renew(loan: Loan, due: str, clock: tuple[int, str]) -> None:

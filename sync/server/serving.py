@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 import threading
@@ -74,6 +75,10 @@ def build(args: argparse.Namespace, storage: Storage | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
+        # what the process built to serve (modules, the app, its routes and templates) lives as long as it does:
+        # moved out of the collector's sight, it is no longer walked again and again while rounds make garbage
+        gc.collect()
+        gc.freeze()
         upkeep.start()
         try:
             yield

@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiosk.ledger import clock
 from kiosk.ledger.events import Event
@@ -34,14 +34,30 @@ class IngestResult:
     clock_ahead_ms: int | None = None                         # the furthest ahead of the refused stamps
 
 
+class StoredEvent(NamedTuple):
+    """An event as the server keeps it, for the wire: its payload is the JSON text ``payload_text`` wrote
+    when the event arrived, passed on as it is instead of being parsed and written again."""
+
+    id: str
+    library: str
+    device: str
+    seq: int
+    hlc: int
+    type: str
+    version: int
+    entity: str
+    payload_text: str
+
+
 @dataclass
 class PullResult:
-    events: list[Event]
+    events: list[StoredEvent]
     cursors: dict[str, int]
     more: bool
     availability: list[dict[str, Any]]
     photos_wanted: list[str]
     rewound: bool
+    device_names: dict[str, str] = field(default_factory=dict)   # the library's kiosks whose events are here
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,8 @@ class Sighting:
 class Storage(ABC):
     # events stamped further ahead of the server's time than this are refused (a setting)
     max_ahead_ms: int = clock.MAX_DRIFT_MS
+    # sync rounds one server process runs at once; more wait their turn instead of contending for the GIL
+    rounds_at_once: int = 1
 
     # -- who takes part -----------------------------------------------------------------
 
@@ -112,10 +130,6 @@ class Storage(ABC):
     def devices(self, slug: str | None = None) -> list[dict[str, Any]]:
         """Devices with what they last told of themselves: last_seen_ms, software_version,
         clock_offset_ms, outbox, and events_waiting (the library's head less the device's cursor)."""
-
-    @abstractmethod
-    def device_names(self, slug: str, ids: list[str]) -> dict[str, str]:
-        """The names of these devices of the library, by id (those it has)."""
 
     @abstractmethod
     def seen(self, device: Device, sighting: Sighting) -> None:

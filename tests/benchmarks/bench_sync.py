@@ -30,6 +30,7 @@ from sync import protocol
 from sync.client import PAGE, RequestsTransport, SyncClient, enroll
 from sync.protocol import SyncRequest
 from sync.server import open_storage
+from sync.server.answer import answer_body
 from sync.server.app import _round
 from sync.server.sqlstore.derived import LOAN_COLUMNS
 from tests.sync.helpers import PG_BASE_URL, SERVER_BIN, ServerThread, free_port, pg_reachable, start_server_process
@@ -104,8 +105,7 @@ def _idle_server_ms(storage, device, ledger) -> float:
         started = time.perf_counter()
         parsed = protocol.parse_sync_request(protocol.decode(body, "gzip"))
         storage.authenticate(ledger.meta("sync.token"))
-        answer = _round(storage, device, parsed, lambda: 0)
-        protocol.encode(answer.to_json())
+        answer_body(*_round(storage, device, parsed, lambda: 0), compress=True)
         samples.append((time.perf_counter() - started) * 1000)
     return statistics.median(samples)
 

@@ -24,6 +24,7 @@ class SQLCore:
         self.db = db
         self._now = now_ms
         self.max_ahead_ms = max_ahead_ms
+        self.rounds_at_once = db.concurrency
 
     def _library(self, tx: Tx, slug: str) -> Any:
         row = tx.one("SELECT slug, name, head, server_seq, retention_days FROM libraries WHERE slug = ?", (slug,))

@@ -105,14 +105,6 @@ class Devices(SQLCore):
                            (slug,) if slug else ())
         return [dict(r) for r in rows]
 
-    def device_names(self, slug: str, ids: list[str]) -> dict[str, str]:
-        if not ids:
-            return {}
-        with self.db.read() as tx:
-            in_ids, id_args = tx.among(sorted(ids))
-            rows = tx.rows(f"SELECT id, name FROM devices WHERE library = ? AND id {in_ids}", [slug, *id_args])
-        return {r["id"]: r["name"] for r in rows}
-
     def seen(self, device: Device, sighting: Sighting) -> None:
         with self.db.write(durable=False) as tx:  # a sighting lost in a power cut is told again next round
             tx.run("""UPDATE devices SET last_seen_ms = ?, pulled_lseq = ?, software_version = ?, clock_offset_ms = ?,

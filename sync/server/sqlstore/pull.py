@@ -6,15 +6,18 @@ from typing import Any
 
 from kiosk.ledger.events import Event
 from sync import protocol
+from sync.server.db import Tx
 from sync.server.errors import NotFound
 from sync.server.sqlstore.core import SQLCore, event_from_row
-from sync.server.storage import Device, PullResult
+from sync.server.storage import Device, PullResult, StoredEvent
 
 PHOTOS_WANTED_PER_ROUND = 20
 MAX_SEQ = protocol.MAX_HLC
 # payload text per page: with every event's envelope a full page stays under the answer's bounds even
 # if it would not compress, however large the page a kiosk asks for (at least one event always goes)
 PAGE_PAYLOAD_BYTES = 2 << 20
+# a page's rows: a StoredEvent's fields, then the event's number in its library's stream
+PAGE_COLUMNS = "id, library, device, device_seq, hlc, type, version, entity, payload, lseq"
 
 
 class Pull(SQLCore):
@@ -29,7 +32,7 @@ class Pull(SQLCore):
                                                            stream_args)}
             if device.library not in heads:
                 raise NotFound(f"no library {device.library!r} on this server")
-            events: list[Event] = []
+            events: list[StoredEvent] = []
             new_cursors: dict[str, int] = {}
             availability: list[dict[str, Any]] = []
             more = rewound = False
@@ -42,18 +45,18 @@ class Pull(SQLCore):
                 if budget == 0 or room <= 0:
                     new_cursors[slug], more = cursor, more or cursor < heads[slug]
                     continue
-                rows = tx.rows(
-                    "SELECT * FROM events WHERE library = ? AND lseq > ?"
+                rows = tx.tuples(
+                    f"SELECT {PAGE_COLUMNS} FROM events WHERE library = ? AND lseq > ?"
                     + ("" if own else " AND catalog = 1") + " AND (device <> ? OR device_seq > ?) ORDER BY lseq LIMIT ?",
                     (slug, cursor, device.id, own_above, budget + 1))
                 fitting, room = _fitting(rows[:budget], room, first=not events)
                 if len(fitting) < len(rows):
                     rows, more = fitting, True
-                    new_cursors[slug] = rows[-1]["lseq"] if rows else cursor
+                    new_cursors[slug] = rows[-1][-1] if rows else cursor
                 else:
                     new_cursors[slug] = heads[slug]
                 budget -= len(rows)
-                events.extend(event_from_row(r) for r in rows)
+                events.extend(StoredEvent(*r[:-1]) for r in rows)
                 if not own and new_cursors[slug] > cursor:
                     availability += [
                         {"library": slug, "code": r["code"], "status": r["status"], "due_back": r["due_back"],
@@ -63,7 +66,8 @@ class Pull(SQLCore):
                                          (slug, cursor, new_cursors[slug]))]
             wanted = [r["sha256"] for r in tx.rows("SELECT sha256 FROM photos_missing WHERE library = ? LIMIT ?",
                                                    (device.library, PHOTOS_WANTED_PER_ROUND))]
-        return PullResult(events, new_cursors, more, availability, wanted, rewound)
+            names = _device_names(tx, device.library, events)
+        return PullResult(events, new_cursors, more, availability, wanted, rewound, names)
 
     def events(self, slug: str, *, after: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
         with self.db.read() as tx:
@@ -71,11 +75,25 @@ class Pull(SQLCore):
         return [(r["lseq"], event_from_row(r)) for r in rows]
 
 
+def _device_names(tx: Tx, library: str, events: list[StoredEvent]) -> dict[str, str]:
+    """The names of the library's kiosks whose events the page holds, so a kiosk can say "Front counter"
+    where it would show a device id; read with the page, in the same transaction."""
+    ids = sorted({e.device for e in events if e.library == library})
+    if not ids:
+        return {}
+    in_ids, id_args = tx.among(ids)
+    return {r["id"]: r["name"] for r in tx.rows(f"SELECT id, name FROM devices WHERE library = ? AND id {in_ids}",
+                                                 [library, *id_args])}
+
+
+PAYLOAD = StoredEvent._fields.index("payload_text")
+
+
 def _fitting(rows: list[Any], room: int, *, first: bool) -> tuple[list[Any], int]:
     """The leading rows whose payloads fit in ``room`` bytes (the page's first event always does),
     and the room left."""
     for n, row in enumerate(rows):
-        size = len(row["payload"].encode())
+        size = len(row[PAYLOAD].encode())
         if size > room and not (first and n == 0):
             return rows[:n], room
         room -= size
