@@ -26,16 +26,16 @@ from kiosk.ledger.impact import borrower_tag
 
 T = TypeVar("T")
 _CHUNK = 5000  # ids per query: well under SQLite's limits, few round trips
-_LOAN_EVENTS = ("loan.opened", "loan.returned")
+LOAN_EVENTS = ("loan.opened", "loan.returned")  # what a batch writes in one go
 
 
 def apply_all(conn: sqlite3.Connection, events: Iterable[Event]) -> list[bool]:
     """Applies events already written to the log, inside the caller's transaction; whether each was known."""
     events = list(events)
     with pending.deferring(conn) as later:
-        lending = [e for e in events if e.known and e.type in _LOAN_EVENTS]
+        lending = [e for e in events if e.known and e.type in LOAN_EVENTS]
         lent = _apply_lending(conn, lending, later)
-        known = [True if lent and e.known and e.type in _LOAN_EVENTS else projections.apply(conn, e) for e in events]
+        known = [True if lent and e.known and e.type in LOAN_EVENTS else projections.apply(conn, e) for e in events]
     finish(conn, later)
     return known
 

@@ -21,8 +21,6 @@ from kiosk.ledger import bulk_apply, pending, projections
 from kiosk.ledger.events import EVENT_TYPES, Event
 from kiosk.ledger.impact import borrower_tag
 
-_LOAN_EVENTS = ("loan.opened", "loan.returned")
-
 _COPY_RETURNS = """INSERT INTO returns (event_id, library, tool_code, loan_id, hlc, device, seq, at, condition, note,
         missing_parts)
     SELECT id, library, payload ->> '$.tool', payload ->> '$.loan_id', hlc, device, device_seq, payload ->> '$.at',
@@ -44,7 +42,8 @@ def replay_log(conn: sqlite3.Connection) -> int:
     """Applies the whole log to empty derived tables, inside the caller's transaction; returns the events applied."""
     with pending.deferring(conn) as later:
         lent = _replay_loans(conn, later)
-        where = "" if lent is None else f"WHERE type NOT IN {_LOAN_EVENTS!r}"  # None: a log the shortcut does not fit
+        # None: a log the shortcut does not fit, replayed whole
+        where = "" if lent is None else f"WHERE type NOT IN {bulk_apply.LOAN_EVENTS!r}"
         applied = replay(conn, where, lambda event: projections.apply(conn, event))
     bulk_apply.finish(conn, later)
     return applied + (lent or 0)
@@ -86,7 +85,7 @@ def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | Non
     conn.execute("RELEASE replay_loans")
     conn.execute("""UPDATE events SET applied = NOT applied WHERE type IN (?1, ?2)
                     AND applied <> (version <= CASE type WHEN ?1 THEN ?3 ELSE ?4 END)""",
-                 (*_LOAN_EVENTS, *(EVENT_TYPES[type_][0] for type_ in _LOAN_EVENTS)))
+                 (*bulk_apply.LOAN_EVENTS, *(EVENT_TYPES[type_][0] for type_ in bulk_apply.LOAN_EVENTS)))
     # the loans with renewals: only theirs may stand or fall with the return (the members forgetting
     # their history come after, with the other events, and forget the loans returned before they asked)
     later.renewals.update(r[0] for r in conn.execute(

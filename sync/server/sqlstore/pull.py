@@ -18,6 +18,7 @@ MAX_SEQ = protocol.MAX_HLC
 PAGE_PAYLOAD_BYTES = 2 << 20
 # a page's rows: a StoredEvent's fields, then the event's number in its library's stream
 PAGE_COLUMNS = "id, library, device, device_seq, hlc, type, version, entity, payload, lseq"
+PAYLOAD = StoredEvent._fields.index("payload_text")   # where a page row holds the payload
 
 
 class Pull(SQLCore):
@@ -85,8 +86,6 @@ def _device_names(tx: Tx, library: str, events: list[StoredEvent]) -> dict[str, 
     return {r["id"]: r["name"] for r in tx.rows(f"SELECT id, name FROM devices WHERE library = ? AND id {in_ids}",
                                                  [library, *id_args])}
 
-
-PAYLOAD = StoredEvent._fields.index("payload_text")
 
 
 def _fitting(rows: list[Any], room: int, *, first: bool) -> tuple[list[Any], int]:
