@@ -18,7 +18,7 @@ import json
 import sqlite3
 from typing import Iterable, Iterator, Sequence, TypeVar
 
-from kiosk.ledger import pending, projections
+from kiosk.ledger import pending, projections, rules
 from kiosk.ledger import projections_holds as holds
 from kiosk.ledger.derived import refresh_statuses
 from kiosk.ledger.events import Event
@@ -87,7 +87,7 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
         """INSERT OR IGNORE INTO returns (event_id, library, tool_code, loan_id, hlc, device, seq, at,
                condition, note, missing_parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [(e.id, e.library, e.payload["tool"], e.payload.get("loan_id"), e.hlc, e.device, e.seq, e.payload["at"],
-          e.payload.get("condition", "ok"), e.payload.get("note"), json.dumps(e.payload.get("missing_parts") or []))
+          e.payload.get("condition", "ok"), e.payload.get("note"), _parts_text(e.payload.get("missing_parts")))
          for e in returned])
     later.renewals.update(new_ids)  # renewals seen before their loan
     closers: dict[str, tuple] = {}  # loan id -> its closing return, where that changed
@@ -95,11 +95,14 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
     named: dict[str, tuple] = {}
     for row in _rows(conn, f"SELECT loan_id, {_RETURN} FROM returns WHERE loan_id IN (SELECT value FROM json_each(?))",
                      new_ids):
-        named[row[0]] = min(named.get(row[0], row[1:]), row[1:])
+        ret = row[1:]
+        if row[0] not in named or ret < named[row[0]]:
+            named[row[0]] = ret
     first_opened: dict[pending.Tool, int] = {}
     for e in opened:
         tool = (e.library, e.payload["tool"])
-        first_opened[tool] = min(e.hlc, first_opened.get(tool, e.hlc))
+        if first_opened.get(tool, e.hlc) >= e.hlc:
+            first_opened[tool] = e.hlc
     unnamed: dict[pending.Tool, list[tuple]] = {}
     for chunk in _chunks(sorted(first_opened)):
         for row in conn.execute(
@@ -116,8 +119,9 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
         closer = closing_return(named.get(loan_id), unnamed.get(tool, []), (e.hlc, e.device, e.seq))
         if closer is not None:
             closers[loan_id] = closer
-        since = e.hlc if closer is None else min(e.hlc, closer[0])
-        changed[tool] = min(since, changed.get(tool, since))
+        since = e.hlc if closer is None or closer[0] > e.hlc else closer[0]
+        if changed.get(tool, since) >= since:
+            changed[tool] = since
         new_loans.append((*_loan_row(e), *(closer or _STILL_OUT)))
     # written already closed where this batch closes them: each index entry once, not written and moved
     conn.executemany(
@@ -136,7 +140,8 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
             by_name.setdefault(e.payload["loan_id"], []).append((ret, e))
         else:
             by_tool.setdefault(tool, []).append((ret, e))
-        changed[tool] = min(e.hlc, changed.get(tool, e.hlc))
+        if changed.get(tool, e.hlc) >= e.hlc:
+            changed[tool] = e.hlc
     for tool, since in changed.items():
         later.note_loans(*tool, since)
     older = {loan[0]: loan for loan in _rows(
@@ -178,6 +183,11 @@ def _loan_row(e: Event) -> tuple:
     kept = p.get("borrower") or {}  # what a forgotten borrower left for the impact report: counts, not a person
     return (p["loan_id"], e.library, p["tool"], p.get("member"), e.hlc, e.device, e.seq, p["at"], p["due"],
             kept.get("tag") or borrower_tag(e.library, p.get("member")), kept.get("area"), kept.get("joined"))
+
+
+def _parts_text(parts: list | None) -> str:
+    """Missing parts as the returns table keeps them (``projections``' ``json.dumps(parts or [])``)."""
+    return json.dumps(parts) if parts else "[]"
 
 
 def _forget_if_asked(conn: sqlite3.Connection, loan_ids: list[str]) -> None:
@@ -251,14 +261,15 @@ def _settle_loans(conn: sqlite3.Connection, tools: dict[pending.Tool, int]) -> N
                 UNION ALL SELECT {_SETTLED} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
                     AND l.closed_hlc >= j.value ->> 2
                 UNION ALL SELECT {_SETTLED} FROM json_each(?) j JOIN loans l ON {_TOOL_IS_KEY.format("l")}
-                    AND l.opened_hlc >= j.value ->> 2 AND +l.closed_hlc < j.value ->> 2""", (keys, keys, keys)))
+                    AND l.opened_hlc >= j.value ->> 2 AND +l.closed_hlc < j.value ->> 2""", (keys, keys, keys)), 1, 2)
         unmatched = _by_tool(conn.execute(
             f"""SELECT r.library, r.tool_code, r.event_id, r.loan_id, r.hlc
                 FROM json_each(?) j JOIN returns r ON {_TOOL_IS_KEY.format("r")} AND r.hlc >= j.value ->> 2
                 WHERE NOT EXISTS (SELECT 1 FROM loans l WHERE l.closed_by = r.event_id
-                                  AND l.library = r.library AND l.tool_code = r.tool_code)""", (keys,)))
+                                  AND l.library = r.library AND l.tool_code = r.tool_code)""", (keys,)), 0, 1)
         existing = _by_tool(conn.execute(
-            f"SELECT c.* FROM json_each(?) j JOIN conflicts c ON {_TOOL_IS_KEY.format('c')}", (keys,)))
+            f"SELECT c.* FROM json_each(?) j JOIN conflicts c ON {_TOOL_IS_KEY.format('c')}", (keys,)),
+            1, 3)  # id, library, kind, tool_code, ...
         for tool in chunk:
             projections.settle_loans(conn, *tool, tools[tool], alive.get(tool, []), unmatched.get(tool, []),
                                      existing.get(tool, []))
@@ -270,10 +281,15 @@ _SETTLED = ", ".join(f"l.{c}" for c in ("id", "library", "tool_code", "opened_hl
 _TOOL_IS_KEY = "{0}.library = j.value ->> 0 AND {0}.tool_code = j.value ->> 1"
 
 
-def _by_tool(rows: Iterable[sqlite3.Row]) -> dict[pending.Tool, list[sqlite3.Row]]:
+def _by_tool(rows: Iterable[sqlite3.Row], library: int, tool: int) -> dict[pending.Tool, list[sqlite3.Row]]:
+    """Rows grouped by their tool, found at the positions ``library`` and ``tool`` (a name costs a lookup a row)."""
     grouped: dict[pending.Tool, list[sqlite3.Row]] = {}
     for row in rows:
-        grouped.setdefault((row["library"], row["tool_code"]), []).append(row)
+        key = (row[library], row[tool])
+        if key in grouped:
+            grouped[key].append(row)
+        else:
+            grouped[key] = [row]
     return grouped
 
 
@@ -290,15 +306,28 @@ def _with_holds_set_aside(conn: sqlite3.Connection, tools: dict[pending.Tool, in
 
 
 def _renewals(conn: sqlite3.Connection, loan_ids: set[str]) -> None:
-    """``projections.apply_renewals`` for the loans among ``loan_ids`` that have any renewal: for the others
-    it would write what their row holds already."""
-    renewed: set[str] = set()
+    """``projections.apply_renewals`` for many loans, reading their renewals with one query a chunk and
+    writing only the loans that have any: for the others it would write what their row holds already."""
     for ids in _chunks(sorted(loan_ids)):
-        renewed.update(row[0][len("loan:"):] for row in conn.execute(
-            """SELECT DISTINCT entity FROM events WHERE type = 'loan.renewed'
-               AND entity IN (SELECT 'loan:' || value FROM json_each(?))""", (json.dumps(ids),)))
-    for loan_id in sorted(renewed):
-        projections.apply_renewals(conn, loan_id)
+        standing: dict[str, list[tuple]] = {}   # loan id -> its renewals that stand: (hlc, device, due)
+        for loan_id, hlc, device, due, closed_hlc, closed_device in conn.execute(
+                """SELECT l.id, e.hlc, e.device, e.payload ->> 'due', l.closed_hlc, l.closed_device
+                   FROM json_each(?) j JOIN events e ON e.entity = 'loan:' || j.value AND e.type = 'loan.renewed'
+                   JOIN loans l ON l.id = j.value""", (json.dumps(ids),)):
+            renewals = standing.setdefault(loan_id, [])
+            if rules.renewal_counts((hlc, device), None if closed_hlc is None else (closed_hlc, closed_device)):
+                renewals.append((hlc, device, due))
+        conn.executemany("UPDATE loans SET renewals = ?, due = ? WHERE id = ?",
+                         [(len(renewals), max(renewals)[2], loan_id) for loan_id, renewals in standing.items()
+                          if renewals])
+        void = [loan_id for loan_id, renewals in standing.items() if not renewals]  # back to the due date it opened with
+        conn.executemany(
+            f"UPDATE loans SET renewals = 0, due = ({_OPENED_DUE}) WHERE id = ? AND EXISTS ({_OPENED_DUE})",
+            [(loan_id,) for loan_id in void])
+
+
+_OPENED_DUE = """SELECT payload ->> 'due' FROM events WHERE entity = 'loan:' || loans.id AND type = 'loan.opened'
+                 ORDER BY seq LIMIT 1"""
 
 
 def _chunks(items: list[T]) -> Iterator[list[T]]:

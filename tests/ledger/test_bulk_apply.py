@@ -199,3 +199,24 @@ def test_a_catch_up_of_many_pages_leaves_what_one_by_one_leaves(tmp_path):
     assert loans["L2"]["renewals"] == 1 and loans["L2"]["due"] == "2026-12-09"
     assert loans["L3"]["provisional"] == 1
     assert paged.tool("T1")["status"] == "on_loan"
+
+
+def test_renewals_in_bulk_keep_the_latest_that_stands_and_a_later_return_voids_them(tmp_path):
+    """The latest renewal by its clock sets the due date, not the latest date; a return stamped before a
+    renewal that arrives in a later page voids it, and the loan is due when it was first due again."""
+    timed = [(("open", "L1", "M1", None), 1), (("renew", "L1", "2026-11-16"), 2), (("renew", "L1", "2026-11-09"), 3),
+             (("open", "L4", "M2", None), 4), (("renew", "L4", "2026-11-16"), 10),
+             (("return", "T2", "L4", "ok", (None, [])), 5)]
+    events = [_event(kind, DEVICES[n % 2], n + 1, (1 << 40) + hlc) for n, (kind, hlc) in enumerate(timed)]
+    single, paged = _two_copies(tmp_path)
+    for event in events:
+        single.apply_sync(SyncBatch(acks={}, events=[event], meta={}))
+    single.rebuild(one_by_one=True)
+    paged.apply_sync(SyncBatch(acks={}, events=events[:5], meta={}))
+    before = {loan["id"]: loan for loan in paged.loans(open_only=False)}
+    assert (before["L4"]["renewals"], before["L4"]["due"]) == (1, "2026-11-16")
+    paged.apply_sync(SyncBatch(acks={}, events=events[5:], meta={}))
+    assert paged.projection_snapshot() == single.projection_snapshot()
+    loans = {loan["id"]: loan for loan in paged.loans(open_only=False)}
+    assert (loans["L1"]["renewals"], loans["L1"]["due"]) == (2, "2026-11-09")
+    assert (loans["L4"]["renewals"], loans["L4"]["due"]) == (0, "2026-12-01")

@@ -1,0 +1,40 @@
+"""What a body's shape check counts: values and brackets of the JSON, never what its strings hold."""
+
+import json
+
+import pytest
+
+from sync import bounded
+
+SMALL = bounded.Bounds(body_bytes=1 << 20, json_bytes=1 << 20, depth=3, elements=10)
+# the same text without and with an escaped quote: strings are found two ways, and both must agree
+QUOTES = ["plain", 'a "quoted" word']
+
+
+@pytest.mark.parametrize("word", QUOTES)
+def test_commas_and_brackets_in_text_are_not_values(word):
+    text = f"{word}, " * 200 + "[[[[{{{{" + "]]}}" * 50
+    body = json.dumps({"note": text, "tags": [text, text]}).encode()
+    assert bounded.decode(body, None, SMALL) == {"note": text, "tags": [text, text]}
+
+
+@pytest.mark.parametrize("word", QUOTES)
+def test_too_many_values_are_refused_whatever_the_text_beside_them(word):
+    body = json.dumps({"note": word, "values": list(range(10))}).encode()
+    with pytest.raises(bounded.BodyRefused) as refused:
+        bounded.decode(body, None, SMALL)
+    assert refused.value.status == 413 and "values" in refused.value.message
+
+
+@pytest.mark.parametrize("word", QUOTES)
+def test_nesting_too_deep_is_refused_whatever_the_text_beside_it(word):
+    body = json.dumps({"note": word, "deep": [[[1]]]}).encode()
+    with pytest.raises(bounded.BodyRefused) as refused:
+        bounded.decode(body, None, SMALL)
+    assert refused.value.status == 422
+
+
+def test_a_string_that_never_ends_is_not_json():
+    with pytest.raises(bounded.BodyRefused) as refused:
+        bounded.decode(b'{"note": "open, [[[', None, SMALL)
+    assert refused.value.status == 400
