@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterator
 
@@ -189,7 +190,9 @@ def _rows_only(home: Path, events: list[Event]) -> float:
 
 def loan_heavy_events(device: str, library: str, count: int, start_hlc: int, tools: int = 500) -> list[Event]:
     """A library's busy season: its tools and members, then loans and returns going round the
-    same tools (so each tool's history grows), some renewed, a third of the returns naming no loan."""
+    same tools (so each tool's history grows), some renewed, a third of the returns naming no loan.
+    Each round of the tools takes a day, as the loans' dates say: the impact report's index is kept
+    by date, and a season of loans all dated one day would spread its writes as an index by tool does."""
     events: list[Event] = []
 
     def add(type_: str, entity: str, payload: dict) -> None:
@@ -203,20 +206,23 @@ def loan_heavy_events(device: str, library: str, count: int, start_hlc: int, too
     out: dict[str, str] = {}
     turn = 0
     while len(events) < count:
-        tool = f"HEAVY-T{turn % tools}"
+        tool, day = f"HEAVY-T{turn % tools}", SEASON_START + timedelta(days=turn // tools)
         if tool in out:
             loan = out.pop(tool)
             if turn % 7 == 0:
-                add("loan.renewed", f"loan:{loan}", {"loan_id": loan, "due": "2026-12-15"})
+                add("loan.renewed", f"loan:{loan}", {"loan_id": loan, "due": (day + timedelta(days=14)).isoformat()})
             add("loan.returned", f"tool:{tool}", {"tool": tool, "loan_id": loan if turn % 3 else None, "condition": "ok",
-                                                  "note": None, "missing_parts": [], "at": "2026-11-21"})
+                                                  "note": None, "missing_parts": [], "at": day.isoformat()})
         else:
             loan = uuid7()
             add("loan.opened", f"loan:{loan}", {"loan_id": loan, "tool": tool, "member": f"HEAVY-M{turn % tools}",
-                                                "due": "2026-12-01", "at": "2026-11-20"})
+                                                "due": (day + timedelta(days=7)).isoformat(), "at": day.isoformat()})
             out[tool] = loan
         turn += 1
     return events[:count]
+
+
+SEASON_START = date(2026, 3, 2)
 
 
 @dataclass
