@@ -100,7 +100,9 @@ def _close_loans(conn: sqlite3.Connection, later: pending.Pending) -> int:
     named: dict[str, tuple] = {}
     unnamed: dict[pending.Tool, list[tuple]] = {}
     returns: list[tuple] = []
-    for event_id, library, tool, loan_id, hlc, device, seq, at, condition, note in conn.execute(
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: every loan and return read by position, not by name
+    for event_id, library, tool, loan_id, hlc, device, seq, at, condition, note in cursor.execute(
             "SELECT event_id, library, tool_code, loan_id, hlc, device, seq, at, condition, note FROM returns"):
         ret = (hlc, device, seq, event_id, at, condition, note)
         returns.append((event_id, library, tool))
@@ -116,7 +118,7 @@ def _close_loans(conn: sqlite3.Connection, later: pending.Pending) -> int:
     spans: dict[pending.Tool, list[tuple]] = {}   # tool -> (opened, closed) keys of its loans
     closing: set[tuple] = set()                   # (return, library, tool): returns that closed a loan of their tool
     loans = 0
-    for loan_id, library, tool, hlc, device, seq in conn.execute(
+    for loan_id, library, tool, hlc, device, seq in cursor.execute(
             "SELECT id, library, tool_code, opened_hlc, opened_device, opened_seq FROM loans"):
         loans += 1
         opened, others = (hlc, device, seq), unnamed.get((library, tool))
