@@ -37,6 +37,7 @@ from typing import Any, Callable, Protocol
 
 from kiosk import __version__
 from kiosk.ledger import Event, Ledger, SyncBatch
+from kiosk.ledger.bulk_apply import collector_paused
 from kiosk.ledger.errors import LedgerError
 from sync import failpoints, protocol
 from sync.protocol import PROTOCOL, ProtocolError, SyncRequest, SyncResponse
@@ -278,16 +279,17 @@ class SyncClient:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as pool:
             try:
                 for _ in range(max(1, max_rounds)):
-                    sent = self._read(ahead.result() if ahead is not None
-                                      else self._send(server, token, *self._next_request()))
+                    fetched = ahead.result() if ahead is not None else self._send(server, token, *self._next_request())
                     ahead = None
-                    answer = sent.answer
-                    if self._grows and answer.more:
-                        self.page = min(protocol.MAX_PAGE, self.page * 2)
-                    if answer.more and not (sent.events or answer.rewound or sent.resend_position is not None
-                                            or self._sendable(1)):
-                        ahead = pool.submit(self._send, server, token, self._request([], answer.cursors), [], None)
-                    self._apply(sent, report)
+                    with collector_paused():
+                        sent = self._read(fetched)
+                        answer = sent.answer
+                        if self._grows and answer.more:
+                            self.page = min(protocol.MAX_PAGE, self.page * 2)
+                        if answer.more and not (sent.events or answer.rewound or sent.resend_position is not None
+                                                or self._sendable(1)):
+                            ahead = pool.submit(self._send, server, token, self._request([], answer.cursors), [], None)
+                        self._apply(sent, report)
                     if not (answer.more or answer.rewound or self.ledger.meta(META_RESEND) or self._sendable(1)):
                         break
                 self._photos(server, token, answer.photos_wanted, report)

@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any, Iterator
 
 from kiosk.ledger import log_replay, projections, schema
+from kiosk.ledger.bulk_apply import collector_paused
 from kiosk.ledger.checkpoint import Checkpointer
 from kiosk.ledger.core import LedgerCore
 from kiosk.ledger.store import write_transaction
@@ -27,7 +28,7 @@ class Upkeep(LedgerCore):
 
         Each tool's conflicts, status and search entry are worked out once, at the end; ``one_by_one``
         works them out after every event instead, as single writes do: the reference the bulk path is checked against."""
-        with self._lock, write_transaction(self._conn, self.path), _large_cache(self._conn):
+        with self._lock, write_transaction(self._conn, self.path), _large_cache(self._conn), collector_paused():
             return self._replay(one_by_one=one_by_one)
 
     def adopt_device_id(self, device_id: str) -> int:

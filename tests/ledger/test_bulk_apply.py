@@ -11,14 +11,16 @@ rebuilt both in bulk and event by event.
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from kiosk.ledger import Event, Ledger, SyncBatch
+from kiosk.ledger import Event, Ledger, SyncBatch, bulk_apply
 
 LIBRARY = "maple"
 DEVICES = ["DEVAAAAAAAAA", "DEVBBBBBBBBB", "DEVCCCCCCCCC"]
@@ -220,3 +222,20 @@ def test_renewals_in_bulk_keep_the_latest_that_stands_and_a_later_return_voids_t
     loans = {loan["id"]: loan for loan in paged.loans(open_only=False)}
     assert (loans["L1"]["renewals"], loans["L1"]["due"]) == (2, "2026-11-09")
     assert (loans["L4"]["renewals"], loans["L4"]["due"]) == (0, "2026-12-01")
+
+
+def test_the_collector_is_held_off_only_while_a_batch_is_applied():
+    assert gc.isenabled()
+    with bulk_apply.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), bulk_apply.collector_paused():
+        raise RuntimeError("a batch refused half way")
+    assert gc.isenabled()
+    gc.disable()  # whoever turned it off before keeps it off
+    try:
+        with bulk_apply.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
