@@ -170,8 +170,8 @@ def _rows_only(home: Path, events: list[Event]) -> float:
         start, size = start + size, min(size * 2, protocol.MAX_PAGE)
     started = time.perf_counter()
     for page in pages:
-        batch = [Event.from_wire(w) for w in page]
-        with kiosk.batch():
+        with bulk_apply.collector_paused(), kiosk.batch():  # as the client reads and applies a page
+            batch = [Event.from_wire(w) for w in page]
             bulk_apply.insert_events(kiosk._conn, batch)
             kiosk._conn.executemany(
                 """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq,
