@@ -238,17 +238,6 @@ class _Sent:
     bytes_up: int
 
 
-@dataclass(frozen=True)
-class _Round:
-    """A request sent and its answer, read and checked, not applied yet."""
-
-    events: list[Event]
-    resend_position: str | None
-    answer: SyncResponse
-    bytes_up: int
-    bytes_down: int
-
-
 class SyncClient:
     def __init__(self, ledger: Ledger, *, transport: Transport | None = None, batch: int = BATCH,
                  page: int | None = None):
@@ -279,17 +268,16 @@ class SyncClient:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as pool:
             try:
                 for _ in range(max(1, max_rounds)):
-                    fetched = ahead.result() if ahead is not None else self._send(server, token, *self._next_request())
+                    sent = ahead.result() if ahead is not None else self._send(server, token, *self._next_request())
                     ahead = None
                     with collector_paused():
-                        sent = self._read(fetched)
-                        answer = sent.answer
+                        answer = self._read(sent.reply)
                         if self._grows and answer.more:
                             self.page = min(protocol.MAX_PAGE, self.page * 2)
                         if answer.more and not (sent.events or answer.rewound or sent.resend_position is not None
                                                 or self._sendable(1)):
                             ahead = pool.submit(self._send, server, token, self._request([], answer.cursors), [], None)
-                        self._apply(sent, report)
+                        self._apply(sent, answer, report)
                     if not (answer.more or answer.rewound or self.ledger.meta(META_RESEND) or self._sendable(1)):
                         break
                 self._photos(server, token, answer.photos_wanted, report)
@@ -333,19 +321,18 @@ class SyncClient:
         return _Sent(events, next_position, reply, len(body))
 
     @staticmethod
-    def _read(sent: _Sent) -> _Round:
-        """The answer of a request sent, checked; a SyncError when it is not one this kiosk can apply."""
+    def _read(reply: Reply) -> SyncResponse:
+        """An answer, checked; a SyncError when it is not one this kiosk can apply."""
         try:
-            answer = protocol.parse_sync_response(_answer(sent.reply))
+            return protocol.parse_sync_response(_answer(reply))
         except ProtocolError as exc:
             raise ServerFailed(exc.message) from None
-        return _Round(sent.events, sent.resend_position, answer, sent.bytes_up, len(sent.reply.body))
 
-    def _apply(self, sent: _Round, report: SyncReport) -> None:
-        answer, events, next_position = sent.answer, sent.events, sent.resend_position
+    def _apply(self, sent: _Sent, answer: SyncResponse, report: SyncReport) -> None:
+        events, next_position = sent.events, sent.resend_position
         report.requests += 1
         report.bytes_up += sent.bytes_up
-        report.bytes_down += sent.bytes_down
+        report.bytes_down += len(sent.reply.body)
         failpoints.reach("client.before_apply")
         skip = quarantined(self.ledger)
         for rejection in answer.rejected:

@@ -105,7 +105,7 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
         """INSERT OR IGNORE INTO returns (event_id, library, tool_code, loan_id, hlc, device, seq, at,
                condition, note, missing_parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [(e.id, e.library, e.payload["tool"], e.payload.get("loan_id"), e.hlc, e.device, e.seq, e.payload["at"],
-          e.payload.get("condition", "ok"), e.payload.get("note"), _parts_text(e.payload.get("missing_parts")))
+          e.payload.get("condition", "ok"), e.payload.get("note"), projections.parts_text(e.payload.get("missing_parts")))
          for e in returned])
     later.renewals.update(new_ids)  # renewals seen before their loan
     closers: dict[str, tuple] = {}  # loan id -> its closing return, where that changed
@@ -201,11 +201,6 @@ def _loan_row(e: Event) -> tuple:
     kept = p.get("borrower") or {}  # what a forgotten borrower left for the impact report: counts, not a person
     return (p["loan_id"], e.library, p["tool"], p.get("member"), e.hlc, e.device, e.seq, p["at"], p["due"],
             kept.get("tag") or borrower_tag(e.library, p.get("member")), kept.get("area"), kept.get("joined"))
-
-
-def _parts_text(parts: list | None) -> str:
-    """Missing parts as the returns table keeps them (``projections``' ``json.dumps(parts or [])``)."""
-    return json.dumps(parts) if parts else "[]"
 
 
 def _forget_if_asked(conn: sqlite3.Connection, loan_ids: list[str]) -> None:

@@ -141,9 +141,7 @@ def _close_loans(conn: sqlite3.Connection, later: pending.Pending) -> int:
 
 def _missing_parts(stored: str | None) -> str:
     """A return's missing parts as ``projections`` stores them, from the payload's JSON of them."""
-    if stored is None or stored == "[]":
-        return "[]"
-    return json.dumps(json.loads(stored) or [])
+    return "[]" if stored is None or stored == "[]" else projections.parts_text(json.loads(stored))
 
 
 def _overlap(keys: list[tuple]) -> bool:

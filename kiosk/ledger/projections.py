@@ -206,13 +206,18 @@ def apply_renewals(conn: sqlite3.Connection, loan_id: str) -> None:
                          (json.loads(opened["payload"])["due"], loan_id))
 
 
+def parts_text(parts: list | None) -> str:
+    """A return's missing parts as the returns table keeps them: a JSON list, empty when none."""
+    return json.dumps(parts) if parts else "[]"
+
+
 def _loan_returned(conn: sqlite3.Connection, event: Event) -> None:
     p = event.payload
     conn.execute(
         """INSERT OR IGNORE INTO returns (event_id, library, tool_code, loan_id, hlc, device, seq, at,
                condition, note, missing_parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (event.id, event.library, p["tool"], p.get("loan_id"), event.hlc, event.device, event.seq, p["at"],
-         p.get("condition", "ok"), p.get("note"), json.dumps(p.get("missing_parts") or [])),
+         p.get("condition", "ok"), p.get("note"), parts_text(p.get("missing_parts"))),
     )
     ret = {"event_id": event.id, "hlc": event.hlc, "device": event.device, "seq": event.seq, "at": p["at"],
            "condition": p.get("condition", "ok"), "note": p.get("note")}
