@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from operator import itemgetter
 from typing import Any, Callable
 
 from kiosk.ledger import clock, pending, projections_holds as holds, projections_repairs as repairs
@@ -341,11 +342,12 @@ def settle_loans(conn: sqlite3.Connection, library: str, tool: str, since_hlc: i
     """The tool's loan conflicts and provisional flags, from its loans open at ``since_hlc``, its returns
     from then on that closed none of its loans, and the conflicts it has now."""
     alive_ids = {loan["id"] for loan in alive}
-    ordered = sorted(alive, key=_opened_key)
+    # in opening order, each loan's keys read once rather than once for every loan after it
+    spans = sorted(((_opened_key(loan), _closed_key(loan), loan) for loan in alive), key=itemgetter(0))
     found: dict[str, tuple] = {}
-    for i, first in enumerate(ordered):
-        for second in ordered[i + 1:]:
-            if _closed_key(first) is not None and _closed_key(first) <= _opened_key(second):
+    for i, (_, closed, first) in enumerate(spans):
+        for opened, _, second in spans[i + 1:]:
+            if closed is not None and closed <= opened:
                 break  # loans are in opening order: none after this one overlaps `first` either
             found[f"double:{first['id']}:{second['id']}"] = (
                 "double_checkout", first["id"], second["id"], None, second["opened_hlc"])

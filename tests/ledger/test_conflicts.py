@@ -71,3 +71,37 @@ def test_a_server_reported_conflict_gives_the_same_tables_in_any_arrival_order(t
     assert all(s == snapshots[0] for s in snapshots)
     [conflict] = snapshots[0]["conflicts"]
     assert conflict[0] == "double:A:B"
+
+
+def test_loans_out_at_once_stay_a_conflict_once_both_are_back_and_a_loan_back_first_makes_none(tmp_path, stocked_ledger):
+    from kiosk.ledger import Ledger
+
+    stamp = int(stocked_ledger.meta("hlc"))
+
+    def event(type_, device, seq, hlc, payload):
+        entity = f"tool:{payload['tool']}" if type_ == "loan.returned" else f"loan:{payload['loan_id']}"
+        return Event(uuid7(), "maple", device, seq, stamp + hlc, type_, 1, entity, payload)
+
+    def lent(device, loan, tool, member, hlc):
+        return event("loan.opened", device, 1, hlc, {"loan_id": loan, "tool": tool, "member": member,
+                                                     "due": "2026-11-30", "at": "2026-11-20"})
+
+    def back(device, loan, tool, hlc):
+        return event("loan.returned", device, 2, hlc, {"tool": tool, "loan_id": loan, "condition": "ok",
+                                                       "at": "2026-11-21"})
+
+    # T1: A is returned after B went out, so both were out at once; T2: C was back before D went out
+    events = [lent("KIOSKA", "A", "T1", "M1", 10), lent("KIOSKB", "B", "T1", "M2", 20), back("KIOSKA", "A", "T1", 30),
+              back("KIOSKB", "B", "T1", 40), lent("KIOSKC", "C", "T2", "M1", 10), back("KIOSKC", "C", "T2", 20),
+              lent("KIOSKD", "D", "T2", "M2", 25)]
+    one_by_one = Ledger.create(tmp_path / "one-by-one", library="maple", name="Maple")
+    one_by_one.apply_sync(SyncBatch(acks={}, events=stocked_ledger.events(), meta={}))
+    stocked_ledger.apply_sync(SyncBatch(acks={}, events=events, meta={}))
+    for e in events:
+        one_by_one.apply_sync(SyncBatch(acks={}, events=[e], meta={}))
+    for replica in (stocked_ledger, one_by_one):
+        [conflict] = replica.conflicts()
+        assert conflict["kind"] == "double_checkout" and conflict["tool_code"] == "T1"
+        assert [loan["id"] for loan in conflict["loans"]] == ["A", "B"]
+        assert all(loan["closed_by"] for loan in conflict["loans"])
+        assert replica.loan("D")["provisional"] == 0 and replica.tool("T2")["status"] == "on_loan"
