@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from sync import bounded
 
@@ -38,3 +39,15 @@ def test_a_string_that_never_ends_is_not_json():
     with pytest.raises(bounded.BodyRefused) as refused:
         bounded.decode(b'{"note": "open, [[[', None, SMALL)
     assert refused.value.status == 400
+
+
+_TEXT = st.text(alphabet=',[]{}"\\\n :aé')   # what could be mistaken for the JSON's own marks
+_JSON = st.recursive(st.none() | st.integers() | _TEXT,
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4), max_leaves=25)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON, st.booleans())
+def test_the_marks_outside_strings_are_found_as_the_full_pattern_finds_them(value, ascii_only):
+    data = json.dumps(value, ensure_ascii=ascii_only).encode()
+    assert bounded._outside_strings(data) == bounded._STRING.sub(b"", data).translate(None, bounded._NOT_MARKS)
