@@ -162,8 +162,10 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
             changed[tool] = e.hlc
     for tool, since in changed.items():
         later.note_loans(*tool, since)
+    # (most loans a catch-up's returns name were opened in the same batch: those are not looked up)
     older = {loan[0]: loan for loan in _rows(
-        conn, f"SELECT {_LOAN} FROM loans WHERE id IN (SELECT value FROM json_each(?))", list(by_name)) if loan[0] not in fresh}
+        conn, f"SELECT {_LOAN} FROM loans WHERE id IN (SELECT value FROM json_each(?))",
+        [loan_id for loan_id in by_name if loan_id not in fresh])}
     # loans a return naming none may close: those of its tool still open, or closed after it
     unnamed_since = {tool: min(ret[0] for ret, _ in rets) for tool, rets in by_tool.items()}
     for chunk in _chunks(sorted(unnamed_since)):
