@@ -25,7 +25,8 @@ _COPY_RETURNS = """INSERT INTO returns (event_id, library, tool_code, loan_id, h
         missing_parts)
     SELECT id, library, payload ->> '$.tool', payload ->> '$.loan_id', hlc, device, device_seq, payload ->> '$.at',
         CASE WHEN json_type(payload, '$.condition') IS NULL THEN 'ok' ELSE payload ->> '$.condition' END,
-        payload ->> '$.note', missing_parts(payload -> '$.missing_parts')
+        payload ->> '$.note', CASE WHEN coalesce(payload -> '$.missing_parts', '[]') = '[]' THEN '[]'  -- most: no
+            ELSE missing_parts(payload -> '$.missing_parts') END                                        -- call to Python
     FROM events WHERE type = 'loan.returned' AND version <= ? ORDER BY seq"""
 
 # what a forgotten borrower left in the opening for the impact report, else the member's own key
