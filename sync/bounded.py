@@ -3,8 +3,8 @@ element count, each checked before Python builds a single object from the JSON.
 
 ``json.loads`` recurses once per nesting level (``[`` x 100000 ends in RecursionError) and
 builds every element it reads (a 32 MiB array of zeros is ~16 million objects), so both are
-measured on the bytes first, with C-speed scans: strings are blanked out, then the innermost
-brackets are peeled off once per allowed level.
+measured on the bytes first, with C-speed scans: the commas and brackets outside strings are picked
+out, then the innermost brackets are peeled off once per allowed level.
 """
 
 from __future__ import annotations

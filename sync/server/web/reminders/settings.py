@@ -9,7 +9,6 @@ sample before anything is stored.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from jinja2 import TemplateError
