@@ -2,8 +2,8 @@
 
 Loans and returns are most of any library's log, so they never pass through
 Python one by one: SQLite copies them from the stored payloads into their
-tables, Python reads back only their keys to work out which return closes
-which loan (``projections``' rule), and the closed loans are marked in one go.
+tables, each loan with the return that closes it (``projections``' rule), and
+Python reads back only their keys to find the tools whose loans overlapped.
 Every other event follows in arrival order as ``bulk_apply`` applies a batch.
 ``tests/ledger/test_bulk_apply.py`` holds this to the tables the
 event-by-event rules give.
@@ -29,14 +29,37 @@ _COPY_RETURNS = """INSERT INTO returns (event_id, library, tool_code, loan_id, h
             ELSE missing_parts(payload -> '$.missing_parts') END                                        -- call to Python
     FROM events WHERE type = 'loan.returned' AND version <= ? ORDER BY seq"""
 
-# what a forgotten borrower left in the opening for the impact report, else the member's own key
-_COPY_LOANS = """INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq,
-        opened_at, due, borrower_tag, borrower_area, borrower_joined)
-    SELECT payload ->> '$.loan_id', library, payload ->> '$.tool', payload ->> '$.member', hlc, device, device_seq,
-        payload ->> '$.at', payload ->> '$.due',
-        coalesce(nullif(payload ->> '$.borrower.tag', ''), borrower_tag(library, payload ->> '$.member')),
-        payload ->> '$.borrower.area', payload ->> '$.borrower.joined'
-    FROM events WHERE type = 'loan.opened' AND version <= ? ORDER BY seq"""
+# what a forgotten borrower left in the opening for the impact report, else the member's own key; and the
+# return that closes the loan (``projections``' rule): the earlier of the earliest return naming it and
+# the first return of its tool naming no loan after it opened, each found through an index made for the
+# copy (``_CLOSER_INDEXES``)
+_COPY_LOANS = """WITH opening AS (
+        SELECT payload ->> '$.loan_id' AS id, library, payload ->> '$.tool' AS tool, payload ->> '$.member' AS member,
+            hlc, device, device_seq AS seq, payload ->> '$.at' AS at, payload ->> '$.due' AS due,
+            payload ->> '$.borrower.tag' AS tag, payload ->> '$.borrower.area' AS area,
+            payload ->> '$.borrower.joined' AS joined, seq AS arrival
+        FROM events WHERE type = 'loan.opened' AND version <= ?),
+    candidate AS (
+        SELECT o.*,
+            (SELECT event_id FROM returns WHERE loan_id = o.id ORDER BY hlc, device, seq LIMIT 1) AS named,
+            (SELECT event_id FROM returns WHERE library = o.library AND tool_code = o.tool AND loan_id IS NULL
+                AND (hlc, device, seq) > (o.hlc, o.device, o.seq) ORDER BY hlc, device, seq LIMIT 1) AS unnamed
+        FROM opening o)
+    INSERT INTO loans (id, library, tool_code, member_code, opened_hlc, opened_device, opened_seq, opened_at, due,
+        borrower_tag, borrower_area, borrower_joined, closed_hlc, closed_device, closed_seq, closed_by, closed_at,
+        return_condition, return_note)
+    SELECT o.id, o.library, o.tool, o.member, o.hlc, o.device, o.seq, o.at, o.due,
+        coalesce(nullif(o.tag, ''), borrower_tag(o.library, o.member)), o.area, o.joined,
+        c.hlc, c.device, c.seq, c.event_id, c.at, c.condition, c.note
+    FROM candidate o LEFT JOIN returns n ON n.event_id = o.named LEFT JOIN returns u ON u.event_id = o.unnamed
+    LEFT JOIN returns c ON c.event_id = CASE WHEN u.event_id IS NULL THEN n.event_id
+        WHEN n.event_id IS NULL THEN u.event_id
+        WHEN (n.hlc, n.device, n.seq) < (u.hlc, u.device, u.seq) THEN n.event_id ELSE u.event_id END
+    ORDER BY o.arrival"""
+_CLOSER_INDEXES = {
+    "replay_named": "returns (loan_id, hlc, device, seq) WHERE loan_id IS NOT NULL",
+    "replay_unnamed": "returns (library, tool_code, hlc, device, seq) WHERE loan_id IS NULL",
+}
 
 
 def replay_log(conn: sqlite3.Connection) -> int:
@@ -66,23 +89,29 @@ def replay(conn: sqlite3.Connection, where: str, apply: Callable[[Event], bool])
 
 
 def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | None:
-    """Every loan with the return that closes it: for each loan the earliest return naming it, or the
-    earliest return of its tool naming no loan after it opened. None, writing nothing, for a log where
-    two openings share a loan id or a return names an empty one: the event-by-event rules decide those."""
+    """Every return, and every loan with the return that closes it; returns how many loan events were
+    applied. None, writing nothing, for a log where two openings share a loan id or a return names an
+    empty one: the event-by-event rules decide those."""
     conn.create_function("borrower_tag", 2, functools.lru_cache(maxsize=65536)(borrower_tag), deterministic=True)
     conn.create_function("missing_parts", 1, _missing_parts, deterministic=True)
     conn.execute("SAVEPOINT replay_loans")
     try:
         with _indexes_later(conn, ("loans", "returns")):
-            conn.execute(_COPY_RETURNS, (EVENT_TYPES["loan.returned"][0],))
-            conn.execute(_COPY_LOANS, (EVENT_TYPES["loan.opened"][0],))
+            returns = conn.execute(_COPY_RETURNS, (EVENT_TYPES["loan.returned"][0],)).rowcount
             if conn.execute("SELECT 1 FROM returns WHERE loan_id = '' LIMIT 1").fetchone():
                 raise sqlite3.IntegrityError("a return names an empty loan id")
-            closed = _close_loans(conn, later)
+            for name, on in _CLOSER_INDEXES.items():
+                conn.execute(f"CREATE INDEX {name} ON {on}")
+            try:
+                loans = conn.execute(_COPY_LOANS, (EVENT_TYPES["loan.opened"][0],)).rowcount
+            finally:
+                for name in _CLOSER_INDEXES:
+                    conn.execute(f"DROP INDEX IF EXISTS {name}")
     except sqlite3.IntegrityError:  # a loan id opened twice (the loans' key), or named empty
         conn.execute("ROLLBACK TO replay_loans")
         conn.execute("RELEASE replay_loans")
         return None
+    _note_lending(conn, later)
     conn.execute("RELEASE replay_loans")
     conn.execute("""UPDATE events SET applied = NOT applied WHERE type IN (?1, ?2)
                     AND applied <> (version <= CASE type WHEN ?1 THEN ?3 ELSE ?4 END)""",
@@ -92,64 +121,39 @@ def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | Non
     later.renewals.update(r[0] for r in conn.execute(
         """SELECT DISTINCT substr(e.entity, 6) FROM events e JOIN loans l ON l.id = substr(e.entity, 6)
            WHERE e.type = 'loan.renewed'"""))
-    return closed
+    return loans + returns
 
 
-def _close_loans(conn: sqlite3.Connection, later: pending.Pending) -> int:
-    """Marks every loan closed by its return, and notes every tool lent or returned; returns how many
-    loan events were applied."""
-    named: dict[str, tuple] = {}
-    unnamed: dict[pending.Tool, list[tuple]] = {}
-    returns: list[tuple] = []
+def _note_lending(conn: sqlite3.Connection, later: pending.Pending) -> None:
+    """Notes every tool lent or returned for its conflicts and status, and which need none worked out:
+    those whose loans never overlapped and whose returns each closed one of them."""
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: every loan and return read by position, not by name
-    for event_id, library, tool, loan_id, hlc, device, seq, at, condition, note in cursor.execute(
-            "SELECT event_id, library, tool_code, loan_id, hlc, device, seq, at, condition, note FROM returns"):
-        ret = (hlc, device, seq, event_id, at, condition, note)
-        returns.append((event_id, library, tool))
-        if loan_id:
-            earlier = named.get(loan_id)
-            if earlier is None or ret < earlier:
-                named[loan_id] = ret
-        else:
-            unnamed.setdefault((library, tool), []).append(ret)
-    for rets in unnamed.values():
-        rets.sort()
-    closures = []
-    spans: dict[pending.Tool, list[tuple]] = {}   # tool -> (opened, closed) keys of its loans
-    closing: set[tuple] = set()                   # (return, library, tool): returns that closed a loan of their tool
-    loans = 0
-    for loan_id, library, tool, hlc, device, seq in cursor.execute(
-            "SELECT id, library, tool_code, opened_hlc, opened_device, opened_seq FROM loans"):
-        loans += 1
-        opened, others = (hlc, device, seq), unnamed.get((library, tool))
-        closer = bulk_apply.closing_return(named.get(loan_id), others, opened) if others else named.get(loan_id)
-        if closer is None:
-            spans.setdefault((library, tool), []).append((opened, None))
-        else:
-            spans.setdefault((library, tool), []).append((opened, closer[:3]))
-            closures.append((*closer, loan_id))
-            closing.add((closer[3], library, tool))
-    conn.executemany(
-        """UPDATE loans SET closed_hlc = ?, closed_device = ?, closed_seq = ?, closed_by = ?, closed_at = ?,
-               return_condition = ?, return_note = ? WHERE id = ?""", closures)
-    unclosing = {(library, tool) for event_id, library, tool in returns if (event_id, library, tool) not in closing}
-    for tool in spans.keys() | unclosing:
-        later.note_loans(*tool, 0)
-    later.no_loan_conflicts.update(tool for tool, keys in spans.items() if tool not in unclosing and not _overlap(keys))
-    return loans + len(returns)
+    lent: set[pending.Tool] = set()
+    overlapping: set[pending.Tool] = set()
+    closing: set[tuple] = set()   # (return, library, tool): returns that closed a loan of their tool
+    tool, closed = None, None     # the tool of the loan read last, and when that loan was closed
+    for library, code, *opened, closed_by, closed_hlc, closed_device, closed_seq in cursor.execute(
+            """SELECT library, tool_code, opened_hlc, opened_device, opened_seq, closed_by, closed_hlc, closed_device,
+                   closed_seq FROM loans ORDER BY library, tool_code, opened_hlc, opened_device, opened_seq"""):
+        if (library, code) != tool:
+            tool = (library, code)
+            lent.add(tool)
+        elif closed is None or closed > tuple(opened):  # out while the one opened before it was
+            overlapping.add(tool)
+        closed = None if closed_by is None else (closed_hlc, closed_device, closed_seq)
+        if closed_by is not None:
+            closing.add((closed_by, library, code))
+    unclosing = {(library, code) for event_id, library, code in cursor.execute(
+        "SELECT event_id, library, tool_code FROM returns") if (event_id, library, code) not in closing}
+    for library, code in lent | unclosing:
+        later.note_loans(library, code, 0)
+    later.no_loan_conflicts.update(lent - unclosing - overlapping)
 
 
 def _missing_parts(stored: str | None) -> str:
     """A return's missing parts as ``projections`` stores them, from the payload's JSON of them."""
     return "[]" if stored is None or stored == "[]" else projections.parts_text(json.loads(stored))
-
-
-def _overlap(keys: list[tuple]) -> bool:
-    """Whether any two of a tool's loans, (opened, closed or None) keys, were out at once
-    (``projections.settle_loans``' rule: a loan closed at or before the next one opened does not overlap it)."""
-    keys = sorted(keys)
-    return any(closed is None or closed > after[0] for (_, closed), after in zip(keys, keys[1:]))
 
 
 @contextlib.contextmanager

@@ -224,6 +224,28 @@ def test_renewals_in_bulk_keep_the_latest_that_stands_and_a_later_return_voids_t
     assert (loans["L4"]["renewals"], loans["L4"]["due"]) == (0, "2026-12-01")
 
 
+def test_a_rebuild_closes_each_loan_with_its_earliest_return_named_or_not(tmp_path):
+    """A loan is closed by the earlier of the earliest return naming it and the first return of its
+    tool naming none after it opened, whichever arrived first."""
+    timed = [(("open", "L1", "M1", None), 1), (("return", "T1", None, "ok", (None, [])), 5),
+             (("return", "T1", "L1", "ok", (None, [])), 9),   # L1: the return naming no loan came first
+             (("open", "L4", "M2", None), 1), (("return", "T2", "L4", "ok", (None, [])), 3),
+             (("return", "T2", None, "ok", (None, [])), 7),   # L4: the return naming it came first,
+             (("return", "T2", None, "ok", (None, [])), 0),   # and one before it was lent closes nothing of it
+             (("open", "L5", "M1", None), 1), (("return", "T3", "L5", "ok", (None, [])), 8),
+             (("return", "T3", "L5", "repair", (None, [])), 4)]   # L5: named twice, the earlier arriving last
+    events = [_event(kind, DEVICES[n % 3], n + 1, (1 << 40) + hlc) for n, (kind, hlc) in enumerate(timed)]
+    single, bulk = _two_copies(tmp_path)
+    for ledger in (single, bulk):
+        ledger.apply_sync(SyncBatch(acks={}, events=events, meta={}))
+    single.rebuild(one_by_one=True)
+    bulk.rebuild()
+    assert bulk.projection_snapshot() == single.projection_snapshot()
+    closed = {loan["id"]: loan["closed_hlc"] - (1 << 40) for loan in bulk.loans(open_only=False)}
+    assert closed == {"L1": 5, "L4": 3, "L5": 4}
+    assert bulk.loan("L5")["return_condition"] == "repair"
+
+
 def test_the_collector_is_held_off_only_while_a_batch_is_applied():
     assert gc.isenabled()
     with bulk_apply.collector_paused():
