@@ -134,7 +134,7 @@ def _apply_lending(conn: sqlite3.Connection, events: list[Event], later: pending
     changed: dict[pending.Tool, int] = {}  # tool -> earliest clock its loans changed at, noted once per tool
     for e in opened:
         loan_id, tool = e.payload["loan_id"], (e.library, e.payload["tool"])
-        closer = closing_return(named.get(loan_id), unnamed.get(tool, []), (e.hlc, e.device, e.seq))
+        closer = _closing_return(named.get(loan_id), unnamed.get(tool, []), (e.hlc, e.device, e.seq))
         if closer is not None:
             closers[loan_id] = closer
         since = e.hlc if closer is None or closer[0] > e.hlc else closer[0]
@@ -213,7 +213,7 @@ def _forget_if_asked(conn: sqlite3.Connection, loan_ids: list[str]) -> None:
         projections.forget_loan(conn, row[0])
 
 
-def closing_return(named: tuple | None, unnamed: list[tuple], opened: tuple) -> tuple | None:
+def _closing_return(named: tuple | None, unnamed: list[tuple], opened: tuple) -> tuple | None:
     """The return that closes a loan opened at ``opened``: the earliest of the earliest return naming it
     and the first return of its tool naming no loan after it opened (``unnamed`` sorted; returns key first)."""
     candidates = [named] if named is not None else []

@@ -100,13 +100,8 @@ def _replay_loans(conn: sqlite3.Connection, later: pending.Pending) -> int | Non
             returns = conn.execute(_COPY_RETURNS, (EVENT_TYPES["loan.returned"][0],)).rowcount
             if conn.execute("SELECT 1 FROM returns WHERE loan_id = '' LIMIT 1").fetchone():
                 raise sqlite3.IntegrityError("a return names an empty loan id")
-            for name, on in _CLOSER_INDEXES.items():
-                conn.execute(f"CREATE INDEX {name} ON {on}")
-            try:
+            with _indexes_for_now(conn, _CLOSER_INDEXES):
                 loans = conn.execute(_COPY_LOANS, (EVENT_TYPES["loan.opened"][0],)).rowcount
-            finally:
-                for name in _CLOSER_INDEXES:
-                    conn.execute(f"DROP INDEX IF EXISTS {name}")
     except sqlite3.IntegrityError:  # a loan id opened twice (the loans' key), or named empty
         conn.execute("ROLLBACK TO replay_loans")
         conn.execute("RELEASE replay_loans")
@@ -151,9 +146,22 @@ def _note_lending(conn: sqlite3.Connection, later: pending.Pending) -> None:
     later.no_loan_conflicts.update(lent - unclosing - overlapping)
 
 
-def _missing_parts(stored: str | None) -> str:
-    """A return's missing parts as ``projections`` stores them, from the payload's JSON of them."""
-    return "[]" if stored is None or stored == "[]" else projections.parts_text(json.loads(stored))
+def _missing_parts(stored: str) -> str:
+    """A return's missing parts as ``projections`` stores them, from the payload's JSON of them (the copy
+    answers an empty list itself)."""
+    return projections.parts_text(json.loads(stored))
+
+
+@contextlib.contextmanager
+def _indexes_for_now(conn: sqlite3.Connection, indexes: dict[str, str]) -> Iterator[None]:
+    """Indexes (name -> what it is on) made for one step and dropped after it, whatever happens."""
+    for name, on in indexes.items():
+        conn.execute(f"CREATE INDEX {name} ON {on}")
+    try:
+        yield
+    finally:
+        for name in indexes:
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 @contextlib.contextmanager
